@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libmfa: the one installed header.  Per-user credential store, TOTP,
+ * password check, lockout and policy for pam_mfa(8) and mfactl(8).
+ *
+ * Conventions: functions return MFA_OK (0) or a negative MFA_ERR_*;
+ * output parameters are written only on success; mfa_x_free(&p) accepts
+ * NULL and clears the caller's pointer.  The library is silent unless a
+ * log handler is installed with mfa_ctx_set_log().
+ */
+#ifndef MFA_H
+#define MFA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes. */
+#define MFA_OK			  0
+#define MFA_ERR_NOMEM		 -1	/* out of memory */
+#define MFA_ERR_INVAL		 -2	/* invalid argument */
+#define MFA_ERR_USERNAME	 -3	/* user name not acceptable */
+#define MFA_ERR_NOTENROLLED	 -4	/* no store file for the user */
+#define MFA_ERR_UNSAFE		 -5	/* unsafe owner/mode/type of a file */
+#define MFA_ERR_IO		 -6	/* I/O error */
+#define MFA_ERR_FORMAT		 -7	/* malformed store or state file */
+#define MFA_ERR_VERSION		 -8	/* unsupported store format version */
+#define MFA_ERR_TOOBIG		 -9	/* file or field over its size cap */
+#define MFA_ERR_CONFIG		-10	/* configuration error */
+#define MFA_ERR_BADCODE		-11	/* one-time code wrong */
+#define MFA_ERR_REPLAY		-12	/* one-time code already used */
+#define MFA_ERR_LOCKED		-13	/* user locked out */
+#define MFA_ERR_CRYPTO		-14	/* crypto library failure */
+#define MFA_ERR_NOSPC		-15	/* no space left on the store device */
+#define MFA_ERR_NOTFOUND	-16	/* no such credential */
+#define MFA_ERR_LIMIT		-17	/* too many credentials */
+#define MFA_ERR_BADPASS		-18	/* password wrong */
+#define MFA_ERR_NOPASS		-19	/* account has no usable password */
+#define MFA_ERR_CODEFMT		-20	/* code is not N ASCII digits */
+#define MFA_ERR_PENDING		-21	/* credential not yet confirmed */
+#define MFA_ERR_STATE		-22	/* credential in the wrong state */
+
+/*
+ * Returns a static, English description of an MFA_ERR_* code; never NULL.
+ */
+const char *mfa_strerror(int err);
+
+/* Factors, as named in pam_mfa.conf(5). */
+#define MFA_FACTOR_PASSWORD	0
+#define MFA_FACTOR_TOTP		1
+#define MFA_FACTOR_FIDO2	2
+#define MFA_FACTOR_RECOVERY	3
+#define MFA_FACTOR_COUNT	4
+
+/*
+ * Returns "password", "totp", "fido2" or "recovery"; "?" otherwise.
+ */
+const char *mfa_factor_name(int factor);
+
+/* Three-valued results of mfa_policy_eval(). */
+#define MFA_FALSE	0
+#define MFA_TRUE	1
+#define MFA_UNKNOWN	2
+
+/* Password modes and the handling of users without a second factor. */
+#define MFA_PASSWORD_BUILTIN	0	/* verified by libmfa (shadow) */
+#define MFA_PASSWORD_STACKED	1	/* verified by an earlier module */
+#define MFA_UNENROLLED_DENY	0
+#define MFA_UNENROLLED_ALLOW	1
+
+/* TOTP hash algorithms. */
+#define MFA_TOTP_SHA1		0
+#define MFA_TOTP_SHA256		1
+#define MFA_TOTP_SHA512		2
+
+/* Credential types and status. */
+#define MFA_CRED_TOTP		1
+#define MFA_CRED_FIDO2		2
+#define MFA_CRED_RECOVERY	3
+#define MFA_STATUS_PENDING	0
+#define MFA_STATUS_ACTIVE	1
+
+/* Limits. */
+#define MFA_USER_MAX		64	/* bytes in a user name */
+#define MFA_LABEL_MAX		64	/* bytes in a credential label */
+#define MFA_CODE_MAX		8	/* digits in a TOTP code */
+#define MFA_CREDS_MAX		32	/* credentials per user */
+
+/* Log priorities are syslog(3)'s LOG_ERR ... LOG_DEBUG. */
+typedef void mfa_log_fn(void *arg, int priority, const char *msg);
+
+typedef struct mfa_ctx mfa_ctx_t;
+typedef struct mfa_policy mfa_policy_t;
+typedef struct mfa_user mfa_user_t;
+typedef struct mfa_cred mfa_cred_t;
+
+/*
+ * Context: configuration, store location, log handler.  Not shared
+ * between threads.  Returns NULL on out of memory.
+ */
+mfa_ctx_t *mfa_ctx_new(void);
+void mfa_ctx_free(mfa_ctx_t **ctxp);
+
+/* Installs a log handler (NULL: silent).  The message has no newline. */
+void mfa_ctx_set_log(mfa_ctx_t *ctx, mfa_log_fn *fn, void *arg);
+
+/*
+ * Reads the configuration file at path (NULL: the compiled-in default,
+ * mfa_default_config()).  On
+ * any error (unreadable, unknown key, bad value, syntax) returns
+ * MFA_ERR_CONFIG and logs one line "FILE:LINE: reason" at LOG_ERR; the
+ * context then keeps no configuration and every later call that needs
+ * one fails.  A context that never loads a file uses the built-in
+ * defaults, which equal the installed default file.
+ */
+int mfa_ctx_load_config(mfa_ctx_t *ctx, const char *path);
+
+/* Compiled-in default paths: SYSCONFDIR/security/pam_mfa.conf and
+ * LOCALSTATEDIR/lib/pam_mfa. */
+const char *mfa_default_config(void);
+const char *mfa_default_store(void);
+
+/* Overrides the store directory of the configuration (copied). */
+int mfa_ctx_set_store(mfa_ctx_t *ctx, const char *dir);
+
+/* The store directory in effect; owned by ctx. */
+const char *mfa_ctx_store(const mfa_ctx_t *ctx);
+
+/* TOTP window (steps either side), lockout attempts and seconds. */
+unsigned mfa_ctx_totp_window(const mfa_ctx_t *ctx);
+unsigned mfa_ctx_lockout_attempts(const mfa_ctx_t *ctx);
+unsigned mfa_ctx_lockout_time(const mfa_ctx_t *ctx);
+/* Delay after a failed login, in milliseconds (pam_fail_delay). */
+unsigned mfa_ctx_fail_delay(const mfa_ctx_t *ctx);
+/* Defaults for enrolment: digits, algorithm, issuer (owned by ctx). */
+unsigned mfa_ctx_totp_digits(const mfa_ctx_t *ctx);
+int mfa_ctx_totp_algorithm(const mfa_ctx_t *ctx);
+const char *mfa_ctx_totp_issuer(const mfa_ctx_t *ctx);
+
+/*
+ * Checks a user name before it becomes a path: 1..MFA_USER_MAX bytes of
+ * [A-Za-z0-9._-] and '@' (and a trailing '$' for machine accounts),
+ * not starting with '.' or '-'.  Returns MFA_OK or MFA_ERR_USERNAME.
+ */
+int mfa_username_check(const char *user);
+
+/*
+ * Resolves the policy for a user (member of groups[0..ngroups-1]) and a
+ * PAM service: [user NAME], then the first matching [group NAME] in file
+ * order, then [service NAME], then the global section.  *out is freed
+ * with mfa_policy_free().
+ */
+int mfa_policy_get(const mfa_ctx_t *ctx, const char *user,
+    const char *const *groups, size_t ngroups, const char *service,
+    mfa_policy_t **out);
+void mfa_policy_free(mfa_policy_t **policyp);
+
+/* Returns 1 when the factor appears in the policy's expression. */
+int mfa_policy_uses(const mfa_policy_t *policy, int factor);
+
+/*
+ * Evaluates the expression over values[MFA_FACTOR_COUNT], each
+ * MFA_TRUE, MFA_FALSE or MFA_UNKNOWN; returns one of those.
+ */
+int mfa_policy_eval(const mfa_policy_t *policy, const int *values);
+
+int mfa_policy_password_mode(const mfa_policy_t *policy);
+int mfa_policy_unenrolled(const mfa_policy_t *policy);
+int mfa_policy_allow_empty_password(const mfa_policy_t *policy);
+
+/* The expression in canonical text form; owned by policy. */
+const char *mfa_policy_text(const mfa_policy_t *policy);
+
+/*
+ * Opens a user's store and takes the per-user lock (shared with
+ * MFA_OPEN_READ, exclusive with MFA_OPEN_WRITE); the lock is held until
+ * mfa_user_free() and dies with the process.  MFA_OPEN_CREATE (with
+ * MFA_OPEN_WRITE) creates an empty store for a user who has none.
+ * Returns MFA_ERR_NOTENROLLED when the user has no store, MFA_ERR_UNSAFE
+ * when a file or the directory fails the ownership/mode checks.
+ */
+#define MFA_OPEN_READ	0x0
+#define MFA_OPEN_WRITE	0x1
+#define MFA_OPEN_CREATE	0x2
+int mfa_user_open(mfa_ctx_t *ctx, const char *user, int flags,
+    mfa_user_t **out);
+
+/* Releases the lock and wipes the secrets held in memory. */
+void mfa_user_free(mfa_user_t **userp);
+
+/* Returns 1 when the user has an active credential for factor. */
+int mfa_user_has_factor(const mfa_user_t *user, int factor);
+
+/*
+ * MFA_OK when not locked out, MFA_ERR_LOCKED (and *until, when not NULL)
+ * when locked; *failures gets the consecutive failure count.
+ */
+int mfa_user_lock_status(const mfa_user_t *user, int64_t *until,
+    unsigned *failures);
+
+/*
+ * Verifies a TOTP code against the user's active TOTP credentials and
+ * records the result durably before returning (needs MFA_OPEN_WRITE):
+ * success stores the accepted time step (later codes at or before it
+ * are refused as MFA_ERR_REPLAY) and resets the failure count; a wrong
+ * or replayed code counts a failure and locks the user after the
+ * configured number of attempts.  A locked user gets MFA_ERR_LOCKED
+ * even with a right code.  *cred_id (may be NULL) gets the matching
+ * credential.  code is normalised by mfa_code_normalize() first.
+ */
+int mfa_user_totp_verify(mfa_user_t *user, const char *code,
+    unsigned *cred_id);
+
+/*
+ * Counts one failed second-factor attempt for another factor (same
+ * lockout rules as above).
+ */
+int mfa_user_record_failure(mfa_user_t *user);
+
+/* Clears the failure count and lock (needs MFA_OPEN_WRITE). */
+int mfa_user_unlock(mfa_user_t *user);
+
+/*
+ * Enrols a pending TOTP credential with a fresh CSPRNG secret (20 bytes
+ * for SHA-1, 32 for SHA-256, 64 for SHA-512).  label may be NULL
+ * ("totp"); issuer NULL, algorithm -1 and digits 0 take the
+ * configuration's totp_issuer, totp_algorithm and totp_digits; digits
+ * must be 6..8.  *id gets the new credential id; *uri (may be NULL)
+ * gets a malloc'd otpauth:// URI holding the secret, to be released
+ * with mfa_secret_free().  The store is rewritten atomically.
+ */
+int mfa_user_totp_add(mfa_user_t *user, const char *label,
+    const char *issuer, int algorithm, unsigned digits, unsigned *id,
+    char **uri);
+
+/*
+ * Activates a pending TOTP credential (id 0: the only pending one) when
+ * code is right for it; the code's time step is recorded as used.
+ */
+int mfa_user_totp_confirm(mfa_user_t *user, unsigned id, const char *code);
+
+/* Removes a credential and rewrites the store atomically. */
+int mfa_user_remove(mfa_user_t *user, unsigned id);
+
+/* Credentials, in store order; the pointer is owned by user. */
+size_t mfa_user_cred_count(const mfa_user_t *user);
+const mfa_cred_t *mfa_user_cred(const mfa_user_t *user, size_t idx);
+unsigned mfa_cred_id(const mfa_cred_t *cred);
+int mfa_cred_type(const mfa_cred_t *cred);
+int mfa_cred_status(const mfa_cred_t *cred);
+const char *mfa_cred_label(const mfa_cred_t *cred);
+int64_t mfa_cred_created(const mfa_cred_t *cred);
+int64_t mfa_cred_last_used(const mfa_cred_t *cred);	/* 0: never */
+int mfa_cred_totp_algorithm(const mfa_cred_t *cred);
+unsigned mfa_cred_totp_digits(const mfa_cred_t *cred);
+unsigned mfa_cred_totp_period(const mfa_cred_t *cred);
+const char *mfa_totp_algorithm_name(int algorithm);	/* "sha1".. */
+int mfa_totp_algorithm_parse(const char *name, int *algorithm);
+
+/*
+ * Normalises a typed code into out[MFA_CODE_MAX + 1]: removes ASCII
+ * spaces and '-' (as authenticator apps show "123 456"), then requires
+ * exactly digits ASCII digits.  Returns MFA_ERR_CODEFMT otherwise.
+ */
+int mfa_code_normalize(const char *in, unsigned digits, char *out);
+
+/*
+ * Verifies a password against the shadow database (getspnam_r and
+ * crypt).  Locked ("!", "*") accounts give MFA_ERR_NOPASS, as do empty
+ * hashes unless allow_empty; a wrong password, or a user without a
+ * shadow entry (after a dummy hash, for even timing) MFA_ERR_BADPASS.
+ */
+int mfa_password_verify(const char *user, const char *password,
+    int allow_empty);
+
+/* Wipes a NUL-terminated secret string and frees it; clears *sp. */
+void mfa_secret_free(char **sp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MFA_H */
