@@ -143,7 +143,8 @@ const char *mfa_ctx_totp_issuer(const mfa_ctx_t *ctx);
 /*
  * Checks a user name before it becomes a path: 1..MFA_USER_MAX bytes of
  * [A-Za-z0-9._-] and '@' (and a trailing '$' for machine accounts),
- * not starting with '.' or '-'.  Returns MFA_OK or MFA_ERR_USERNAME.
+ * not starting with '.' or '-', not ending in ".state" (the name of a
+ * user's state file).  Returns MFA_OK or MFA_ERR_USERNAME.
  */
 int mfa_username_check(const char *user);
 

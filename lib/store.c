@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The per-user store: NAME (credentials, rewritten atomically by
+ * enrolment) and NAME.state (login-time state, rewritten in place; also
+ * the lock file) in a root-owned directory.  Opening is strict: the
+ * directory and its parents must be root's and not writable by others,
+ * each file is opened without following symlinks and checked through
+ * its descriptor.  A login touches only its own user's two files.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define STATE_SUFFIX	".state"
+/* '~' is not allowed in user names, so no user's file can be a temp. */
+#define TMP_SUFFIX	"~tmp"
+#define FNAME_MAX	(MFA_USER_MAX + sizeof(STATE_SUFFIX))
+#define DIR_DEPTH_MAX	256
+
+static int
+io_error(int err)
+{
+	return (err == ENOSPC || err == EDQUOT) ? MFA_ERR_NOSPC : MFA_ERR_IO;
+}
+
+int
+mfa_username_check(const char *user)
+{
+	size_t		i, n;
+	unsigned char	c;
+
+	if (user == NULL)
+		return MFA_ERR_USERNAME;
+	n = strnlen(user, MFA_USER_MAX + 1);
+	if (n == 0 || n > MFA_USER_MAX || user[0] == '.' || user[0] == '-')
+		return MFA_ERR_USERNAME;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)user[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		    c == '-' || c == '@')
+			continue;
+		if (c == '$' && i > 0 && i == n - 1)
+			continue;
+		return MFA_ERR_USERNAME;
+	}
+	/* NAME.state is NAME's state file: no user may be called that. */
+	if (n >= sizeof(STATE_SUFFIX) - 1 &&
+	    strcmp(user + n - (sizeof(STATE_SUFFIX) - 1), STATE_SUFFIX) == 0)
+		return MFA_ERR_USERNAME;
+	return MFA_OK;
+}
+
+/* A directory on the store's path: root's, not writable by others. */
+static int
+dir_stat_ok(const struct stat *sb, int allow_sticky)
+{
+	if (!S_ISDIR(sb->st_mode) || sb->st_uid != 0)
+		return 0;
+	if ((sb->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    !(allow_sticky && (sb->st_mode & S_ISVTX) != 0))
+		return 0;
+	return 1;
+}
+
+/*
+ * Opens the store directory and checks it and every directory above it,
+ * walking the physical ".." chain of the descriptor itself so that no
+ * path string (or symlink in it) can be swapped under us.
+ */
+static int
+store_dir_open(const mfa_ctx_t *ctx, const char *path, int *out)
+{
+	struct stat	 sb, psb;
+	int		 fd, cur, parent, depth, r;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0) {
+		if (errno == ELOOP || errno == ENOTDIR) {
+			mfa_log(ctx, LOG_ERR, "store %s: not a directory "
+			    "(symlink?)", path);
+			return MFA_ERR_UNSAFE;
+		}
+		mfa_log(ctx, LOG_ERR, "store %s: %s", path, strerror(errno));
+		return MFA_ERR_IO;
+	}
+	if (fstat(fd, &sb) != 0) {
+		r = MFA_ERR_IO;
+		goto out;
+	}
+	if (!dir_stat_ok(&sb, 0)) {
+		mfa_log(ctx, LOG_ERR, "store %s: not owned by root or "
+		    "writable by group/other", path);
+		r = MFA_ERR_UNSAFE;
+		goto out;
+	}
+	cur = fd;
+	for (depth = 0; ; depth++) {
+		if (depth == DIR_DEPTH_MAX) {
+			r = MFA_ERR_UNSAFE;
+			break;
+		}
+		parent = openat(cur, "..", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+		if (parent < 0 || fstat(parent, &psb) != 0) {
+			r = MFA_ERR_IO;
+			if (parent >= 0)
+				close(parent);
+			break;
+		}
+		if (psb.st_dev == sb.st_dev && psb.st_ino == sb.st_ino) {
+			close(parent);		/* "/" is its own parent */
+			r = MFA_OK;
+			break;
+		}
+		if (!dir_stat_ok(&psb, 1)) {
+			mfa_log(ctx, LOG_ERR, "store %s: a parent directory "
+			    "is not owned by root or is writable by "
+			    "group/other", path);
+			close(parent);
+			r = MFA_ERR_UNSAFE;
+			break;
+		}
+		if (cur != fd)
+			close(cur);
+		cur = parent;
+		sb = psb;
+	}
+	if (cur != fd)
+		close(cur);
+out:
+	if (r == MFA_OK)
+		*out = fd;
+	else
+		close(fd);
+	return r;
+}
+
+/* A store file: a root-owned regular file without the badmode bits. */
+static int
+file_check(const mfa_ctx_t *ctx, const char *name, const struct stat *sb,
+    mode_t badmode)
+{
+	if (!S_ISREG(sb->st_mode)) {
+		mfa_log(ctx, LOG_ERR, "store file %s: not a regular file",
+		    name);
+		return MFA_ERR_UNSAFE;
+	}
+	if (sb->st_uid != 0 || (sb->st_mode & badmode) != 0) {
+		mfa_log(ctx, LOG_ERR, "store file %s: not owned by root or "
+		    "accessible by group/other", name);
+		return MFA_ERR_UNSAFE;
+	}
+	return MFA_OK;
+}
+
+static int
+open_error(const mfa_ctx_t *ctx, const char *name, int err)
+{
+	if (err == ELOOP || err == EISDIR || err == ENXIO) {
+		mfa_log(ctx, LOG_ERR, "store file %s: symlink or not a "
+		    "regular file", name);
+		return MFA_ERR_UNSAFE;
+	}
+	mfa_log(ctx, LOG_ERR, "store file %s: %s", name, strerror(err));
+	return MFA_ERR_IO;
+}
+
+/* Opens, checks and locks NAME.state and reads the current slot. */
+static int
+state_open(struct mfa_user *u)
+{
+	char		name[FNAME_MAX];
+	struct stat	sb, csb;
+	struct flock	fl;
+	int		fd = -1, oflags, r, have_creds;
+
+	(void)snprintf(name, sizeof(name), "%s%s", u->name, STATE_SUFFIX);
+	oflags = O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	oflags |= (u->flags & MFA_OPEN_WRITE) ? O_RDWR : O_RDONLY;
+	if (u->flags & MFA_OPEN_CREATE)
+		oflags |= O_CREAT;
+	if ((fd = openat(u->dirfd, name, oflags, 0600)) < 0) {
+		if (errno != ENOENT) {
+			r = open_error(u->ctx, name, errno);
+			goto out;
+		}
+		/* Credentials without their state: refuse, never skip. */
+		if (fstatat(u->dirfd, u->name, &csb,
+		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
+			mfa_log(u->ctx, LOG_ERR, "store file %s: missing",
+			    name);
+			r = MFA_ERR_FORMAT;
+		} else
+			r = MFA_ERR_NOTENROLLED;
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0) {
+		r = MFA_ERR_IO;
+		goto out;
+	}
+	if ((r = file_check(u->ctx, name, &sb, S_IWGRP | S_IWOTH)) != MFA_OK)
+		goto out;
+	if (fcntl(fd, F_SETFL, 0) != 0) {
+		r = MFA_ERR_IO;
+		goto out;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = (u->flags & MFA_OPEN_WRITE) ? F_WRLCK : F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(fd, F_SETLKW, &fl) != 0) {
+		if (errno != EINTR) {
+			mfa_log(u->ctx, LOG_ERR, "store file %s: lock: %s",
+			    name, strerror(errno));
+			r = MFA_ERR_IO;
+			goto out;
+		}
+	}
+	/* The size may have changed while we waited for the lock. */
+	if (fstat(fd, &sb) != 0) {
+		r = MFA_ERR_IO;
+		goto out;
+	}
+	r = sb.st_size == 2 * MFA_STATE_SLOT ?
+	    state_read(fd, &u->state, &u->slot) : MFA_ERR_FORMAT;
+	if (r == MFA_ERR_FORMAT || r == MFA_ERR_VERSION) {
+		have_creds = fstatat(u->dirfd, u->name, &csb,
+		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+		if (!have_creds && (u->flags & MFA_OPEN_CREATE)) {
+			/* New, or an enrolment that died before its commit. */
+			if ((r = state_init(fd)) == MFA_OK)
+				r = state_read(fd, &u->state, &u->slot);
+		} else if (!have_creds && sb.st_size == 0)
+			r = MFA_ERR_NOTENROLLED;
+		else
+			mfa_log(u->ctx, LOG_ERR, "store file %s: %s", name,
+			    mfa_strerror(r));
+	}
+	if (r != MFA_OK)
+		goto out;
+	u->statefd = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* Opens, checks and parses NAME. */
+static int
+creds_load(struct mfa_user *u)
+{
+	struct stat	 sb;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd = -1, r;
+
+	fd = openat(u->dirfd, u->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			if (u->flags & MFA_OPEN_CREATE) {
+				u->next_id = 1;
+				u->ncreds = 0;
+				r = MFA_OK;
+			} else
+				r = MFA_ERR_NOTENROLLED;
+		} else
+			r = open_error(u->ctx, u->name, errno);
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0) {
+		r = MFA_ERR_IO;
+		goto out;
+	}
+	if ((r = file_check(u->ctx, u->name, &sb, S_IRWXG | S_IRWXO)) !=
+	    MFA_OK)
+		goto out;
+	if (sb.st_size > MFA_STORE_MAX) {
+		mfa_log(u->ctx, LOG_ERR, "store file %s: too big", u->name);
+		r = MFA_ERR_TOOBIG;
+		goto out;
+	}
+	if ((buf = malloc(MFA_STORE_MAX + 1)) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, buf + len, MFA_STORE_MAX + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = open_error(u->ctx, u->name, errno);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > MFA_STORE_MAX) {
+			mfa_log(u->ctx, LOG_ERR, "store file %s: too big",
+			    u->name);
+			r = MFA_ERR_TOOBIG;
+			goto out;
+		}
+	}
+	if ((r = store_parse(u, buf, len)) != MFA_OK)
+		mfa_log(u->ctx, LOG_ERR, "store file %s: %s", u->name,
+		    mfa_strerror(r));
+out:
+	if (buf != NULL) {
+		wipe(buf, MFA_STORE_MAX + 1);
+		free(buf);
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static void
+copy_last_used(struct mfa_user *u)
+{
+	struct mfa_state_cred	*sc;
+	size_t			 i;
+
+	for (i = 0; i < u->ncreds; i++) {
+		sc = state_cred(&u->state, u->creds[i].id, 0);
+		u->creds[i].last_used = sc != NULL ? sc->last_used : 0;
+	}
+}
+
+int
+mfa_user_open(mfa_ctx_t *ctx, const char *user, int flags,
+    mfa_user_t **out)
+{
+	struct mfa_user	*u = NULL;
+	char		 tmp[FNAME_MAX];
+	const char	*dir;
+	int		 r;
+
+	if (ctx == NULL || user == NULL || out == NULL ||
+	    (flags & ~(MFA_OPEN_WRITE | MFA_OPEN_CREATE)) != 0 ||
+	    ((flags & MFA_OPEN_CREATE) && !(flags & MFA_OPEN_WRITE)))
+		return MFA_ERR_INVAL;
+	if ((r = mfa_username_check(user)) != MFA_OK)
+		return r;
+	if (ctx_config(ctx) == NULL || (dir = mfa_ctx_store(ctx)) == NULL ||
+	    dir[0] != '/')
+		return MFA_ERR_CONFIG;
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return MFA_ERR_NOMEM;
+	u->ctx = ctx;
+	u->flags = flags;
+	u->dirfd = -1;
+	u->statefd = -1;
+	memcpy(u->name, user, strlen(user) + 1);
+	if ((r = store_dir_open(ctx, dir, &u->dirfd)) != MFA_OK)
+		goto out;
+	if ((r = state_open(u)) != MFA_OK)
+		goto out;
+	if (flags & MFA_OPEN_WRITE) {
+		/* A commit that died before its rename left this behind. */
+		(void)snprintf(tmp, sizeof(tmp), "%s%s", u->name,
+		    TMP_SUFFIX);
+		(void)unlinkat(u->dirfd, tmp, 0);
+	}
+	if ((r = creds_load(u)) != MFA_OK)
+		goto out;
+	copy_last_used(u);
+	*out = u;
+	u = NULL;
+out:
+	mfa_user_free(&u);
+	return r;
+}
+
+void
+mfa_user_free(mfa_user_t **userp)
+{
+	struct mfa_user	*u;
+
+	if (userp == NULL || (u = *userp) == NULL)
+		return;
+	*userp = NULL;
+	/* Closing the state file releases the fcntl lock. */
+	if (u->statefd >= 0)
+		close(u->statefd);
+	if (u->dirfd >= 0)
+		close(u->dirfd);
+	wipe(u, sizeof(*u));
+	free(u);
+}
+
+int
+store_commit(struct mfa_user *u)
+{
+	char	 tmp[FNAME_MAX + sizeof(TMP_SUFFIX)], *buf = NULL;
+	size_t	 len = 0, off = 0;
+	ssize_t	 n;
+	int	 fd = -1, created = 0, r;
+
+	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->dirfd < 0)
+		return MFA_ERR_INVAL;
+	if ((r = store_format(u, &buf, &len)) != MFA_OK)
+		goto out;
+	(void)snprintf(tmp, sizeof(tmp), "%s%s", u->name, TMP_SUFFIX);
+	/* We hold the user's exclusive lock: any temp here is stale. */
+	(void)unlinkat(u->dirfd, tmp, 0);
+	if ((fd = openat(u->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600)) < 0) {
+		r = io_error(errno);
+		goto out;
+	}
+	created = 1;
+	if (fchmod(fd, 0600) != 0) {
+		r = io_error(errno);
+		goto out;
+	}
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = io_error(n < 0 ? errno : EIO);
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0) {
+		r = io_error(errno);
+		goto out;
+	}
+	n = close(fd);
+	fd = -1;
+	if (n != 0 || renameat(u->dirfd, tmp, u->dirfd, u->name) != 0) {
+		r = io_error(errno);
+		goto out;
+	}
+	created = 0;
+	if (fsync(u->dirfd) != 0) {
+		r = io_error(errno);
+		goto out;
+	}
+	r = MFA_OK;
+out:
+	if (r != MFA_OK)
+		mfa_log(u->ctx, LOG_ERR, "store file %s: cannot rewrite: %s",
+		    u->name, mfa_strerror(r));
+	if (fd >= 0)
+		close(fd);
+	if (created)
+		(void)unlinkat(u->dirfd, tmp, 0);
+	if (buf != NULL) {
+		wipe(buf, len);
+		free(buf);
+	}
+	return r;
+}
+
+int
+store_commit_state(struct mfa_user *u)
+{
+	struct mfa_state	*st;
+	size_t			 i, j;
+	int			 r;
+
+	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->statefd < 0)
+		return MFA_ERR_INVAL;
+	st = &u->state;
+	/* Drop the records of credentials that no longer exist. */
+	for (i = j = 0; i < st->ncreds; i++)
+		if (store_cred(u, st->creds[i].id) != NULL)
+			st->creds[j++] = st->creds[i];
+	st->ncreds = j;
+	if ((r = state_write(u->statefd, st, &u->slot)) != MFA_OK) {
+		mfa_log(u->ctx, LOG_ERR, "store file %s%s: cannot update: %s",
+		    u->name, STATE_SUFFIX, mfa_strerror(r));
+		return r;
+	}
+	copy_last_used(u);
+	return MFA_OK;
+}
+
+int
+mfa_user_remove(mfa_user_t *user, unsigned id)
+{
+	struct mfa_cred	saved;
+	size_t		i, idx;
+	int		r;
+
+	if (user == NULL || !(user->flags & MFA_OPEN_WRITE))
+		return MFA_ERR_INVAL;
+	for (idx = 0; idx < user->ncreds; idx++)
+		if (user->creds[idx].id == id)
+			break;
+	if (id == 0 || idx == user->ncreds)
+		return MFA_ERR_NOTFOUND;
+	saved = user->creds[idx];
+	for (i = idx; i + 1 < user->ncreds; i++)
+		user->creds[i] = user->creds[i + 1];
+	user->ncreds--;
+	wipe(&user->creds[user->ncreds], sizeof(user->creds[0]));
+	if ((r = store_commit(user)) != MFA_OK) {
+		/* Put it back: memory stays equal to the file. */
+		for (i = user->ncreds; i > idx; i--)
+			user->creds[i] = user->creds[i - 1];
+		user->creds[idx] = saved;
+		user->ncreds++;
+		goto out;
+	}
+	/*
+	 * The credential is gone for good; a state record left behind by a
+	 * failure here is harmless and dropped by the next state update.
+	 */
+	if (store_commit_state(user) != MFA_OK)
+		mfa_log(user->ctx, LOG_WARNING, "store file %s%s: stale "
+		    "record of credential %u kept", user->name, STATE_SUFFIX,
+		    id);
+	r = MFA_OK;
+out:
+	wipe(&saved, sizeof(saved));
+	return r;
+}

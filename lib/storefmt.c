@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The credentials file's text format (pam_mfa-store(5)): a strict
+ * parser of the file into struct mfa_user and its serialiser.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define STORE_MAGIC	"pam_mfa-store"
+#define LINE_MAX_LEN	1024
+#define TOKENS_MAX	16
+#define SECRET_MIN	10	/* bytes: 80 bits, the oldest apps' size */
+#define PERIOD_MAX	3600
+
+/* Keys of a totp record, each required exactly once. */
+#define K_STATUS	0x01
+#define K_ALG		0x02
+#define K_DIGITS	0x04
+#define K_PERIOD	0x08
+#define K_CREATED	0x10
+#define K_LABEL		0x20
+#define K_SECRET	0x40
+#define K_ALL		0x7f
+
+struct outbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static int out_add(struct outbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+out_add(struct outbuf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->cap - b->len)
+		return MFA_ERR_TOOBIG;
+	b->len += (size_t)n;
+	return MFA_OK;
+}
+
+/* Canonical unsigned decimal (no sign, no leading zero) in [min, max]. */
+static int
+num(const char *s, long long min, long long max, long long *out)
+{
+	size_t	i, n = strlen(s);
+
+	if (n == 0 || n > 19 || (n > 1 && s[0] == '0'))
+		return MFA_ERR_FORMAT;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return MFA_ERR_FORMAT;
+	if (parse_num(s, min, max, out) != MFA_OK)
+		return MFA_ERR_FORMAT;
+	return MFA_OK;
+}
+
+/*
+ * Splits [s, s + len) into tokens separated by exactly one space, in
+ * line[]; printable ASCII only.  Returns the number of tokens or -1.
+ */
+static int
+tokenize(const char *s, size_t len, char *line, size_t linecap,
+    char **tok)
+{
+	size_t	i;
+	int	n = 0;
+
+	if (len == 0 || len >= linecap)
+		return -1;
+	memcpy(line, s, len);
+	line[len] = '\0';
+	for (i = 0; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 ||
+		    (unsigned char)line[i] > 0x7e)
+			return -1;
+	for (i = 0; i <= len; ) {
+		if (n == TOKENS_MAX || line[i] == ' ' || line[i] == '\0')
+			return -1;
+		tok[n++] = line + i;
+		while (line[i] != ' ' && line[i] != '\0')
+			i++;
+		line[i++] = '\0';
+	}
+	return n;
+}
+
+/* A label: 1..MFA_LABEL_MAX bytes, no control characters. */
+static int
+label_ok(const char *label)
+{
+	size_t	i, n = strnlen(label, MFA_LABEL_MAX + 1);
+
+	if (n == 0 || n > MFA_LABEL_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)label[i] < 0x20 ||
+		    (unsigned char)label[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+parse_totp(struct mfa_cred *c, char **tok, int ntok)
+{
+	unsigned	 seen = 0, bit;
+	char		*key, *val;
+	long long	 v;
+	size_t		 n;
+	int		 i, a;
+
+	if (ntok != 9 || num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+		return MFA_ERR_FORMAT;
+	c->id = (unsigned)v;
+	c->type = MFA_CRED_TOTP;
+	for (i = 2; i < ntok; i++) {
+		key = tok[i];
+		if ((val = strchr(key, '=')) == NULL)
+			return MFA_ERR_FORMAT;
+		*val++ = '\0';
+		if (strcmp(key, "status") == 0) {
+			bit = K_STATUS;
+			if (strcmp(val, "pending") == 0)
+				c->status = MFA_STATUS_PENDING;
+			else if (strcmp(val, "active") == 0)
+				c->status = MFA_STATUS_ACTIVE;
+			else
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "alg") == 0) {
+			bit = K_ALG;
+			for (a = MFA_TOTP_SHA1; a <= MFA_TOTP_SHA512; a++)
+				if (strcmp(val, mfa_totp_algorithm_name(a)) ==
+				    0)
+					break;
+			if (a > MFA_TOTP_SHA512)
+				return MFA_ERR_FORMAT;
+			c->algorithm = a;
+		} else if (strcmp(key, "digits") == 0) {
+			bit = K_DIGITS;
+			if (num(val, 6, MFA_CODE_MAX, &v) != MFA_OK)
+				return MFA_ERR_FORMAT;
+			c->digits = (unsigned)v;
+		} else if (strcmp(key, "period") == 0) {
+			bit = K_PERIOD;
+			if (num(val, 1, PERIOD_MAX, &v) != MFA_OK)
+				return MFA_ERR_FORMAT;
+			c->period = (unsigned)v;
+		} else if (strcmp(key, "created") == 0) {
+			bit = K_CREATED;
+			if (num(val, 0, LLONG_MAX, &v) != MFA_OK)
+				return MFA_ERR_FORMAT;
+			c->created = v;
+		} else if (strcmp(key, "label") == 0) {
+			bit = K_LABEL;
+			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
+			    MFA_OK || !label_ok(c->label))
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "secret") == 0) {
+			bit = K_SECRET;
+			if (base32_decode(val, c->secret, sizeof(c->secret),
+			    &n) != MFA_OK || n < SECRET_MIN) {
+				wipe(c->secret, sizeof(c->secret));
+				return MFA_ERR_FORMAT;
+			}
+			c->secret_len = n;
+		} else
+			return MFA_ERR_FORMAT;
+		if (seen & bit)
+			return MFA_ERR_FORMAT;
+		seen |= bit;
+	}
+	return seen == K_ALL ? MFA_OK : MFA_ERR_FORMAT;
+}
+
+int
+store_parse(struct mfa_user *u, const char *buf, size_t len)
+{
+	struct mfa_cred	*creds = NULL;
+	char		*line = NULL, *tok[TOKENS_MAX];
+	const char	*p, *nl, *end;
+	size_t		 ncreds = 0, lineno, i;
+	unsigned	 next_id = 0;
+	long long	 v;
+	int		 n, r;
+
+	if (u == NULL || (buf == NULL && len > 0))
+		return MFA_ERR_INVAL;
+	if (len > MFA_STORE_MAX)
+		return MFA_ERR_TOOBIG;
+	/* Empty, truncated (no final newline) or binary: malformed. */
+	if (len == 0 || buf[len - 1] != '\n' || memchr(buf, '\0', len))
+		return MFA_ERR_FORMAT;
+	if ((creds = calloc(MFA_CREDS_MAX, sizeof(*creds))) == NULL ||
+	    (line = malloc(LINE_MAX_LEN)) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	r = MFA_ERR_FORMAT;
+	end = buf + len;
+	for (p = buf, lineno = 0; p < end; p = nl + 1, lineno++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if ((n = tokenize(p, (size_t)(nl - p), line, LINE_MAX_LEN,
+		    tok)) < 0)
+			goto out;
+		if (lineno == 0) {
+			if (n != 2 || strcmp(tok[0], STORE_MAGIC) != 0 ||
+			    num(tok[1], 0, INT_MAX, &v) != MFA_OK)
+				goto out;
+			if (v != MFA_STORE_VERSION) {
+				r = MFA_ERR_VERSION;
+				goto out;
+			}
+		} else if (lineno == 1) {
+			if (n != 2 || strcmp(tok[0], "user") != 0 ||
+			    strcmp(tok[1], u->name) != 0)
+				goto out;
+		} else if (lineno == 2) {
+			if (n != 2 || strcmp(tok[0], "next-id") != 0 ||
+			    num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+				goto out;
+			next_id = (unsigned)v;
+		} else if (strcmp(tok[0], "totp") == 0) {
+			if (ncreds == MFA_CREDS_MAX ||
+			    parse_totp(&creds[ncreds], tok, n) != MFA_OK)
+				goto out;
+			for (i = 0; i < ncreds; i++)
+				if (creds[i].id == creds[ncreds].id)
+					goto out;
+			if (creds[ncreds].id >= next_id)
+				goto out;
+			ncreds++;
+		} else
+			goto out;	/* unknown record type */
+	}
+	if (lineno < 3)
+		goto out;
+	wipe(u->creds, sizeof(u->creds));
+	memcpy(u->creds, creds, ncreds * sizeof(*creds));
+	u->ncreds = ncreds;
+	u->next_id = next_id;
+	r = MFA_OK;
+out:
+	if (creds != NULL) {
+		wipe(creds, MFA_CREDS_MAX * sizeof(*creds));
+		free(creds);
+	}
+	if (line != NULL) {
+		wipe(line, LINE_MAX_LEN);
+		free(line);
+	}
+	return r;
+}
+
+int
+store_format(const struct mfa_user *u, char **out, size_t *outlen)
+{
+	const struct mfa_cred	*c;
+	struct outbuf		 b;
+	char			 label[3 * MFA_LABEL_MAX + 1];
+	char			 secret[8 * ((MFA_SECRET_MAX + 4) / 5) + 1];
+	size_t			 i;
+	int			 r;
+
+	if (u == NULL || out == NULL || outlen == NULL ||
+	    u->ncreds > MFA_CREDS_MAX)
+		return MFA_ERR_INVAL;
+	memset(secret, 0, sizeof(secret));
+	b.len = 0;
+	b.cap = MFA_STORE_MAX;
+	if ((b.p = malloc(b.cap)) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((r = out_add(&b, "%s %d\nuser %s\nnext-id %u\n", STORE_MAGIC,
+	    MFA_STORE_VERSION, u->name, u->next_id)) != MFA_OK)
+		goto out;
+	for (i = 0; i < u->ncreds; i++) {
+		c = &u->creds[i];
+		if (c->type != MFA_CRED_TOTP || c->id == 0 ||
+		    c->id >= u->next_id || !label_ok(c->label) ||
+		    c->secret_len < SECRET_MIN ||
+		    c->secret_len > sizeof(c->secret) || c->created < 0 ||
+		    c->digits < 6 || c->digits > MFA_CODE_MAX ||
+		    c->period == 0 || c->period > PERIOD_MAX ||
+		    c->algorithm < MFA_TOTP_SHA1 ||
+		    c->algorithm > MFA_TOTP_SHA512 ||
+		    (c->status != MFA_STATUS_PENDING &&
+		    c->status != MFA_STATUS_ACTIVE)) {
+			r = MFA_ERR_INVAL;
+			goto out;
+		}
+		if ((r = uri_pct_encode(c->label, label, sizeof(label))) !=
+		    MFA_OK ||
+		    (r = base32_encode(c->secret, c->secret_len, secret,
+		    sizeof(secret))) != MFA_OK)
+			goto out;
+		if ((r = out_add(&b, "totp %u status=%s alg=%s digits=%u "
+		    "period=%u created=%lld label=%s secret=%s\n", c->id,
+		    c->status == MFA_STATUS_ACTIVE ? "active" : "pending",
+		    mfa_totp_algorithm_name(c->algorithm), c->digits,
+		    c->period, (long long)c->created, label, secret)) !=
+		    MFA_OK)
+			goto out;
+	}
+	*out = b.p;
+	*outlen = b.len;
+	b.p = NULL;
+	r = MFA_OK;
+out:
+	wipe(secret, sizeof(secret));
+	if (b.p != NULL) {
+		wipe(b.p, b.cap);
+		free(b.p);
+	}
+	return r;
+}
