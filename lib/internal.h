@@ -99,7 +99,7 @@ void mfa_log(const mfa_ctx_t *ctx, int priority, const char *fmt, ...)
 int config_defaults(struct mfa_config *cfg);
 /*
  * Parses a config from memory; on error writes "LINE: reason" into err
- * and returns MFA_ERR_CONFIG.  name is used only in messages.
+ * and returns MFA_ERR_CONFIG.
  */
 int config_parse(struct mfa_config *cfg, const char *buf, size_t len,
     char *err, size_t errlen);
