@@ -54,6 +54,24 @@ mfa_strerror(int err)
 		return "credential not confirmed";
 	case MFA_ERR_STATE:
 		return "credential in the wrong state";
+	case MFA_ERR_NODEVICE:
+		return "no security key connected";
+	case MFA_ERR_TIMEOUT:
+		return "security key not touched in time";
+	case MFA_ERR_DEVICE:
+		return "security key error";
+	case MFA_ERR_ATTEST:
+		return "attestation not accepted";
+	case MFA_ERR_CLONED:
+		return "signature counter did not increase (cloned key?)";
+	case MFA_ERR_BADPIN:
+		return "security key PIN wrong or blocked";
+	case MFA_ERR_EXCLUDED:
+		return "security key already registered";
+	case MFA_ERR_BADSIG:
+		return "assertion signature did not verify";
+	case MFA_ERR_UV:
+		return "user verification required";
 	default:
 		return "unknown error";
 	}

@@ -42,6 +42,15 @@ extern "C" {
 #define MFA_ERR_CODEFMT		-20	/* code is not N ASCII digits */
 #define MFA_ERR_PENDING		-21	/* credential not yet confirmed */
 #define MFA_ERR_STATE		-22	/* credential in the wrong state */
+#define MFA_ERR_NODEVICE	-23	/* no FIDO2 security key connected */
+#define MFA_ERR_TIMEOUT		-24	/* no touch within the time limit */
+#define MFA_ERR_DEVICE		-25	/* FIDO2 device error or bad reply */
+#define MFA_ERR_ATTEST		-26	/* attestation missing or not allowed */
+#define MFA_ERR_CLONED		-27	/* signature counter did not increase */
+#define MFA_ERR_BADPIN		-28	/* security key PIN wrong or blocked */
+#define MFA_ERR_EXCLUDED	-29	/* security key already registered */
+#define MFA_ERR_BADSIG		-30	/* assertion did not verify */
+#define MFA_ERR_UV		-31	/* user verification required, not done */
 
 /*
  * Returns a static, English description of an MFA_ERR_* code; never NULL.
@@ -276,6 +285,53 @@ int mfa_code_normalize(const char *in, unsigned digits, char *out);
  */
 int mfa_password_verify(const char *user, const char *password,
     int allow_empty);
+
+/*
+ * FIDO2.  The library talks to the user only through a callback: with
+ * MFA_UI_TOUCH it tells the caller to ask for a touch of the key named
+ * by desc (before blocking on the device; *answer unused); with
+ * MFA_UI_PIN it asks for the key's PIN, returned in *answer as a
+ * malloc'd string that the library wipes and frees.  A callback error
+ * (non-zero) aborts the operation with that error.
+ */
+#define MFA_UI_TOUCH	1
+#define MFA_UI_PIN	2
+typedef int mfa_ui_fn(void *arg, int what, const char *desc, char **answer);
+
+/* User verification policy (config fido2_uv). */
+#define MFA_UV_REQUIRED		0
+#define MFA_UV_PREFERRED	1
+#define MFA_UV_DISCOURAGED	2
+
+/* Returns 1 when at least one FIDO2 device is connected, else 0. */
+int mfa_fido2_present(mfa_ctx_t *ctx);
+
+/*
+ * Registers a security key for the user (MFA_OPEN_WRITE): makes a
+ * credential for the configured RP ID on device (a path from the
+ * device list; NULL: the first key found), excluding the user's
+ * registered keys, verifies its attestation against the configured
+ * allow-list, stores it and rewrites the store atomically.
+ */
+int mfa_user_fido2_add(mfa_user_t *user, const char *device,
+    const char *label, mfa_ui_fn *ui, void *arg, unsigned *id);
+
+/*
+ * Authenticates the user with any connected key holding one of the
+ * user's active FIDO2 credentials: a fresh random challenge, touch
+ * (bounded by fido2_timeout), PIN when user verification is required,
+ * signature, RP ID hash, UP/UV flags and a strictly increasing
+ * signature counter are all checked; the new counter and last-used time
+ * are stored durably.  Needs MFA_OPEN_WRITE; lockout as for TOTP.
+ */
+int mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
+    unsigned *cred_id);
+
+/* FIDO2 credential details (NULL/0 for other types). */
+const char *mfa_cred_fido2_algorithm(const mfa_cred_t *cred); /* "es256" */
+uint64_t mfa_cred_fido2_counter(const mfa_cred_t *cred);
+/* AAGUID as 32 lower-case hex digits; owned by cred. */
+const char *mfa_cred_fido2_aaguid(const mfa_cred_t *cred);
 
 /* Wipes a NUL-terminated secret string and frees it; clears *sp. */
 void mfa_secret_free(char **sp);

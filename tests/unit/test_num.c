@@ -50,7 +50,7 @@ test_strerror(void **state)
 
 	(void)state;
 	assert_string_equal(mfa_strerror(MFA_OK), "success");
-	for (e = MFA_ERR_STATE; e < MFA_OK; e++) {
+	for (e = MFA_ERR_UV; e < MFA_OK; e++) {
 		assert_non_null(mfa_strerror(e));
 		assert_string_not_equal(mfa_strerror(e), "unknown error");
 	}

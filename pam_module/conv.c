@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Talking to the user through the application's conversation function.
+ * Done by hand rather than with pam_prompt(3) so that every failure
+ * shape of a conversation function (an error, a NULL response array, a
+ * NULL answer) is handled in one place and every answer is wiped.
+ *
+ * The module sends no informational or error messages of its own: all
+ * failures look the same to the user ("Account locked", "wrong code"
+ * and "unknown user" would each tell an attacker something).  The
+ * reason is in the audit line for the administrator.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <security/pam_appl.h>
+#include <security/pam_modules.h>
+
+#include "module.h"
+
+void
+conv_free(char **respp)
+{
+	if (respp == NULL || *respp == NULL)
+		return;
+	explicit_bzero(*respp, strlen(*respp));
+	free(*respp);
+	*respp = NULL;
+}
+
+int
+conv_prompt(pam_handle_t *pamh, int style, const char *text, char **resp)
+{
+	const struct pam_conv *conv;
+	const void *item = NULL;
+	struct pam_message msg;
+	const struct pam_message *msgp = &msg;
+	struct pam_response *reply = NULL;
+	int rc;
+
+	*resp = NULL;
+	if (pam_get_item(pamh, PAM_CONV, &item) != PAM_SUCCESS ||
+	    item == NULL) {
+		rc = PAM_CONV_ERR;
+		goto out;
+	}
+	conv = item;
+	if (conv->conv == NULL) {
+		rc = PAM_CONV_ERR;
+		goto out;
+	}
+	msg.msg_style = style;
+	msg.msg = text;
+	rc = conv->conv(1, &msgp, &reply, conv->appdata_ptr);
+	if (rc != PAM_SUCCESS) {
+		/* PAM_BUF_ERR stays; PAM_ABORT etc. are a failed dialogue. */
+		if (rc != PAM_BUF_ERR)
+			rc = PAM_CONV_ERR;
+		goto out;
+	}
+	if (reply == NULL || reply[0].resp == NULL) {
+		rc = PAM_CONV_ERR;
+		goto out;
+	}
+	*resp = reply[0].resp;
+	reply[0].resp = NULL;
+	rc = PAM_SUCCESS;
+out:
+	/* An application may hand back an answer even on failure. */
+	if (reply != NULL) {
+		conv_free(&reply[0].resp);
+		free(reply);
+	}
+	return rc;
+}

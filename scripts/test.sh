@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# The whole test suite, on a fresh Debian 12 machine (as root):
+#
+#	sh scripts/test.sh
+#
+# Installs missing dependencies, builds out of tree in ./_build with
+# warnings as errors, runs make check (unit tests, PAM tests through
+# pam_wrapper, mfactl and pamtester tests) and make distcheck.  Exits
+# non-zero on the first failure, after printing the failed tests' logs.
+set -eu
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "test.sh: run me as root (tests use mount namespaces and" \
+	    "root-owned stores)" >&2
+	exit 1
+fi
+
+step() {
+	printf '\n==> %s\n' "$*"
+}
+
+# Prints the log of every test that did not pass.
+show_failures() {
+	find "$1" -name '*.trs' | sort | while read -r trs; do
+		if grep -Eq '^:test-result: (FAIL|ERROR|XPASS)' "$trs"; then
+			echo "---------------- ${trs%.trs}.log"
+			cat "${trs%.trs}.log"
+		fi
+	done
+}
+
+step "Dependencies"
+sh scripts/deps.sh
+
+step "autoreconf"
+autoreconf -fi
+
+step "Configure and build in ./_build"
+rm -rf _build
+mkdir _build
+cd _build
+../configure --enable-werror
+make -j2
+
+step "make check"
+if ! make -j2 check; then
+	step "Failed tests"
+	show_failures .
+	exit 1
+fi
+
+# ---- sanitizer pass ------------------------------------------------
+# TODO(lead): an --enable-sanitizers build and make check goes here.
+# --------------------------------------------------------------------
+
+step "make distcheck"
+if ! make -j2 distcheck; then
+	step "distcheck failed"
+	# The failed tests' logs, if it got as far as make check.
+	show_failures .
+	exit 1
+fi
+
+step "All tests passed"

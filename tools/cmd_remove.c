@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* mfactl remove USER ID: delete one credential from the user's store. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "mfactl.h"
+
+#define REMOVE_USAGE	"USER ID"
+
+int
+cmd_remove(struct mfactl *m, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long id;
+	mfa_user_t *u = NULL;
+	const char *user;
+	int ch, r, status = EXIT_FAIL;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			printf("usage: mfactl [global options] remove %s\n",
+			    REMOVE_USAGE);
+			return EXIT_OK;
+		default:
+			return mfactl_badopt("remove", ch, argv);
+		}
+	}
+	if (argc - optind != 2)
+		return mfactl_usage("remove", REMOVE_USAGE);
+	user = argv[optind];
+	if (mfactl_parse_uint(argv[optind + 1], 1, UINT32_MAX, &id) == -1) {
+		fprintf(stderr, "mfactl: remove %s: %s: not a credential id\n",
+		    user, argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+
+	if ((status = mfactl_need_root("remove", user)) != EXIT_OK)
+		return status;
+	status = EXIT_FAIL;
+	if (mfactl_ctx(m, "remove", user) != MFA_OK ||
+	    mfactl_check_user(m, "remove", user) != EXIT_OK)
+		goto out;
+	if ((r = mfa_user_open(m->ctx, user, MFA_OPEN_WRITE, &u)) != MFA_OK ||
+	    (r = mfa_user_remove(u, (unsigned)id)) != MFA_OK) {
+		mfactl_error(m, "remove", user, r);
+		goto out;
+	}
+	printf("removed credential %u of %s\n", (unsigned)id, user);
+	status = EXIT_OK;
+out:
+	mfa_user_free(&u);
+	return status;
+}

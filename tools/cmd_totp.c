@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mfactl totp add | confirm: enrol a TOTP authenticator (pending until a
+ * right code confirms it) and activate a pending one.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mfactl.h"
+
+#define ADD_USAGE	"add USER [--label L] [--issuer I] " \
+			"[--algorithm sha1|sha256|sha512] [--digits N]"
+#define CONFIRM_USAGE	"confirm USER CODE [--id ID]"
+#define CONFIRM_TRIES	3
+#define PROMPT		"Enter a code from the authenticator to confirm: "
+
+/*
+ * Writes a secret and a newline with write(2), so that no stdio buffer
+ * keeps a copy.  Returns 0, or -1 with errno set.
+ */
+static int
+put_secret_line(const char *s)
+{
+	size_t len = strlen(s), off = 0;
+	ssize_t n;
+
+	if (fflush(stdout) == EOF)
+		return -1;
+	while (off <= len) {
+		/* The terminating NUL's place carries the newline. */
+		if (off == len)
+			n = write(STDOUT_FILENO, "\n", 1);
+		else
+			n = write(STDOUT_FILENO, s + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* Tells how to activate a pending credential later. */
+static void
+print_pending(const struct mfactl *m, const char *user, unsigned id)
+{
+	printf("credential %u is pending; activate it with:\n  mfactl", id);
+	if (m->store != NULL)
+		printf(" --store %s", m->store);
+	if (m->config != NULL)
+		printf(" --config %s", m->config);
+	printf(" totp confirm %s CODE --id %u\n", user, id);
+}
+
+/*
+ * One confirmation attempt.  The store is opened (and locked) only for
+ * the attempt, so that the user's logins do not wait on a human typing.
+ */
+static int
+confirm_once(struct mfactl *m, const char *user, unsigned id,
+    const char *code)
+{
+	mfa_user_t *u = NULL;
+	int r;
+
+	if ((r = mfa_user_open(m->ctx, user, MFA_OPEN_WRITE, &u)) != MFA_OK)
+		goto out;
+	r = mfa_user_totp_confirm(u, id, code);
+out:
+	mfa_user_free(&u);
+	return r;
+}
+
+/* Asks for codes on the terminal; EXIT_OK once the credential is active. */
+static int
+confirm_interactive(struct mfactl *m, const char *user, unsigned id)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int i, r, status = EXIT_FAIL;
+
+	/* No stdio buffer keeps a copy of the code. */
+	(void)setvbuf(stdin, NULL, _IONBF, 0);
+	for (i = 0; i < CONFIRM_TRIES; i++) {
+		fputs(PROMPT, stderr);
+		fflush(stderr);
+		if ((n = getline(&line, &cap, stdin)) == -1) {
+			fputc('\n', stderr);
+			break;
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		r = confirm_once(m, user, id, line);
+		explicit_bzero(line, cap);
+		if (r == MFA_OK) {
+			printf("activated credential %u\n", id);
+			status = EXIT_OK;
+			goto out;
+		}
+		mfactl_error(m, "totp add", user, r);
+		if (r != MFA_ERR_BADCODE && r != MFA_ERR_CODEFMT &&
+		    r != MFA_ERR_REPLAY)
+			break;
+	}
+	print_pending(m, user, id);
+out:
+	if (line != NULL)
+		explicit_bzero(line, cap);
+	free(line);
+	return status;
+}
+
+static int
+totp_add(struct mfactl *m, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "label", required_argument, NULL, 'l' },
+		{ "issuer", required_argument, NULL, 'i' },
+		{ "algorithm", required_argument, NULL, 'a' },
+		{ "digits", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *label = NULL, *issuer = NULL, *user;
+	unsigned long long digits = 0;
+	int algorithm = -1, ch, r, status = EXIT_FAIL;
+	mfa_user_t *u = NULL;
+	char *uri = NULL;
+	unsigned id = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":l:i:a:d:h", opts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'l':
+			label = optarg;
+			break;
+		case 'i':
+			issuer = optarg;
+			break;
+		case 'a':
+			if (mfa_totp_algorithm_parse(optarg, &algorithm) !=
+			    MFA_OK) {
+				fprintf(stderr, "mfactl: totp add: --algorithm "
+				    "%s: not sha1, sha256 or sha512\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'd':
+			if (mfactl_parse_uint(optarg, 6, MFA_CODE_MAX,
+			    &digits) == -1) {
+				fprintf(stderr, "mfactl: totp add: --digits "
+				    "%s: not a number from 6 to %d\n", optarg,
+				    MFA_CODE_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			printf("usage: mfactl [global options] totp %s\n",
+			    ADD_USAGE);
+			return EXIT_OK;
+		default:
+			return mfactl_badopt("totp add", ch, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return mfactl_usage("totp", ADD_USAGE);
+	user = argv[optind];
+
+	if ((status = mfactl_need_root("totp add", user)) != EXIT_OK)
+		return status;
+	status = EXIT_FAIL;
+	if (mfactl_ctx(m, "totp add", user) != MFA_OK ||
+	    mfactl_check_user(m, "totp add", user) != EXIT_OK)
+		goto out;
+	if ((r = mfa_user_open(m->ctx, user, MFA_OPEN_WRITE | MFA_OPEN_CREATE,
+	    &u)) != MFA_OK ||
+	    (r = mfa_user_totp_add(u, label, issuer, algorithm,
+	    (unsigned)digits, &id, &uri)) != MFA_OK) {
+		mfactl_error(m, "totp add", user, r);
+		goto out;
+	}
+	mfa_user_free(&u);
+
+	/* The URI on a line of its own, for a QR encoder or a copy. */
+	if (put_secret_line(uri) == -1) {
+		mfactl_errorf("totp add", user, "cannot write the URI: %s",
+		    strerror(errno));
+		goto out;
+	}
+	mfa_secret_free(&uri);
+
+	if (isatty(STDIN_FILENO))
+		status = confirm_interactive(m, user, id);
+	else {
+		print_pending(m, user, id);
+		status = EXIT_OK;
+	}
+out:
+	mfa_secret_free(&uri);
+	mfa_user_free(&u);
+	return status;
+}
+
+/* The id of the user's only pending TOTP credential, or 0. */
+static unsigned
+only_pending(const mfa_user_t *u, size_t *npending)
+{
+	const mfa_cred_t *c;
+	unsigned id = 0;
+	size_t i;
+
+	*npending = 0;
+	for (i = 0; i < mfa_user_cred_count(u); i++) {
+		c = mfa_user_cred(u, i);
+		if (c != NULL && mfa_cred_type(c) == MFA_CRED_TOTP &&
+		    mfa_cred_status(c) == MFA_STATUS_PENDING) {
+			id = mfa_cred_id(c);
+			(*npending)++;
+		}
+	}
+	return *npending == 1 ? id : 0;
+}
+
+static const mfa_cred_t *
+find_cred(const mfa_user_t *u, unsigned id)
+{
+	const mfa_cred_t *c;
+	size_t i;
+
+	for (i = 0; i < mfa_user_cred_count(u); i++)
+		if ((c = mfa_user_cred(u, i)) != NULL && mfa_cred_id(c) == id)
+			return c;
+	return NULL;
+}
+
+static int
+totp_confirm(struct mfactl *m, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long id = 0;
+	const char *user;
+	char *code;
+	mfa_user_t *u = NULL;
+	const mfa_cred_t *c;
+	size_t npending;
+	int ch, r, status = EXIT_FAIL;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":i:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			if (mfactl_parse_uint(optarg, 1, UINT32_MAX,
+			    &id) == -1) {
+				fprintf(stderr, "mfactl: totp confirm: --id "
+				    "%s: not a credential id\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			printf("usage: mfactl [global options] totp %s\n",
+			    CONFIRM_USAGE);
+			return EXIT_OK;
+		default:
+			return mfactl_badopt("totp confirm", ch, argv);
+		}
+	}
+	if (argc - optind != 2)
+		return mfactl_usage("totp", CONFIRM_USAGE);
+	user = argv[optind];
+	code = argv[optind + 1];
+
+	if ((status = mfactl_need_root("totp confirm", user)) != EXIT_OK)
+		goto out;
+	status = EXIT_FAIL;
+	if (mfactl_ctx(m, "totp confirm", user) != MFA_OK ||
+	    mfactl_check_user(m, "totp confirm", user) != EXIT_OK)
+		goto out;
+	if ((r = mfa_user_open(m->ctx, user, MFA_OPEN_WRITE, &u)) != MFA_OK) {
+		mfactl_error(m, "totp confirm", user, r);
+		goto out;
+	}
+	if (id != 0 && (c = find_cred(u, (unsigned)id)) != NULL &&
+	    mfa_cred_status(c) != MFA_STATUS_PENDING) {
+		mfactl_errorf("totp confirm", user, "credential %u is not "
+		    "pending", (unsigned)id);
+		goto out;
+	}
+	if (id == 0) {
+		if ((id = only_pending(u, &npending)) == 0) {
+			mfactl_errorf("totp confirm", user, npending == 0 ?
+			    "no pending TOTP credential" :
+			    "several pending TOTP credentials; choose one "
+			    "with --id");
+			goto out;
+		}
+	}
+	if ((r = mfa_user_totp_confirm(u, (unsigned)id, code)) != MFA_OK) {
+		mfactl_error(m, "totp confirm", user, r);
+		goto out;
+	}
+	printf("activated credential %u\n", (unsigned)id);
+	status = EXIT_OK;
+out:
+	/* Even a one-time code does not stay in our memory. */
+	mfactl_wipe_str(code);
+	mfa_user_free(&u);
+	return status;
+}
+
+int
+cmd_totp(struct mfactl *m, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return totp_add(m, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "confirm") == 0)
+		return totp_confirm(m, argc - 1, argv + 1);
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("usage: mfactl [global options] totp %s\n"
+		    "       mfactl [global options] totp %s\n",
+		    ADD_USAGE, CONFIRM_USAGE);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "usage: mfactl [global options] totp %s\n"
+	    "       mfactl [global options] totp %s\n",
+	    ADD_USAGE, CONFIRM_USAGE);
+	return EXIT_USAGE;
+}
