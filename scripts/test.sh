@@ -6,7 +6,8 @@
 #
 # Installs missing dependencies, builds out of tree in ./_build with
 # warnings as errors, runs make check (unit tests, PAM tests through
-# pam_wrapper, mfactl and pamtester tests) and make distcheck.  Exits
+# pam_wrapper, mfactl and pamtester tests), the same suite again built
+# with ASan + UBSan, and make distcheck.  Exits
 # non-zero on the first failure, after printing the failed tests' logs.
 set -eu
 
@@ -53,9 +54,19 @@ if ! make -j2 check; then
 	exit 1
 fi
 
-# ---- sanitizer pass ------------------------------------------------
-# TODO(lead): an --enable-sanitizers build and make check goes here.
-# --------------------------------------------------------------------
+step "make check under AddressSanitizer + UndefinedBehaviorSanitizer"
+cd "$TOP"
+rm -rf _build-san
+mkdir _build-san
+cd _build-san
+../configure --enable-werror --enable-sanitizers
+make -j2
+if ! make -j2 check; then
+	step "Failed tests (sanitizers)"
+	show_failures .
+	exit 1
+fi
+cd "$TOP/_build"
 
 step "make distcheck"
 if ! make -j2 distcheck; then

@@ -1371,7 +1371,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_builtin_locked_shadow,
 		    setup, teardown),
 	};
-	const char *module;
+	const char *module, *san;
+	char preload[2 * PATH_MAX];
 	int rc;
 
 	(void)argc;
@@ -1393,10 +1394,14 @@ main(int argc, char **argv)
 	if (getenv("MFA_PAMTEST_PHASE") == NULL) {
 		add_users();
 		write_services(module);
+		/* Sanitizer runtimes, when built with them, must come first. */
+		san = getenv("MFA_SAN_PRELOAD");
+		(void)snprintf(preload, sizeof(preload), "%s%slibpam_wrapper.so",
+		    san != NULL ? san : "", san != NULL && *san ? ":" : "");
 		if (setenv("MFA_PAMTEST_PHASE", "2", 1) != 0 ||
 		    setenv("PAM_WRAPPER", "1", 1) != 0 ||
 		    setenv("PAM_WRAPPER_USE_SYSLOG", "1", 1) != 0 ||
-		    setenv("LD_PRELOAD", "libpam_wrapper.so", 1) != 0) {
+		    setenv("LD_PRELOAD", preload, 1) != 0) {
 			fprintf(stderr, "setenv failed\n");
 			return 99;
 		}

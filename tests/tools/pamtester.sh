@@ -180,7 +180,10 @@ expect_rc 0 "installed mfactl: totp add demo" "$MFACTL_I" --config "$CONF" \
 SECRET=$(uri_param "$(printf '%s\n' "$out" | grep '^otpauth://')" secret)
 check "got the secret from the URI" [ -n "$SECRET" ]
 
-PAMENV="LD_PRELOAD=$PWLIB PAM_WRAPPER=1"
+# Under --enable-sanitizers the runtimes go first (pamtester is not
+# sanitized but loads the sanitized module).
+PRELOAD="${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$PWLIB"
+PAMENV="LD_PRELOAD=$PRELOAD PAM_WRAPPER=1"
 PAMENV="$PAMENV PAM_WRAPPER_SERVICE_DIR=$WORK/svc PAM_WRAPPER_USE_SYSLOG=1"
 PAMENV="$PAMENV LD_LIBRARY_PATH=$LIBD"
 export WORK SECRET CONF MFACTL_I PAMENV
