@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * LD_PRELOAD shim (tests only, never installed): makes the virtual
+ * devices of VFIDO_STATE visible to an unmodified program using
+ * libfido2.  It interposes
+ *   fido_dev_info_manifest: the real list, then "vfido:N" entries added
+ *	with fido_dev_info_set() and the vfido I/O hooks;
+ *   fido_dev_open: for "vfido:" paths, fido_dev_set_io_functions()
+ *	first, then the real fido_dev_open();
+ *   fido_dev_new_with_info: for "vfido:" entries, the real one and then
+ *	fido_dev_set_io_functions() (libfido2 1.12 would otherwise treat
+ *	the handle as hidraw), so fido_dev_open_with_info() works too.
+ * Everything else, and every other path, goes to the real libfido2.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <fido.h>
+
+#include "vfido.h"
+
+static const fido_dev_io_t vfido_io = {
+	vfido_io_open,
+	vfido_io_close,
+	vfido_io_read,
+	vfido_io_write,
+};
+
+static void *
+real(const char *name)
+{
+	void *f;
+
+	if ((f = dlsym(RTLD_NEXT, name)) == NULL)
+		fprintf(stderr, "vfido preload: %s not found: %s\n", name,
+		    dlerror());
+	return (f);
+}
+
+static int
+is_vfido(const char *path)
+{
+	return (path != NULL && strncmp(path, VFIDO_PATH_PREFIX,
+	    strlen(VFIDO_PATH_PREFIX)) == 0);
+}
+
+int
+fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
+{
+	int	(*f)(fido_dev_info_t *, size_t, size_t *);
+	char	path[32];
+	size_t	n, nv;
+	int	r;
+
+	*olen = 0;
+	if ((*(void **)&f = real("fido_dev_info_manifest")) == NULL)
+		return (FIDO_ERR_INTERNAL);
+	if ((r = f(devlist, ilen, &n)) != FIDO_OK)
+		return (r);
+	nv = vfido_ndevices();
+	for (size_t i = 0; i < nv && n < ilen; i++) {
+		snprintf(path, sizeof(path), "%s%zu", VFIDO_PATH_PREFIX, i);
+		if ((r = fido_dev_info_set(devlist, n, path,
+		    VFIDO_MANUFACTURER, VFIDO_PRODUCT, &vfido_io,
+		    NULL)) != FIDO_OK)
+			return (r);
+		n++;
+	}
+	*olen = n;
+	return (FIDO_OK);
+}
+
+int
+fido_dev_open(fido_dev_t *dev, const char *path)
+{
+	int	(*f)(fido_dev_t *, const char *);
+	int	r;
+
+	if ((*(void **)&f = real("fido_dev_open")) == NULL)
+		return (FIDO_ERR_INTERNAL);
+	if (is_vfido(path) &&
+	    (r = fido_dev_set_io_functions(dev, &vfido_io)) != FIDO_OK)
+		return (r);
+	return (f(dev, path));
+}
+
+fido_dev_t *
+fido_dev_new_with_info(const fido_dev_info_t *di)
+{
+	fido_dev_t	*(*f)(const fido_dev_info_t *);
+	fido_dev_t	*dev;
+
+	if ((*(void **)&f = real("fido_dev_new_with_info")) == NULL)
+		return (NULL);
+	if ((dev = f(di)) == NULL)
+		return (NULL);
+	if (is_vfido(fido_dev_info_path(di)) &&
+	    fido_dev_set_io_functions(dev, &vfido_io) != FIDO_OK)
+		fido_dev_free(&dev);
+	return (dev);
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vfido-ctl: creates and adjusts virtual FIDO2 devices for the tests.
+ *
+ *   vfido-ctl ca KEY.pem CERT.pem
+ *   vfido-ctl init FILE [--pin PIN] [--attestation self|x5c
+ *	--ca-key K --ca-cert C] [--touch auto|deny|never] [--aaguid HEX]
+ *	[--counter-mode inc|zero]
+ *   vfido-ctl set FILE KEY=VALUE...   (touch, fault, counter,
+ *	counter-mode, pin-retries, aaguid, pin=PIN or pin= to clear)
+ *   vfido-ctl show FILE
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "vfido_int.h"
+
+/* "vfido-test-key-1": the default AAGUID, for allow-list tests. */
+#define DEFAULT_AAGUID	"766669646f2d746573742d6b65792d31"
+
+static int
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: vfido-ctl ca KEY CERT\n"
+	    "       vfido-ctl init FILE [--pin PIN] [--attestation self|x5c "
+	    "--ca-key K --ca-cert C]\n"
+	    "                 [--touch auto|deny|never] [--aaguid HEX] "
+	    "[--counter-mode inc|zero]\n"
+	    "       vfido-ctl set FILE KEY=VALUE...\n"
+	    "       vfido-ctl show FILE\n");
+	return (2);
+}
+
+static void
+set_pin(struct vfido_state *st, const char *pin)
+{
+	unsigned char h[32];
+
+	if (*pin == '\0') {
+		st->pin_set = false;
+		OPENSSL_cleanse(st->pin_hash, sizeof(st->pin_hash));
+		return;
+	}
+	vfido_sha256(pin, strlen(pin), h);
+	memcpy(st->pin_hash, h, sizeof(st->pin_hash));
+	st->pin_set = true;
+	st->pin_retries = VFIDO_PIN_RETRIES;
+	OPENSSL_cleanse(h, sizeof(h));
+}
+
+static int
+save(const char *file, const struct vfido_state *st)
+{
+	int fd, r;
+
+	if ((fd = vfido_state_lock(file)) < 0) {
+		fprintf(stderr, "vfido-ctl: %s: cannot lock\n", file);
+		return (1);
+	}
+	r = vfido_state_save(file, st);
+	vfido_state_unlock(fd);
+	if (r < 0) {
+		fprintf(stderr, "vfido-ctl: %s: cannot write\n", file);
+		return (1);
+	}
+	return (0);
+}
+
+static int
+cmd_init(int argc, char **argv, struct vfido_state *st)
+{
+	const char	*file = argv[0], *ca_key = NULL, *ca_cert = NULL;
+	bool		 x5c = false;
+
+	if (access(file, F_OK) == 0) {
+		fprintf(stderr, "vfido-ctl: %s: already exists\n", file);
+		return (1);
+	}
+	memset(st, 0, sizeof(*st));
+	st->pin_retries = VFIDO_PIN_RETRIES;
+	(void)vfido_state_set(st, "aaguid", DEFAULT_AAGUID);
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (v == NULL)
+			return (usage());
+		i++;
+		if (strcmp(o, "--pin") == 0)
+			set_pin(st, v);
+		else if (strcmp(o, "--attestation") == 0 &&
+		    (strcmp(v, "self") == 0 || strcmp(v, "x5c") == 0))
+			x5c = strcmp(v, "x5c") == 0;
+		else if (strcmp(o, "--ca-key") == 0)
+			ca_key = v;
+		else if (strcmp(o, "--ca-cert") == 0)
+			ca_cert = v;
+		else if ((strcmp(o, "--touch") == 0 ||
+		    strcmp(o, "--aaguid") == 0 ||
+		    strcmp(o, "--counter-mode") == 0) &&
+		    vfido_state_set(st, o + 2, v) == 0)
+			continue;
+		else {
+			fprintf(stderr, "vfido-ctl: bad option %s %s\n", o, v);
+			return (2);
+		}
+	}
+	if (x5c) {
+		if (ca_key == NULL || ca_cert == NULL)
+			return (usage());
+		if (vfido_attest_issue(st, ca_key, ca_cert) < 0) {
+			fprintf(stderr, "vfido-ctl: cannot issue an "
+			    "attestation certificate with %s\n", ca_cert);
+			return (1);
+		}
+	}
+	return (save(file, st));
+}
+
+static int
+cmd_set(int argc, char **argv, struct vfido_state *st)
+{
+	const char	*file = argv[0];
+	char		*kv, *eq;
+	int		 fd, r = 1;
+
+	if ((fd = vfido_state_lock(file)) < 0 ||
+	    vfido_state_load(file, st) < 0) {
+		fprintf(stderr, "vfido-ctl: %s: cannot read\n", file);
+		vfido_state_unlock(fd);
+		return (1);
+	}
+	for (int i = 1; i < argc; i++) {
+		if ((kv = strdup(argv[i])) == NULL)
+			goto out;
+		if ((eq = strchr(kv, '=')) == NULL) {
+			fprintf(stderr, "vfido-ctl: %s: not KEY=VALUE\n", kv);
+			free(kv);
+			r = 2;
+			goto out;
+		}
+		*eq++ = '\0';
+		if (strcmp(kv, "pin") == 0)
+			set_pin(st, eq);
+		else if (strcmp(kv, "att-key") == 0 ||
+		    strcmp(kv, "att-cert") == 0 ||
+		    vfido_state_set(st, kv, eq) < 0) {
+			fprintf(stderr, "vfido-ctl: bad setting %s\n", argv[i]);
+			free(kv);
+			r = 2;
+			goto out;
+		}
+		free(kv);
+	}
+	r = vfido_state_save(file, st) < 0 ? 1 : 0;
+	if (r != 0)
+		fprintf(stderr, "vfido-ctl: %s: cannot write\n", file);
+out:
+	vfido_state_unlock(fd);
+	return (r);
+}
+
+static int
+cmd_show(const char *file, struct vfido_state *st)
+{
+	if (vfido_state_load(file, st) < 0) {
+		fprintf(stderr, "vfido-ctl: %s: cannot read\n", file);
+		return (1);
+	}
+	printf("aaguid ");
+	for (size_t i = 0; i < sizeof(st->aaguid); i++)
+		printf("%02x", st->aaguid[i]);
+	printf("\ntouch %s\nattestation %s\nfault %s\ncounter-mode %s\n"
+	    "counter %lu\ncredentials %zu\npin %s\npin-retries %u\n",
+	    vfido_touch_name(st->touch), vfido_attest_name(st->attest),
+	    vfido_fault_name(st->fault), st->counter_zero ? "zero" : "inc",
+	    (unsigned long)st->counter, st->ncreds,
+	    st->pin_set ? "set" : "unset", st->pin_retries);
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct vfido_state	*st;
+	int			 r;
+
+	if (argc < 3)
+		return (usage());
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return (1);
+	if (strcmp(argv[1], "ca") == 0 && argc == 4) {
+		r = vfido_ca_create(argv[2], argv[3]) < 0 ? 1 : 0;
+		if (r != 0)
+			fprintf(stderr, "vfido-ctl: cannot create the CA in "
+			    "%s, %s\n", argv[2], argv[3]);
+	} else if (strcmp(argv[1], "init") == 0)
+		r = cmd_init(argc - 2, argv + 2, st);
+	else if (strcmp(argv[1], "set") == 0 && argc >= 4)
+		r = cmd_set(argc - 2, argv + 2, st);
+	else if (strcmp(argv[1], "show") == 0 && argc == 3)
+		r = cmd_show(argv[2], st);
+	else
+		r = usage();
+	vfido_state_wipe(st);
+	free(st);
+	return (r);
+}
