@@ -32,7 +32,10 @@ enum key_type {
 	KEY_ENUM,	/* one of values[], case-insensitive */
 	KEY_EXPR,	/* policy expression */
 	KEY_PATH,	/* absolute path, min..max bytes */
-	KEY_TEXT	/* printable text without ':', min..max bytes */
+	KEY_TEXT,	/* printable text without ':', min..max bytes */
+	KEY_RPID,	/* printable ASCII without blanks, min..max bytes */
+	KEY_ALGS,	/* comma-separated FIDO2 algorithm names */
+	KEY_AAGUIDS	/* comma-separated AAGUIDs */
 };
 
 /* Where a key may appear. */
@@ -52,6 +55,14 @@ enum key_id {
 	K_PASSWORD,
 	K_UNENROLLED,
 	K_ALLOW_EMPTY_PASSWORD,
+	K_FIDO2_RP_ID,
+	K_FIDO2_UV,
+	K_FIDO2_TIMEOUT,
+	K_FIDO2_ALGORITHMS,
+	K_FIDO2_AAGUIDS,
+	K_FIDO2_CA,
+	K_FIDO2_ATTESTATION,
+	K_FIDO2_COUNTER,
 	K_COUNT
 };
 
@@ -95,6 +106,25 @@ static const struct enum_value booleans[] = {
 	{ NULL,		0 }
 };
 
+static const struct enum_value uv_modes[] = {
+	{ "required",		MFA_UV_REQUIRED },
+	{ "preferred",		MFA_UV_PREFERRED },
+	{ "discouraged",	MFA_UV_DISCOURAGED },
+	{ NULL,			0 }
+};
+
+static const struct enum_value attestation_modes[] = {
+	{ "verified",	MFA_ATTEST_VERIFIED },
+	{ "any",	MFA_ATTEST_ANY },
+	{ NULL,		0 }
+};
+
+static const struct enum_value counter_modes[] = {
+	{ "strict",	MFA_COUNTER_STRICT },
+	{ "require",	MFA_COUNTER_REQUIRE },
+	{ NULL,		0 }
+};
+
 static const struct key keys[] = {
 	{ "store", K_STORE, KEY_PATH, 1, PATH_MAX - 1, SCOPE_GLOBAL, NULL },
 	{ "totp_window", K_TOTP_WINDOW, KEY_UINT, 0, 10, SCOPE_GLOBAL,
@@ -118,6 +148,21 @@ static const struct key keys[] = {
 	    SCOPE_GLOBAL | SCOPE_SECTION, unenrolled_modes },
 	{ "allow_empty_password", K_ALLOW_EMPTY_PASSWORD, KEY_ENUM, 0, 0,
 	    SCOPE_GLOBAL | SCOPE_SECTION, booleans },
+	{ "fido2_rp_id", K_FIDO2_RP_ID, KEY_RPID, 1, MFA_RP_ID_MAX,
+	    SCOPE_GLOBAL, NULL },
+	{ "fido2_uv", K_FIDO2_UV, KEY_ENUM, 0, 0, SCOPE_GLOBAL, uv_modes },
+	{ "fido2_timeout", K_FIDO2_TIMEOUT, KEY_UINT, 1, 300, SCOPE_GLOBAL,
+	    NULL },
+	{ "fido2_algorithms", K_FIDO2_ALGORITHMS, KEY_ALGS, 0, 0,
+	    SCOPE_GLOBAL, NULL },
+	{ "fido2_aaguids", K_FIDO2_AAGUIDS, KEY_AAGUIDS, 0, 0, SCOPE_GLOBAL,
+	    NULL },
+	{ "fido2_ca", K_FIDO2_CA, KEY_PATH, 1, PATH_MAX - 1, SCOPE_GLOBAL,
+	    NULL },
+	{ "fido2_attestation", K_FIDO2_ATTESTATION, KEY_ENUM, 0, 0,
+	    SCOPE_GLOBAL, attestation_modes },
+	{ "fido2_counter", K_FIDO2_COUNTER, KEY_ENUM, 0, 0, SCOPE_GLOBAL,
+	    counter_modes },
 };
 
 static const char *const section_kinds[] = {
@@ -226,6 +271,143 @@ text_ok(const char *s, int allow_colon)
 	return 1;
 }
 
+/*
+ * Splits a comma-separated list in place: items trimmed of blanks,
+ * none empty.  Returns the count, or -1 (more than max, empty item).
+ */
+static int
+split_list(char *s, char **items, size_t max)
+{
+	char	*item, *end, *comma;
+	size_t	 n = 0;
+
+	for (item = s;; item = comma + 1) {
+		comma = strchr(item, ',');
+		if (comma != NULL)
+			*comma = '\0';
+		while (is_blank(*item))
+			item++;
+		for (end = item + strlen(item); end > item && is_blank(end[-1]);
+		    end--)
+			continue;
+		*end = '\0';
+		if (*item == '\0' || n == max)
+			return -1;
+		items[n++] = item;
+		if (comma == NULL)
+			return (int)n;
+	}
+}
+
+/* An AAGUID: 32 hex digits, or a UUID with its four dashes. */
+static int
+aaguid_parse(const char *s, unsigned char *out)
+{
+	char	hex[2 * MFA_AAGUID_LEN + 1];
+	size_t	i, o = 0, n = strlen(s);
+
+	if (n != 2 * MFA_AAGUID_LEN && n != 2 * MFA_AAGUID_LEN + 4)
+		return MFA_ERR_CONFIG;
+	for (i = 0; i < n; i++) {
+		if (n > 2 * MFA_AAGUID_LEN &&
+		    (i == 8 || i == 13 || i == 18 || i == 23)) {
+			if (s[i] != '-')
+				return MFA_ERR_CONFIG;
+			continue;
+		}
+		if (o == 2 * MFA_AAGUID_LEN)
+			return MFA_ERR_CONFIG;
+		if (s[i] >= 'A' && s[i] <= 'F')
+			hex[o++] = (char)(s[i] - 'A' + 'a');
+		else
+			hex[o++] = s[i];
+	}
+	hex[o] = '\0';
+	return hex_decode(hex, out, MFA_AAGUID_LEN) == MFA_OK ? MFA_OK :
+	    MFA_ERR_CONFIG;
+}
+
+static int
+parse_algorithms(struct parser *p, const struct key *k, const char *value,
+    int *algs, size_t *nalgs)
+{
+	char	 buf[CONFIG_LINE_MAX + 1], lower[16], q[QUOTE_MAX + 8];
+	char	*items[MFA_FIDO2_ALGS_MAX];
+	size_t	 i, j, len;
+	int	 n;
+
+	len = strlen(value);
+	quote(q, sizeof(q), value, len);
+	if (len >= sizeof(buf))
+		return perr(p, "bad value '%s' for '%s'", q, k->name);
+	memcpy(buf, value, len + 1);
+	if ((n = split_list(buf, items, MFA_FIDO2_ALGS_MAX)) < 0)
+		return perr(p, "bad value '%s' for '%s' (expected a "
+		    "comma-separated list of es256, eddsa, rs256)", q,
+		    k->name);
+	for (i = 0; i < (size_t)n; i++) {
+		len = strlen(items[i]);
+		quote(q, sizeof(q), items[i], len);
+		if (len >= sizeof(lower))
+			return perr(p, "unknown algorithm '%s' in '%s' "
+			    "(expected es256, eddsa, rs256)", q, k->name);
+		for (j = 0; j <= len; j++)
+			lower[j] = (items[i][j] >= 'A' && items[i][j] <= 'Z') ?
+			    (char)(items[i][j] - 'A' + 'a') : items[i][j];
+		if (fido2_alg_parse(lower, &algs[i]) != MFA_OK)
+			return perr(p, "unknown algorithm '%s' in '%s' "
+			    "(expected es256, eddsa, rs256)", q, k->name);
+		for (j = 0; j < i; j++)
+			if (algs[j] == algs[i])
+				return perr(p, "algorithm '%s' listed twice in "
+				    "'%s'", q, k->name);
+	}
+	*nalgs = (size_t)n;
+	return MFA_OK;
+}
+
+static int
+parse_aaguids(struct parser *p, const struct key *k, const char *value,
+    unsigned char (*aaguids)[MFA_AAGUID_LEN], size_t *naaguids)
+{
+	char	 buf[CONFIG_LINE_MAX + 1], q[QUOTE_MAX + 8];
+	char	*items[MFA_FIDO2_AAGUIDS_MAX];
+	size_t	 i, j, len;
+	int	 n;
+
+	len = strlen(value);
+	quote(q, sizeof(q), value, len);
+	if (len >= sizeof(buf))
+		return perr(p, "bad value '%s' for '%s'", q, k->name);
+	memcpy(buf, value, len + 1);
+	if ((n = split_list(buf, items, MFA_FIDO2_AAGUIDS_MAX)) < 0)
+		return perr(p, "bad value '%s' for '%s' (expected a "
+		    "comma-separated list of 1 to %d AAGUIDs)", q, k->name,
+		    MFA_FIDO2_AAGUIDS_MAX);
+	for (i = 0; i < (size_t)n; i++) {
+		quote(q, sizeof(q), items[i], strlen(items[i]));
+		if (aaguid_parse(items[i], aaguids[i]) != MFA_OK)
+			return perr(p, "bad AAGUID '%s' in '%s' (expected 32 "
+			    "hex digits)", q, k->name);
+		for (j = 0; j < i; j++)
+			if (memcmp(aaguids[j], aaguids[i], MFA_AAGUID_LEN) ==
+			    0)
+				return perr(p, "AAGUID '%s' listed twice in "
+				    "'%s'", q, k->name);
+	}
+	*naaguids = (size_t)n;
+	return MFA_OK;
+}
+
+static int
+rpid_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
 static int
 set_value(struct parser *p, const struct key *k, const char *value)
 {
@@ -234,9 +416,11 @@ set_value(struct parser *p, const struct key *k, const char *value)
 	const struct enum_value *ev;
 	struct mfa_expr expr = { .n = 0 };
 	char q[QUOTE_MAX + 8], why[MFA_EXPR_TEXT_MAX];
+	unsigned char aaguids[MFA_FIDO2_AAGUIDS_MAX][MFA_AAGUID_LEN];
+	int algs[MFA_FIDO2_ALGS_MAX];
 	long long num = 0;
-	size_t len = strlen(value);
-	int ev_value = 0;
+	size_t len = strlen(value), nalgs = 0, naaguids = 0;
+	int ev_value = 0, r;
 
 	quote(q, sizeof(q), value, len);
 	switch (k->type) {
@@ -273,6 +457,23 @@ set_value(struct parser *p, const struct key *k, const char *value)
 			return perr(p, "bad value '%s' for '%s' (expected "
 			    "%lld to %lld printable characters without ':')",
 			    q, k->name, k->min, k->max);
+		break;
+	case KEY_RPID:
+		if (len < (size_t)k->min || len > (size_t)k->max ||
+		    !rpid_ok(value))
+			return perr(p, "bad value '%s' for '%s' (expected %lld "
+			    "to %lld printable ASCII characters without "
+			    "blanks)", q, k->name, k->min, k->max);
+		break;
+	case KEY_ALGS:
+		if ((r = parse_algorithms(p, k, value, algs, &nalgs)) !=
+		    MFA_OK)
+			return r;
+		break;
+	case KEY_AAGUIDS:
+		if ((r = parse_aaguids(p, k, value, aaguids, &naaguids)) !=
+		    MFA_OK)
+			return r;
 		break;
 	}
 
@@ -312,6 +513,32 @@ set_value(struct parser *p, const struct key *k, const char *value)
 		break;
 	case K_ALLOW_EMPTY_PASSWORD:
 		sec->allow_empty_password = ev_value;
+		break;
+	case K_FIDO2_RP_ID:
+		memcpy(cfg->fido2_rp_id, value, len + 1);
+		break;
+	case K_FIDO2_UV:
+		cfg->fido2_uv = ev_value;
+		break;
+	case K_FIDO2_TIMEOUT:
+		cfg->fido2_timeout = (unsigned)num;
+		break;
+	case K_FIDO2_ALGORITHMS:
+		memcpy(cfg->fido2_algs, algs, nalgs * sizeof(algs[0]));
+		cfg->fido2_nalgs = nalgs;
+		break;
+	case K_FIDO2_AAGUIDS:
+		memcpy(cfg->fido2_aaguids, aaguids, naaguids * MFA_AAGUID_LEN);
+		cfg->fido2_naaguids = naaguids;
+		break;
+	case K_FIDO2_CA:
+		memcpy(cfg->fido2_ca, value, len + 1);
+		break;
+	case K_FIDO2_ATTESTATION:
+		cfg->fido2_attestation = ev_value;
+		break;
+	case K_FIDO2_COUNTER:
+		cfg->fido2_counter = ev_value;
 		break;
 	case K_COUNT:
 		return perr(p, "internal error");
@@ -510,6 +737,17 @@ config_defaults(struct mfa_config *cfg)
 	c.lockout_attempts = 5;
 	c.lockout_time = 900;
 	c.fail_delay = 2000;
+	c.fido2_rp_id[0] = '\0';	/* pam://HOST, resolved when used */
+	c.fido2_uv = MFA_UV_REQUIRED;
+	c.fido2_timeout = 30;
+	c.fido2_algs[0] = MFA_COSE_ES256;
+	c.fido2_algs[1] = MFA_COSE_EDDSA;
+	c.fido2_algs[2] = MFA_COSE_RS256;
+	c.fido2_nalgs = 3;
+	c.fido2_naaguids = 0;
+	c.fido2_ca[0] = '\0';
+	c.fido2_attestation = MFA_ATTEST_VERIFIED;
+	c.fido2_counter = MFA_COUNTER_STRICT;
 	if ((c.sections = calloc(1, sizeof(*c.sections))) == NULL)
 		goto out;
 	c.nsections = 1;

@@ -100,17 +100,43 @@ mfa_cred_last_used(const mfa_cred_t *cred)
 int
 mfa_cred_totp_algorithm(const mfa_cred_t *cred)
 {
-	return cred == NULL ? -1 : cred->algorithm;
+	return cred == NULL || cred->type != MFA_CRED_TOTP ? -1 :
+	    cred->algorithm;
 }
 
 unsigned
 mfa_cred_totp_digits(const mfa_cred_t *cred)
 {
-	return cred == NULL ? 0 : cred->digits;
+	return cred == NULL || cred->type != MFA_CRED_TOTP ? 0 :
+	    cred->digits;
 }
 
 unsigned
 mfa_cred_totp_period(const mfa_cred_t *cred)
 {
-	return cred == NULL ? 0 : cred->period;
+	return cred == NULL || cred->type != MFA_CRED_TOTP ? 0 :
+	    cred->period;
+}
+
+const char *
+mfa_cred_fido2_algorithm(const mfa_cred_t *cred)
+{
+	if (cred == NULL || cred->type != MFA_CRED_FIDO2)
+		return NULL;
+	return fido2_alg_name(cred->fido2_alg);
+}
+
+uint64_t
+mfa_cred_fido2_counter(const mfa_cred_t *cred)
+{
+	return cred == NULL || cred->type != MFA_CRED_FIDO2 ? 0 :
+	    cred->counter;
+}
+
+const char *
+mfa_cred_fido2_aaguid(const mfa_cred_t *cred)
+{
+	if (cred == NULL || cred->type != MFA_CRED_FIDO2)
+		return NULL;
+	return cred->aaguid_hex;
 }

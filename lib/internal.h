@@ -25,6 +25,23 @@
 #define MFA_STORE_VERSION	1
 #define MFA_STATE_VERSION	1
 
+/* FIDO2 limits and constants. */
+#define MFA_RP_ID_MAX		255	/* bytes of an RP ID */
+#define MFA_AAGUID_LEN		16
+#define MFA_FIDO2_AAGUIDS_MAX	24	/* fido2_aaguids: fits a line */
+#define MFA_FIDO2_ALGS_MAX	3	/* entries of fido2_algorithms */
+#define MFA_FIDO2_CREDID_MAX	1023	/* bytes of a credential id */
+#define MFA_FIDO2_PUBKEY_MAX	512	/* bytes of a DER public key */
+/* COSE algorithm identifiers (RFC 8152), equal to libfido2's COSE_*. */
+#define MFA_COSE_ES256		(-7)
+#define MFA_COSE_EDDSA		(-8)
+#define MFA_COSE_RS256		(-257)
+/* fido2_attestation and fido2_counter values. */
+#define MFA_ATTEST_ANY		0
+#define MFA_ATTEST_VERIFIED	1
+#define MFA_COUNTER_STRICT	0
+#define MFA_COUNTER_REQUIRE	1
+
 /* ---- ctx.c, log.c ------------------------------------------------- */
 
 typedef int64_t mfa_clock_fn(void *arg);
@@ -69,6 +86,18 @@ struct mfa_config {
 	unsigned	lockout_attempts;	/* 0: no lockout */
 	unsigned	lockout_time;		/* seconds */
 	unsigned	fail_delay;		/* milliseconds, 0..60000 */
+	/* FIDO2 */
+	char		fido2_rp_id[MFA_RP_ID_MAX + 1];	/* "": pam://HOST */
+	int		fido2_uv;		/* MFA_UV_* */
+	unsigned	fido2_timeout;		/* seconds, 1..300 */
+	size_t		fido2_nalgs;		/* 1..MFA_FIDO2_ALGS_MAX */
+	int		fido2_algs[MFA_FIDO2_ALGS_MAX];	/* MFA_COSE_*, by
+						   preference */
+	size_t		fido2_naaguids;		/* 0: any model */
+	unsigned char	fido2_aaguids[MFA_FIDO2_AAGUIDS_MAX][MFA_AAGUID_LEN];
+	char		fido2_ca[PATH_MAX];	/* PEM bundle; "": none */
+	int		fido2_attestation;	/* MFA_ATTEST_* */
+	int		fido2_counter;		/* MFA_COUNTER_* */
 	size_t		nsections;		/* sections[0] is global */
 	struct mfa_section *sections;
 };
@@ -171,6 +200,17 @@ struct mfa_cred {
 	unsigned	period;
 	unsigned char	secret[MFA_SECRET_MAX];
 	size_t		secret_len;
+	/* FIDO2 */
+	int		fido2_alg;		/* MFA_COSE_* */
+	unsigned char	credid[MFA_FIDO2_CREDID_MAX];
+	size_t		credid_len;
+	unsigned char	pubkey[MFA_FIDO2_PUBKEY_MAX];	/* DER SPKI */
+	size_t		pubkey_len;
+	unsigned char	aaguid[MFA_AAGUID_LEN];
+	char		aaguid_hex[2 * MFA_AAGUID_LEN + 1];
+	int		reg_uv;			/* flags at registration */
+	int		reg_up;
+	uint64_t	counter;		/* copied from the state */
 };
 
 struct mfa_user {
@@ -186,7 +226,10 @@ struct mfa_user {
 	int		slot;
 };
 
-/* Parses a store file body into u->creds (u->name must be set). */
+/*
+ * Parses a store file body into u->creds (u->name must be set); the
+ * FIDO2 signature counters are copied from u->state.
+ */
 int store_parse(struct mfa_user *u, const char *buf, size_t len);
 /* Serialises u into a malloc'd buffer (wiped and freed by caller). */
 int store_format(const struct mfa_user *u, char **out, size_t *outlen);
@@ -224,6 +267,105 @@ int uri_pct_decode(const char *in, char *out, size_t outlen);
 /* otpauth://totp/ISSUER:USER?secret=..&issuer=..&algorithm=..&... */
 int otpauth_uri(const struct mfa_cred *cred, const char *account,
     const char *issuer, char **out);
+
+/* ---- fido2_codec.c: encodings of the FIDO2 store fields ---------- */
+
+/*
+ * RFC 4648 base64: url = 1 gives base64url without padding (credential
+ * ids), url = 0 standard base64 with padding (public keys).  Encoding
+ * needs outlen >= 4 * ceil(n / 3) + 1.  Decoding accepts only the
+ * canonical form (what the encoder writes: no whitespace, no
+ * non-zero trailing bits) and returns MFA_ERR_FORMAT otherwise,
+ * MFA_ERR_TOOBIG when the result exceeds outlen.
+ */
+int b64_encode(const unsigned char *in, size_t n, int url, char *out,
+    size_t outlen);
+int b64_decode(const char *in, int url, unsigned char *out, size_t outlen,
+    size_t *n);
+/* Lower-case hex; decoding wants exactly 2 * n lower-case digits. */
+int hex_encode(const unsigned char *in, size_t n, char *out, size_t outlen);
+int hex_decode(const char *in, unsigned char *out, size_t n);
+/* "es256", "eddsa", "rs256" <-> MFA_COSE_*; NULL / MFA_ERR_INVAL. */
+const char *fido2_alg_name(int alg);
+int fido2_alg_parse(const char *name, int *alg);
+/*
+ * Checks a stored public key: DER SubjectPublicKeyInfo that parses,
+ * re-encodes to the same bytes and is a key of alg (P-256, Ed25519,
+ * RSA-2048).  MFA_OK or MFA_ERR_FORMAT.
+ */
+int fido2_pubkey_check(int alg, const unsigned char *der, size_t len);
+/* The first characters of a credential id in base64url, for logs. */
+void fido2_credid_short(const unsigned char *id, size_t len, char *out,
+    size_t outlen);
+
+/*
+ * Converts a public key as libfido2 returns it (fido_cred_pubkey_ptr:
+ * es256 x||y, eddsa 32 bytes, rs256 n||e) into DER SPKI in der[cap].
+ */
+int fido2_pubkey_der(int alg, const unsigned char *raw, size_t rawlen,
+    unsigned char *der, size_t cap, size_t *len);
+/*
+ * Loads a stored DER key as the libfido2 type of alg (es256_pk_t,
+ * eddsa_pk_t, rs256_pk_t) for fido_assert_verify(); free with
+ * fido2_pk_free().
+ */
+int fido2_pk_load(int alg, const unsigned char *der, size_t len, void **pk);
+void fido2_pk_free(int alg, void **pk);
+
+/* ---- fido2.c: devices, user prompts, errors (fido2_enrol.c, -----
+ *      fido2_assert.c) */
+
+struct fido_dev;			/* libfido2's fido_dev_t */
+
+#define FIDO2_DEVS_MAX		16	/* devices looked at */
+#define FIDO2_PATH_MAX		256
+#define FIDO2_DESC_MAX		64
+struct fido2_devinfo {
+	char	path[FIDO2_PATH_MAX];
+	char	desc[FIDO2_DESC_MAX];	/* manufacturer/product, printable */
+};
+
+/* Calls fido_init(0) once per process. */
+void fido2_lib_init(void);
+/* Lists up to max connected devices; *n may be 0. */
+int fido2_enumerate(const mfa_ctx_t *ctx, struct fido2_devinfo *devs,
+    size_t max, size_t *n);
+/* Opens path with a transaction timeout of timeout seconds. */
+int fido2_open(const mfa_ctx_t *ctx, const char *path, unsigned timeout,
+    struct fido_dev **out);
+void fido2_close(struct fido_dev **devp);
+/* The RP ID in effect: fido2_rp_id or "pam://" + host name. */
+int fido2_rp_id(const mfa_ctx_t *ctx, char *out, size_t outlen);
+/* A monotonic clock in milliseconds. */
+int64_t fido2_now_ms(void);
+/*
+ * Maps a libfido2 error to MFA_ERR_*; a receive failure that took the
+ * whole timeout (elapsed ms of timeout s) is MFA_ERR_TIMEOUT.
+ */
+int fido2_error(int fido_r, int64_t elapsed, unsigned timeout);
+/*
+ * How to do user verification on dev for policy (MFA_UV_*): *pin = 1
+ * to ask for the PIN, *uv = 1 to request built-in UV.  MFA_ERR_UV when
+ * policy is required and the key can do neither.
+ */
+int fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev,
+    const char *desc, int policy, int *pin, int *uv);
+/* Asks the caller for the PIN (checked: 4..63 bytes, no NUL). */
+int fido2_ask_pin(mfa_ui_fn *ui, void *arg, const char *desc, char **pin);
+/* Tells the caller to ask for a touch. */
+int fido2_ask_touch(mfa_ui_fn *ui, void *arg, const char *desc);
+/*
+ * Finds the authenticator data inside its CBOR byte string (as
+ * fido_assert_authdata_ptr returns it); at least 37 bytes.
+ */
+int fido2_authdata_raw(const unsigned char *cbor, size_t len,
+    const unsigned char **raw, size_t *rawlen);
+
+/* authenticator data flags */
+#define FIDO2_FLAG_UP		0x01
+#define FIDO2_FLAG_UV		0x04
+#define FIDO2_FLAG_AT		0x40
+#define FIDO2_FLAG_ED		0x80
 
 /* ---- buf.c: secrets ---------------------------------------------- */
 

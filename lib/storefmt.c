@@ -13,7 +13,7 @@
 #include "internal.h"
 
 #define STORE_MAGIC	"pam_mfa-store"
-#define LINE_MAX_LEN	1024
+#define LINE_MAX_LEN	4096	/* a fido2 record with the largest ids */
 #define TOKENS_MAX	16
 #define SECRET_MIN	10	/* bytes: 80 bits, the oldest apps' size */
 #define PERIOD_MAX	3600
@@ -27,6 +27,22 @@
 #define K_LABEL		0x20
 #define K_SECRET	0x40
 #define K_ALL		0x7f
+
+/* Keys of a fido2 record, each required exactly once. */
+#define F_STATUS	0x001
+#define F_ALG		0x002
+#define F_CREATED	0x004
+#define F_LABEL		0x008
+#define F_CREDID	0x010
+#define F_PUBKEY	0x020
+#define F_AAGUID	0x040
+#define F_UV		0x080
+#define F_UP		0x100
+#define F_ALL		0x1ff
+
+/* Encoded sizes of the largest FIDO2 fields. */
+#define CREDID_B64_MAX	(4 * ((MFA_FIDO2_CREDID_MAX + 2) / 3) + 1)
+#define PUBKEY_B64_MAX	(4 * ((MFA_FIDO2_PUBKEY_MAX + 2) / 3) + 1)
 
 struct outbuf {
 	char	*p;
@@ -114,6 +130,108 @@ label_ok(const char *label)
 }
 
 static int
+parse_status(const char *val, int *status)
+{
+	if (strcmp(val, "pending") == 0)
+		*status = MFA_STATUS_PENDING;
+	else if (strcmp(val, "active") == 0)
+		*status = MFA_STATUS_ACTIVE;
+	else
+		return MFA_ERR_FORMAT;
+	return MFA_OK;
+}
+
+static int
+parse_flag(const char *val, int *flag)
+{
+	if (strcmp(val, "0") == 0)
+		*flag = 0;
+	else if (strcmp(val, "1") == 0)
+		*flag = 1;
+	else
+		return MFA_ERR_FORMAT;
+	return MFA_OK;
+}
+
+/*
+ * fido2 ID status=S alg=A created=T label=L credid=B64URL pubkey=B64
+ * aaguid=HEX uv=0|1 up=0|1
+ */
+static int
+parse_fido2(struct mfa_cred *c, char **tok, int ntok)
+{
+	unsigned	 seen = 0, bit;
+	char		*key, *val;
+	long long	 v;
+	size_t		 n;
+	int		 i;
+
+	if (ntok != 11 || num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+		return MFA_ERR_FORMAT;
+	c->id = (unsigned)v;
+	c->type = MFA_CRED_FIDO2;
+	for (i = 2; i < ntok; i++) {
+		key = tok[i];
+		if ((val = strchr(key, '=')) == NULL)
+			return MFA_ERR_FORMAT;
+		*val++ = '\0';
+		if (strcmp(key, "status") == 0) {
+			bit = F_STATUS;
+			if (parse_status(val, &c->status) != MFA_OK)
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "alg") == 0) {
+			bit = F_ALG;
+			if (fido2_alg_parse(val, &c->fido2_alg) != MFA_OK)
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "created") == 0) {
+			bit = F_CREATED;
+			if (num(val, 0, LLONG_MAX, &v) != MFA_OK)
+				return MFA_ERR_FORMAT;
+			c->created = v;
+		} else if (strcmp(key, "label") == 0) {
+			bit = F_LABEL;
+			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
+			    MFA_OK || !label_ok(c->label))
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "credid") == 0) {
+			bit = F_CREDID;
+			if (b64_decode(val, 1, c->credid, sizeof(c->credid),
+			    &n) != MFA_OK || n == 0)
+				return MFA_ERR_FORMAT;
+			c->credid_len = n;
+		} else if (strcmp(key, "pubkey") == 0) {
+			bit = F_PUBKEY;
+			if (b64_decode(val, 0, c->pubkey, sizeof(c->pubkey),
+			    &n) != MFA_OK || n == 0)
+				return MFA_ERR_FORMAT;
+			c->pubkey_len = n;
+		} else if (strcmp(key, "aaguid") == 0) {
+			bit = F_AAGUID;
+			if (hex_decode(val, c->aaguid, sizeof(c->aaguid)) !=
+			    MFA_OK)
+				return MFA_ERR_FORMAT;
+			memcpy(c->aaguid_hex, val, sizeof(c->aaguid_hex));
+		} else if (strcmp(key, "uv") == 0) {
+			bit = F_UV;
+			if (parse_flag(val, &c->reg_uv) != MFA_OK)
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "up") == 0) {
+			bit = F_UP;
+			if (parse_flag(val, &c->reg_up) != MFA_OK)
+				return MFA_ERR_FORMAT;
+		} else
+			return MFA_ERR_FORMAT;
+		if (seen & bit)
+			return MFA_ERR_FORMAT;
+		seen |= bit;
+	}
+	if (seen != F_ALL)
+		return MFA_ERR_FORMAT;
+	/* The key must be of the algorithm named, in canonical DER. */
+	return fido2_pubkey_check(c->fido2_alg, c->pubkey, c->pubkey_len);
+}
+
+static int
 parse_totp(struct mfa_cred *c, char **tok, int ntok)
 {
 	unsigned	 seen = 0, bit;
@@ -133,11 +251,7 @@ parse_totp(struct mfa_cred *c, char **tok, int ntok)
 		*val++ = '\0';
 		if (strcmp(key, "status") == 0) {
 			bit = K_STATUS;
-			if (strcmp(val, "pending") == 0)
-				c->status = MFA_STATUS_PENDING;
-			else if (strcmp(val, "active") == 0)
-				c->status = MFA_STATUS_ACTIVE;
-			else
+			if (parse_status(val, &c->status) != MFA_OK)
 				return MFA_ERR_FORMAT;
 		} else if (strcmp(key, "alg") == 0) {
 			bit = K_ALG;
@@ -189,6 +303,7 @@ int
 store_parse(struct mfa_user *u, const char *buf, size_t len)
 {
 	struct mfa_cred	*creds = NULL;
+	struct mfa_state_cred *sc;
 	char		*line = NULL, *tok[TOKENS_MAX];
 	const char	*p, *nl, *end;
 	size_t		 ncreds = 0, lineno, i;
@@ -232,13 +347,27 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 			    num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
 				goto out;
 			next_id = (unsigned)v;
-		} else if (strcmp(tok[0], "totp") == 0) {
-			if (ncreds == MFA_CREDS_MAX ||
-			    parse_totp(&creds[ncreds], tok, n) != MFA_OK)
+		} else if (strcmp(tok[0], "totp") == 0 ||
+		    strcmp(tok[0], "fido2") == 0) {
+			if (ncreds == MFA_CREDS_MAX)
 				goto out;
-			for (i = 0; i < ncreds; i++)
+			if (tok[0][0] == 't' ?
+			    parse_totp(&creds[ncreds], tok, n) != MFA_OK :
+			    parse_fido2(&creds[ncreds], tok, n) != MFA_OK)
+				goto out;
+			for (i = 0; i < ncreds; i++) {
 				if (creds[i].id == creds[ncreds].id)
 					goto out;
+				/* One key registered twice: a corrupt file. */
+				if (creds[i].type == MFA_CRED_FIDO2 &&
+				    creds[ncreds].type == MFA_CRED_FIDO2 &&
+				    creds[i].credid_len ==
+				    creds[ncreds].credid_len &&
+				    memcmp(creds[i].credid,
+				    creds[ncreds].credid,
+				    creds[i].credid_len) == 0)
+					goto out;
+			}
 			if (creds[ncreds].id >= next_id)
 				goto out;
 			ncreds++;
@@ -247,6 +376,12 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 	}
 	if (lineno < 3)
 		goto out;
+	for (i = 0; i < ncreds; i++) {
+		if (creds[i].type != MFA_CRED_FIDO2)
+			continue;
+		sc = state_cred(&u->state, creds[i].id, 0);
+		creds[i].counter = sc != NULL ? sc->counter : 0;
+	}
 	wipe(u->creds, sizeof(u->creds));
 	memcpy(u->creds, creds, ncreds * sizeof(*creds));
 	u->ncreds = ncreds;
@@ -261,6 +396,63 @@ out:
 		wipe(line, LINE_MAX_LEN);
 		free(line);
 	}
+	return r;
+}
+
+static int
+cred_ok(const struct mfa_cred *c, unsigned next_id)
+{
+	if (c->id == 0 || c->id >= next_id || !label_ok(c->label) ||
+	    c->created < 0 || (c->status != MFA_STATUS_PENDING &&
+	    c->status != MFA_STATUS_ACTIVE))
+		return 0;
+	switch (c->type) {
+	case MFA_CRED_TOTP:
+		return c->secret_len >= SECRET_MIN &&
+		    c->secret_len <= sizeof(c->secret) &&
+		    c->digits >= 6 && c->digits <= MFA_CODE_MAX &&
+		    c->period > 0 && c->period <= PERIOD_MAX &&
+		    c->algorithm >= MFA_TOTP_SHA1 &&
+		    c->algorithm <= MFA_TOTP_SHA512;
+	case MFA_CRED_FIDO2:
+		return fido2_alg_name(c->fido2_alg) != NULL &&
+		    c->credid_len > 0 && c->credid_len <= sizeof(c->credid) &&
+		    (c->reg_uv == 0 || c->reg_uv == 1) &&
+		    (c->reg_up == 0 || c->reg_up == 1) &&
+		    fido2_pubkey_check(c->fido2_alg, c->pubkey,
+		    c->pubkey_len) == MFA_OK;
+	default:
+		return 0;
+	}
+}
+
+static int
+format_fido2(struct outbuf *b, const struct mfa_cred *c, const char *label)
+{
+	char	*credid = NULL, *pubkey = NULL;
+	char	 aaguid[2 * MFA_AAGUID_LEN + 1];
+	int	 r;
+
+	if ((credid = malloc(CREDID_B64_MAX)) == NULL ||
+	    (pubkey = malloc(PUBKEY_B64_MAX)) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = b64_encode(c->credid, c->credid_len, 1, credid,
+	    CREDID_B64_MAX)) != MFA_OK ||
+	    (r = b64_encode(c->pubkey, c->pubkey_len, 0, pubkey,
+	    PUBKEY_B64_MAX)) != MFA_OK ||
+	    (r = hex_encode(c->aaguid, sizeof(c->aaguid), aaguid,
+	    sizeof(aaguid))) != MFA_OK)
+		goto out;
+	r = out_add(b, "fido2 %u status=%s alg=%s created=%lld label=%s "
+	    "credid=%s pubkey=%s aaguid=%s uv=%d up=%d\n", c->id,
+	    c->status == MFA_STATUS_ACTIVE ? "active" : "pending",
+	    fido2_alg_name(c->fido2_alg), (long long)c->created, label,
+	    credid, pubkey, aaguid, c->reg_uv, c->reg_up);
+out:
+	free(credid);
+	free(pubkey);
 	return r;
 }
 
@@ -287,22 +479,19 @@ store_format(const struct mfa_user *u, char **out, size_t *outlen)
 		goto out;
 	for (i = 0; i < u->ncreds; i++) {
 		c = &u->creds[i];
-		if (c->type != MFA_CRED_TOTP || c->id == 0 ||
-		    c->id >= u->next_id || !label_ok(c->label) ||
-		    c->secret_len < SECRET_MIN ||
-		    c->secret_len > sizeof(c->secret) || c->created < 0 ||
-		    c->digits < 6 || c->digits > MFA_CODE_MAX ||
-		    c->period == 0 || c->period > PERIOD_MAX ||
-		    c->algorithm < MFA_TOTP_SHA1 ||
-		    c->algorithm > MFA_TOTP_SHA512 ||
-		    (c->status != MFA_STATUS_PENDING &&
-		    c->status != MFA_STATUS_ACTIVE)) {
+		if (!cred_ok(c, u->next_id)) {
 			r = MFA_ERR_INVAL;
 			goto out;
 		}
 		if ((r = uri_pct_encode(c->label, label, sizeof(label))) !=
-		    MFA_OK ||
-		    (r = base32_encode(c->secret, c->secret_len, secret,
+		    MFA_OK)
+			goto out;
+		if (c->type == MFA_CRED_FIDO2) {
+			if ((r = format_fido2(&b, c, label)) != MFA_OK)
+				goto out;
+			continue;
+		}
+		if ((r = base32_encode(c->secret, c->secret_len, secret,
 		    sizeof(secret))) != MFA_OK)
 			goto out;
 		if ((r = out_add(&b, "totp %u status=%s alg=%s digits=%u "

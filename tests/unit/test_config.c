@@ -25,6 +25,17 @@ assert_defaults(const struct mfa_config *c)
 	assert_int_equal(c->lockout_attempts, 5);
 	assert_int_equal(c->lockout_time, 900);
 	assert_int_equal(c->fail_delay, 2000);
+	assert_string_equal(c->fido2_rp_id, "");
+	assert_int_equal(c->fido2_uv, MFA_UV_REQUIRED);
+	assert_int_equal(c->fido2_timeout, 30);
+	assert_int_equal(c->fido2_nalgs, 3);
+	assert_int_equal(c->fido2_algs[0], MFA_COSE_ES256);
+	assert_int_equal(c->fido2_algs[1], MFA_COSE_EDDSA);
+	assert_int_equal(c->fido2_algs[2], MFA_COSE_RS256);
+	assert_int_equal(c->fido2_naaguids, 0);
+	assert_string_equal(c->fido2_ca, "");
+	assert_int_equal(c->fido2_attestation, MFA_ATTEST_VERIFIED);
+	assert_int_equal(c->fido2_counter, MFA_COUNTER_STRICT);
 	assert_int_equal(c->nsections, 1);
 	assert_non_null(c->sections);
 	g = &c->sections[0];
@@ -257,6 +268,136 @@ test_bad_values(void **state)
 }
 
 static void
+test_fido2_keys(void **state)
+{
+	static const unsigned char y5[16] = {
+		0xcb, 0x69, 0x48, 0x1e, 0x8f, 0xf7, 0x40, 0x39,
+		0x93, 0xec, 0x0a, 0x27, 0x29, 0xa1, 0x54, 0xa8
+	};
+	struct mfa_config c;
+	char line[1200];
+	size_t i, n;
+
+	(void)state;
+	parse_ok(&c,
+	    "fido2_rp_id = pam://fleet.example.org\n"
+	    "fido2_uv = Preferred\n"
+	    "fido2_timeout = 300\n"
+	    "fido2_algorithms = EdDSA,rs256 ,  es256\n"
+	    "fido2_aaguids = cb69481e-8ff7-4039-93ec-0a2729a154a8, "
+	    "766669646F2D746573742D6B65792D31\n"
+	    "fido2_ca = /etc/security/pam_mfa-ca.pem\n"
+	    "fido2_attestation = any\n"
+	    "fido2_counter = require\n");
+	assert_string_equal(c.fido2_rp_id, "pam://fleet.example.org");
+	assert_int_equal(c.fido2_uv, MFA_UV_PREFERRED);
+	assert_int_equal(c.fido2_timeout, 300);
+	assert_int_equal(c.fido2_nalgs, 3);
+	assert_int_equal(c.fido2_algs[0], MFA_COSE_EDDSA);
+	assert_int_equal(c.fido2_algs[1], MFA_COSE_RS256);
+	assert_int_equal(c.fido2_algs[2], MFA_COSE_ES256);
+	assert_int_equal(c.fido2_naaguids, 2);
+	assert_memory_equal(c.fido2_aaguids[0], y5, 16);
+	assert_memory_equal(c.fido2_aaguids[1], "vfido-test-key-1", 16);
+	assert_string_equal(c.fido2_ca, "/etc/security/pam_mfa-ca.pem");
+	assert_int_equal(c.fido2_attestation, MFA_ATTEST_ANY);
+	assert_int_equal(c.fido2_counter, MFA_COUNTER_REQUIRE);
+	config_release(&c);
+
+	parse_ok(&c, "fido2_uv = discouraged\nfido2_timeout = 1\n"
+	    "fido2_algorithms = es256\nfido2_rp_id = x\n");
+	assert_int_equal(c.fido2_uv, MFA_UV_DISCOURAGED);
+	assert_int_equal(c.fido2_timeout, 1);
+	assert_int_equal(c.fido2_nalgs, 1);
+	assert_int_equal(c.fido2_algs[0], MFA_COSE_ES256);
+	assert_string_equal(c.fido2_rp_id, "x");
+	config_release(&c);
+
+	/* The most AAGUIDs a list may hold, then one more. */
+	n = (size_t)snprintf(line, sizeof(line), "fido2_aaguids = ");
+	for (i = 0; i < MFA_FIDO2_AAGUIDS_MAX; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s"
+		    "00000000-0000-0000-0000-0000000000%02zx", i == 0 ? "" :
+		    ", ", i);
+	assert_true(n < 1024);
+	parse_ok(&c, line);
+	assert_int_equal(c.fido2_naaguids, MFA_FIDO2_AAGUIDS_MAX);
+	assert_int_equal(c.fido2_aaguids[23][15], 0x17);
+	config_release(&c);
+	(void)snprintf(line + n, sizeof(line) - n, ",%032x", 7);
+	parse_err(line, 1, "list of 1 to 24 AAGUIDs");
+
+	/* 255 bytes of RP ID are the most. */
+	memset(line, 'r', sizeof(line));
+	memcpy(line, "fido2_rp_id = ", 14);
+	line[14 + MFA_RP_ID_MAX] = '\0';
+	parse_ok(&c, line);
+	assert_int_equal(strlen(c.fido2_rp_id), MFA_RP_ID_MAX);
+	config_release(&c);
+	line[14 + MFA_RP_ID_MAX] = 'r';
+	line[14 + MFA_RP_ID_MAX + 1] = '\0';
+	parse_err(line, 1, "'fido2_rp_id'");
+}
+
+static void
+test_fido2_bad_values(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *want;
+	} t[] = {
+		{ "fido2_uv = always", "one of: required, preferred, "
+		    "discouraged" },
+		{ "fido2_uv = yes", "'fido2_uv'" },
+		{ "fido2_timeout = 0", "from 1 to 300" },
+		{ "fido2_timeout = 301", "'fido2_timeout'" },
+		{ "fido2_timeout = 30s", "bad value '30s'" },
+		{ "fido2_algorithms = es384", "unknown algorithm 'es384'" },
+		{ "fido2_algorithms = es256,", "comma-separated list of "
+		    "es256, eddsa, rs256" },
+		{ "fido2_algorithms = ,es256", "comma-separated list" },
+		{ "fido2_algorithms = es256,,eddsa", "comma-separated list" },
+		{ "fido2_algorithms = es256 eddsa", "unknown algorithm "
+		    "'es256 eddsa'" },
+		{ "fido2_algorithms = es256, ES256", "algorithm 'ES256' "
+		    "listed twice" },
+		{ "fido2_algorithms = es256,eddsa,rs256,es256",
+		    "comma-separated list" },
+		{ "fido2_aaguids = 766669646f2d746573742d6b65792d3",
+		    "bad AAGUID '766669646f2d746573742d6b65792d3'" },
+		{ "fido2_aaguids = 766669646f2d746573742d6b65792d3g",
+		    "bad AAGUID" },
+		{ "fido2_aaguids = 766669646f2d746573742d6b65792d3100",
+		    "bad AAGUID" },
+		{ "fido2_aaguids = cb69481e8-ff7-4039-93ec-0a2729a154a8",
+		    "bad AAGUID" },
+		{ "fido2_aaguids = cb69481e-8ff7-4039-93ec-0a2729a154a8-",
+		    "bad AAGUID" },
+		{ "fido2_aaguids = any", "bad AAGUID 'any'" },
+		{ "fido2_aaguids = 766669646f2d746573742d6b65792d31,"
+		    "766669646F2D746573742D6B65792D31", "listed twice" },
+		{ "fido2_aaguids = 766669646f2d746573742d6b65792d31,",
+		    "comma-separated list" },
+		{ "fido2_rp_id = pam://my host", "'fido2_rp_id' (expected 1 "
+		    "to 255 printable ASCII characters without blanks)" },
+		{ "fido2_rp_id = pam://h\xc3\xa9", "'fido2_rp_id'" },
+		{ "fido2_ca = ca.pem", "absolute path" },
+		{ "fido2_attestation = self", "one of: verified, any" },
+		{ "fido2_counter = off", "one of: strict, require" },
+		{ "fido2_counter = ignore", "one of: strict, require" },
+		{ "fido2_ca =", "missing value for 'fido2_ca'" },
+		{ "fido2_aaguids =", "missing value for 'fido2_aaguids'" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		parse_err(t[i].text, 1, t[i].want);
+	parse_err("fido2_uv = required\nfido2_uv = preferred\n", 2,
+	    "duplicate key 'fido2_uv'");
+}
+
+static void
 test_unknown_key(void **state)
 {
 	(void)state;
@@ -283,7 +424,11 @@ test_wrong_scope(void **state)
 		"store = /x", "totp_window = 1", "totp_digits = 6",
 		"totp_algorithm = sha1", "totp_issuer = x",
 		"lockout_attempts = 5", "lockout_time = 900",
-		"fail_delay = 0",
+		"fail_delay = 0", "fido2_rp_id = pam://x",
+		"fido2_uv = required", "fido2_timeout = 30",
+		"fido2_algorithms = es256", "fido2_aaguids = "
+		"766669646f2d746573742d6b65792d31", "fido2_ca = /x.pem",
+		"fido2_attestation = any", "fido2_counter = require",
 	};
 	static const char *const headers[] = {
 		"[user alice]", "[group staff]", "[service sshd]",
@@ -576,6 +721,14 @@ test_installed_file(void **state)
 	assert_non_null(strstr(text, "\npassword = "));
 	assert_non_null(strstr(text, "\nunenrolled = "));
 	assert_non_null(strstr(text, "\nallow_empty_password = "));
+	assert_non_null(strstr(text, "\n#fido2_rp_id = "));
+	assert_non_null(strstr(text, "\nfido2_uv = "));
+	assert_non_null(strstr(text, "\nfido2_timeout = "));
+	assert_non_null(strstr(text, "\nfido2_algorithms = "));
+	assert_non_null(strstr(text, "\n#fido2_aaguids = "));
+	assert_non_null(strstr(text, "\n#fido2_ca = "));
+	assert_non_null(strstr(text, "\nfido2_attestation = "));
+	assert_non_null(strstr(text, "\nfido2_counter = "));
 	config_release(&c);
 	free(text);
 	free(path);
@@ -740,6 +893,8 @@ main(void)
 		cmocka_unit_test(test_every_key_valid),
 		cmocka_unit_test(test_bounds_valid),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_fido2_keys),
+		cmocka_unit_test(test_fido2_bad_values),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_wrong_scope),
 		cmocka_unit_test(test_duplicate_key),

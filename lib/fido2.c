@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * FIDO2 through libfido2, the parts shared by enrolment (fido2_enrol.c)
+ * and login (fido2_assert.c): library initialisation, device
+ * enumeration and opening, the RP ID, user verification planning, the
+ * caller's prompts, and the mapping of libfido2 errors.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fido.h>
+
+#include "internal.h"
+
+#define RP_PREFIX	"pam://"
+#define HOST_MAX	255
+#define PIN_MIN		4	/* CTAP2: at least 4 code points */
+#define PIN_MAX		63	/* CTAP2: at most 63 bytes */
+#define AUTHDATA_MIN	37	/* rpIdHash, flags, signCount */
+#define AUTHDATA_MAX	65535
+
+static pthread_once_t	lib_once = PTHREAD_ONCE_INIT;
+
+static void
+lib_init_once(void)
+{
+	/* No flags: no debug output, U2F fallback for older keys. */
+	fido_init(0);
+}
+
+void
+fido2_lib_init(void)
+{
+	(void)pthread_once(&lib_once, lib_init_once);
+}
+
+/* Copies a device string for prompts and logs: printable ASCII only. */
+static void
+desc_copy(char *out, size_t outlen, const char *s)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; s != NULL && s[i] != '\0' && o + 1 < outlen; i++)
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
+			out[o++] = s[i];
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+int
+fido2_enumerate(const mfa_ctx_t *ctx, struct fido2_devinfo *devs,
+    size_t max, size_t *n)
+{
+	fido_dev_info_t		*info = NULL;
+	const fido_dev_info_t	*di;
+	const char		*path;
+	size_t			 found = 0, i, k = 0;
+	int			 fr, r;
+
+	if (devs == NULL || n == NULL || max == 0)
+		return MFA_ERR_INVAL;
+	fido2_lib_init();
+	if ((info = fido_dev_info_new(max)) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((fr = fido_dev_info_manifest(info, max, &found)) != FIDO_OK) {
+		mfa_log(ctx, LOG_ERR, "fido2: cannot list security keys: %s",
+		    fido_strerr(fr));
+		r = MFA_ERR_DEVICE;
+		goto out;
+	}
+	for (i = 0; i < found && i < max; i++) {
+		if ((di = fido_dev_info_ptr(info, i)) == NULL ||
+		    (path = fido_dev_info_path(di)) == NULL ||
+		    path[0] == '\0' ||
+		    strlen(path) >= sizeof(devs[k].path))
+			continue;
+		memcpy(devs[k].path, path, strlen(path) + 1);
+		desc_copy(devs[k].desc, sizeof(devs[k].desc),
+		    fido_dev_info_product_string(di));
+		if (devs[k].desc[0] == '\0')
+			memcpy(devs[k].desc, "security key",
+			    sizeof("security key"));
+		k++;
+	}
+	*n = k;
+	r = MFA_OK;
+out:
+	fido_dev_info_free(&info, max);
+	return r;
+}
+
+int
+mfa_fido2_present(mfa_ctx_t *ctx)
+{
+	struct fido2_devinfo	*devs;
+	size_t			 n = 0;
+	int			 r;
+
+	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL)
+		return 0;
+	r = fido2_enumerate(ctx, devs, FIDO2_DEVS_MAX, &n);
+	free(devs);
+	return r == MFA_OK && n > 0;
+}
+
+int
+fido2_open(const mfa_ctx_t *ctx, const char *path, unsigned timeout,
+    struct fido_dev **out)
+{
+	fido_dev_t	*dev;
+	int		 fr, r;
+
+	if (path == NULL || out == NULL || timeout == 0 || timeout > 300)
+		return MFA_ERR_INVAL;
+	fido2_lib_init();
+	if ((dev = fido_dev_new()) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((fr = fido_dev_open(dev, path)) != FIDO_OK) {
+		mfa_log(ctx, LOG_ERR, "fido2: cannot open security key %s: %s",
+		    path, fido_strerr(fr));
+		fido_dev_free(&dev);
+		return MFA_ERR_DEVICE;
+	}
+	if ((fr = fido_dev_set_timeout(dev, (int)timeout * 1000)) !=
+	    FIDO_OK) {
+		mfa_log(ctx, LOG_ERR, "fido2: cannot set a timeout on %s: %s",
+		    path, fido_strerr(fr));
+		r = MFA_ERR_DEVICE;
+		goto fail;
+	}
+	*out = dev;
+	return MFA_OK;
+fail:
+	(void)fido_dev_close(dev);
+	fido_dev_free(&dev);
+	return r;
+}
+
+void
+fido2_close(struct fido_dev **devp)
+{
+	if (devp == NULL || *devp == NULL)
+		return;
+	(void)fido_dev_close(*devp);
+	fido_dev_free(devp);
+}
+
+int
+fido2_rp_id(const mfa_ctx_t *ctx, char *out, size_t outlen)
+{
+	const struct mfa_config	*cfg;
+	char			 host[HOST_MAX + 1];
+	size_t			 i;
+	int			 n;
+
+	if (out == NULL || outlen == 0)
+		return MFA_ERR_INVAL;
+	if ((cfg = ctx_config(ctx)) == NULL)
+		return MFA_ERR_CONFIG;
+	if (cfg->fido2_rp_id[0] != '\0') {
+		n = snprintf(out, outlen, "%s", cfg->fido2_rp_id);
+		return n < 0 || (size_t)n >= outlen ? MFA_ERR_TOOBIG : MFA_OK;
+	}
+	memset(host, 0, sizeof(host));
+	if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') {
+		mfa_log(ctx, LOG_ERR, "fido2: no host name for the default "
+		    "RP ID; set fido2_rp_id");
+		return MFA_ERR_CONFIG;
+	}
+	for (i = 0; host[i] != '\0'; i++)
+		if ((unsigned char)host[i] <= 0x20 ||
+		    (unsigned char)host[i] >= 0x7f) {
+			mfa_log(ctx, LOG_ERR, "fido2: host name unusable in "
+			    "the default RP ID; set fido2_rp_id");
+			return MFA_ERR_CONFIG;
+		}
+	n = snprintf(out, outlen, "%s%s", RP_PREFIX, host);
+	if (n < 0 || (size_t)n >= outlen || (size_t)n > MFA_RP_ID_MAX)
+		return MFA_ERR_TOOBIG;
+	return MFA_OK;
+}
+
+int64_t
+fido2_now_ms(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+fido2_error(int fido_r, int64_t elapsed, unsigned timeout)
+{
+	switch (fido_r) {
+	case FIDO_OK:
+		return MFA_OK;
+	case FIDO_ERR_PIN_INVALID:
+	case FIDO_ERR_PIN_BLOCKED:
+	case FIDO_ERR_PIN_AUTH_BLOCKED:
+	case FIDO_ERR_PIN_POLICY_VIOLATION:
+		return MFA_ERR_BADPIN;
+	case FIDO_ERR_PIN_REQUIRED:
+	case FIDO_ERR_PIN_NOT_SET:
+	case FIDO_ERR_UV_BLOCKED:
+	case FIDO_ERR_UV_INVALID:
+		return MFA_ERR_UV;
+	case FIDO_ERR_ACTION_TIMEOUT:
+	case FIDO_ERR_USER_ACTION_TIMEOUT:
+	case FIDO_ERR_OPERATION_DENIED:
+	case FIDO_ERR_KEEPALIVE_CANCEL:
+	case FIDO_ERR_UP_REQUIRED:
+	case FIDO_ERR_USER_PRESENCE_REQUIRED:
+		return MFA_ERR_TIMEOUT;
+	case FIDO_ERR_NO_CREDENTIALS:
+	case FIDO_ERR_INVALID_CREDENTIAL:
+		return MFA_ERR_NOTFOUND;
+	case FIDO_ERR_CREDENTIAL_EXCLUDED:
+		return MFA_ERR_EXCLUDED;
+	case FIDO_ERR_INVALID_SIG:
+		return MFA_ERR_BADSIG;
+	case FIDO_ERR_RX:
+	case FIDO_ERR_TX:
+		/* libfido2 says RX both for silence and for garbage. */
+		if (elapsed + 250 >= (int64_t)timeout * 1000)
+			return MFA_ERR_TIMEOUT;
+		return MFA_ERR_DEVICE;
+	default:
+		return MFA_ERR_DEVICE;
+	}
+}
+
+int
+fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
+    int policy, int *pin, int *uv)
+{
+	if (dev == NULL || pin == NULL || uv == NULL)
+		return MFA_ERR_INVAL;
+	*pin = 0;
+	*uv = 0;
+	if (policy == MFA_UV_DISCOURAGED)
+		return MFA_OK;
+	/* A PIN works on every FIDO2 key that has one; prefer it. */
+	if (fido_dev_has_pin(dev))
+		*pin = 1;
+	else if (fido_dev_has_uv(dev))
+		*uv = 1;
+	else if (policy == MFA_UV_REQUIRED) {
+		if (fido_dev_supports_pin(dev))
+			mfa_log(ctx, LOG_NOTICE, "fido2: %s: user verification "
+			    "required but the key has no PIN set (set one "
+			    "with fido2-token -S)", desc);
+		else
+			mfa_log(ctx, LOG_NOTICE, "fido2: %s: user verification "
+			    "required but the key supports neither a PIN "
+			    "nor built-in verification", desc);
+		return MFA_ERR_UV;
+	}
+	return MFA_OK;
+}
+
+/* A callback's error as ours: negative codes pass, others are INVAL. */
+static int
+ui_error(int r)
+{
+	return r < 0 ? r : MFA_ERR_INVAL;
+}
+
+int
+fido2_ask_pin(mfa_ui_fn *ui, void *arg, const char *desc, char **pin)
+{
+	char	*answer = NULL;
+	size_t	 n;
+	int	 r;
+
+	if (pin == NULL)
+		return MFA_ERR_INVAL;
+	if (ui == NULL)
+		return MFA_ERR_UV;	/* nobody to ask */
+	if ((r = ui(arg, MFA_UI_PIN, desc, &answer)) != 0) {
+		mfa_secret_free(&answer);
+		return ui_error(r);
+	}
+	if (answer == NULL)
+		return MFA_ERR_BADPIN;
+	n = strnlen(answer, PIN_MAX + 1);
+	if (n < PIN_MIN || n > PIN_MAX) {
+		mfa_secret_free(&answer);
+		return MFA_ERR_BADPIN;
+	}
+	*pin = answer;
+	return MFA_OK;
+}
+
+int
+fido2_ask_touch(mfa_ui_fn *ui, void *arg, const char *desc)
+{
+	char	*answer = NULL;
+	int	 r;
+
+	if (ui == NULL)
+		return MFA_OK;
+	r = ui(arg, MFA_UI_TOUCH, desc, &answer);
+	mfa_secret_free(&answer);
+	return r != 0 ? ui_error(r) : MFA_OK;
+}
+
+int
+fido2_authdata_raw(const unsigned char *cbor, size_t len,
+    const unsigned char **raw, size_t *rawlen)
+{
+	size_t	hdr, n;
+
+	if (cbor == NULL || raw == NULL || rawlen == NULL || len < 1)
+		return MFA_ERR_DEVICE;
+	/* A definite-length CBOR byte string (major type 2). */
+	if (cbor[0] >= 0x40 && cbor[0] <= 0x57) {
+		hdr = 1;
+		n = cbor[0] - 0x40u;
+	} else if (cbor[0] == 0x58 && len >= 2) {
+		hdr = 2;
+		n = cbor[1];
+	} else if (cbor[0] == 0x59 && len >= 3) {
+		hdr = 3;
+		n = (size_t)cbor[1] << 8 | cbor[2];
+	} else
+		return MFA_ERR_DEVICE;
+	if (n < AUTHDATA_MIN || n > AUTHDATA_MAX || len - hdr != n)
+		return MFA_ERR_DEVICE;
+	*raw = cbor + hdr;
+	*rawlen = n;
+	return MFA_OK;
+}

@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * FIDO2 login: finds a connected key holding one of the user's active
+ * credentials (a silent probe, no touch), then asks it for an
+ * assertion over a fresh random challenge with user presence and, per
+ * policy, user verification; checks the reply (credential, RP ID hash,
+ * flags, signature, signature counter) and records the result in the
+ * user's state file, lockout included.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <fido.h>
+
+#include "internal.h"
+
+#define CDH_LEN		32
+#define SIG_MAX		1024
+#define AD_FLAGS	32
+#define AD_COUNTER	33
+#define NONE		((size_t)-1)
+
+struct login {
+	struct mfa_user		*u;
+	const struct mfa_config	*cfg;
+	char			 rp_id[MFA_RP_ID_MAX + 1];
+	size_t			 idx[MFA_CREDS_MAX];	/* active creds */
+	size_t			 n;
+	const struct fido2_devinfo *dev;
+	int			 attempt;	/* a key was asked */
+};
+
+static int
+writable(const struct mfa_user *u)
+{
+	return u != NULL && (u->flags & MFA_OPEN_WRITE) != 0 &&
+	    u->statefd >= 0;
+}
+
+static void
+cred_name(const struct mfa_cred *c, char *out, size_t outlen)
+{
+	char	idshort[16];
+
+	fido2_credid_short(c->credid, c->credid_len, idshort,
+	    sizeof(idshort));
+	(void)snprintf(out, outlen, "'%s' (credential %u, id %s)", c->label,
+	    c->id, idshort);
+}
+
+static int
+fail(const struct login *l, int r, const struct mfa_cred *c,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Logs a failed login with its reason; returns r. */
+static int
+fail(const struct login *l, int r, const struct mfa_cred *c,
+    const char *fmt, ...)
+{
+	char	why[256], name[128];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (c != NULL)
+		cred_name(c, name, sizeof(name));
+	else
+		memcpy(name, "-", 2);
+	mfa_log(l->u->ctx, r == MFA_ERR_CLONED ? LOG_ERR : LOG_NOTICE,
+	    "user %s: fido2 login failed on %s, key %s: %s", l->u->name,
+	    l->dev != NULL ? l->dev->desc : "-", name, why);
+	return r;
+}
+
+/* A fresh assertion request over the credentials idx[0..n). */
+static int
+assert_new(const struct login *l, const size_t *idx, size_t n,
+    fido_assert_t **out)
+{
+	fido_assert_t		*a;
+	const struct mfa_cred	*c;
+	unsigned char		 cdh[CDH_LEN];
+	size_t			 i;
+	int			 r = MFA_ERR_INVAL;
+
+	if ((a = fido_assert_new()) == NULL)
+		return MFA_ERR_NOMEM;
+	if (RAND_bytes(cdh, sizeof(cdh)) != 1) {
+		r = MFA_ERR_CRYPTO;
+		goto out;
+	}
+	if (fido_assert_set_rp(a, l->rp_id) != FIDO_OK ||
+	    fido_assert_set_clientdata_hash(a, cdh, sizeof(cdh)) != FIDO_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		c = &l->u->creds[idx[i]];
+		if (fido_assert_allow_cred(a, c->credid, c->credid_len) !=
+		    FIDO_OK)
+			goto out;
+	}
+	*out = a;
+	a = NULL;
+	r = MFA_OK;
+out:
+	wipe(cdh, sizeof(cdh));
+	fido_assert_free(&a);
+	return r;
+}
+
+/*
+ * Which of idx[0..n) the reply is for: the credential id it names, or
+ * the only one asked for when it names none (CTAP2 allows that).
+ */
+static size_t
+reply_cred(const struct login *l, const fido_assert_t *a, const size_t *idx,
+    size_t n)
+{
+	const struct mfa_cred	*c;
+	const unsigned char	*id = fido_assert_id_ptr(a, 0);
+	size_t			 len = fido_assert_id_len(a, 0), i;
+
+	if (id == NULL || len == 0)
+		return n == 1 ? 0 : NONE;
+	for (i = 0; i < n; i++) {
+		c = &l->u->creds[idx[i]];
+		if (c->credid_len == len && memcmp(c->credid, id, len) == 0)
+			return i;
+	}
+	return NONE;
+}
+
+/*
+ * Asks dev, without user presence, whether it holds one of the user's
+ * credentials: MFA_OK with *which (NONE: the key cannot say without
+ * a touch or user verification; ask it with all), MFA_ERR_NOTFOUND,
+ * or the device's error.
+ */
+static int
+probe(const struct login *l, fido_dev_t *dev, size_t *which)
+{
+	fido_assert_t	*a = NULL;
+	size_t		 k;
+	int64_t		 t0;
+	int		 fr, r;
+
+	if ((r = assert_new(l, l->idx, l->n, &a)) != MFA_OK)
+		return r;
+	if ((fr = fido_assert_set_up(a, FIDO_OPT_FALSE)) != FIDO_OK) {
+		r = MFA_ERR_INVAL;
+		goto out;
+	}
+	t0 = fido2_now_ms();
+	fr = fido_dev_get_assert(dev, a, NULL);
+	if (fr == FIDO_ERR_UNSUPPORTED_OPTION ||
+	    fr == FIDO_ERR_INVALID_OPTION || fr == FIDO_ERR_PIN_REQUIRED ||
+	    fr == FIDO_ERR_UP_REQUIRED) {
+		*which = NONE;
+		r = MFA_OK;
+		goto out;
+	}
+	if (fr != FIDO_OK) {
+		r = fido2_error(fr, fido2_now_ms() - t0,
+		    l->cfg->fido2_timeout);
+		if (r != MFA_ERR_NOTFOUND)
+			(void)fail(l, r, NULL, "probe: %s", fido_strerr(fr));
+		goto out;
+	}
+	if (fido_assert_count(a) != 1 ||
+	    (k = reply_cred(l, a, l->idx, l->n)) == NONE) {
+		r = fail(l, MFA_ERR_DEVICE, NULL, "probe: reply names no "
+		    "credential asked for");
+		goto out;
+	}
+	*which = k;
+	r = MFA_OK;
+out:
+	fido_assert_free(&a);
+	return r;
+}
+
+/*
+ * Finds a connected key with one of the credentials and opens it: the
+ * first that says so, else the first that cannot say.
+ */
+static int
+find_key(struct login *l, struct fido2_devinfo *devs, size_t ndevs,
+    fido_dev_t **out, size_t *which)
+{
+	fido_dev_t	*dev = NULL;
+	size_t		 i, k, maybe = NONE;
+	int		 r, err = MFA_ERR_NOTFOUND;
+
+	for (i = 0; i < ndevs; i++) {
+		l->dev = &devs[i];
+		if ((r = fido2_open(l->u->ctx, devs[i].path,
+		    l->cfg->fido2_timeout, &dev)) == MFA_OK &&
+		    (r = probe(l, dev, &k)) == MFA_OK) {
+			if (k != NONE) {
+				*which = k;
+				*out = dev;
+				return MFA_OK;
+			}
+			if (maybe == NONE)
+				maybe = i;
+		}
+		fido2_close(&dev);
+		/* A key that holds none of them is the weakest news. */
+		if (r != MFA_OK && err == MFA_ERR_NOTFOUND)
+			err = r;
+	}
+	if (maybe != NONE) {
+		l->dev = &devs[maybe];
+		if ((r = fido2_open(l->u->ctx, devs[maybe].path,
+		    l->cfg->fido2_timeout, out)) == MFA_OK)
+			*which = NONE;
+		return r;
+	}
+	l->dev = NULL;
+	return err;
+}
+
+/* Checks a reply beyond what libfido2 checks; *counter on success. */
+static int
+reply_check(const struct login *l, const fido_assert_t *a,
+    const struct mfa_cred *c, int want_uv, uint32_t *counter)
+{
+	unsigned char		 hash[SHA256_DIGEST_LENGTH];
+	const unsigned char	*ad;
+	size_t			 adlen, siglen;
+	uint32_t		 cnt;
+
+	if (fido2_authdata_raw(fido_assert_authdata_ptr(a, 0),
+	    fido_assert_authdata_len(a, 0), &ad, &adlen) != MFA_OK)
+		return fail(l, MFA_ERR_DEVICE, c, "malformed authenticator "
+		    "data");
+	siglen = fido_assert_sig_len(a, 0);
+	if (fido_assert_sig_ptr(a, 0) == NULL || siglen == 0 ||
+	    siglen > SIG_MAX)
+		return fail(l, MFA_ERR_DEVICE, c, "signature of %zu bytes",
+		    siglen);
+	SHA256((const unsigned char *)l->rp_id, strlen(l->rp_id), hash);
+	if (CRYPTO_memcmp(ad, hash, sizeof(hash)) != 0)
+		return fail(l, MFA_ERR_BADSIG, c, "reply is for another RP "
+		    "ID");
+	if (ad[AD_FLAGS] != fido_assert_flags(a, 0))
+		return fail(l, MFA_ERR_DEVICE, c, "inconsistent flags");
+	if ((ad[AD_FLAGS] & FIDO2_FLAG_UP) == 0)
+		return fail(l, MFA_ERR_BADSIG, c, "user presence flag not set");
+	if (want_uv && (ad[AD_FLAGS] & FIDO2_FLAG_UV) == 0)
+		return fail(l, MFA_ERR_UV, c, "user verification flag not "
+		    "set");
+	if ((ad[AD_FLAGS] & FIDO2_FLAG_AT) != 0)
+		return fail(l, MFA_ERR_DEVICE, c, "attested credential data "
+		    "in an assertion");
+	cnt = (uint32_t)ad[AD_COUNTER] << 24 |
+	    (uint32_t)ad[AD_COUNTER + 1] << 16 |
+	    (uint32_t)ad[AD_COUNTER + 2] << 8 | ad[AD_COUNTER + 3];
+	if (cnt != fido_assert_sigcount(a, 0))
+		return fail(l, MFA_ERR_DEVICE, c, "inconsistent counter");
+	*counter = cnt;
+	return MFA_OK;
+}
+
+/*
+ * The counter rule: a key that keeps a counter (stored or new value
+ * non-zero) must increase it; with fido2_counter = require a key must
+ * keep one.
+ */
+static int
+counter_check(const struct login *l, const struct mfa_cred *c,
+    uint64_t stored, uint32_t now)
+{
+	if (stored == 0 && now == 0) {
+		if (l->cfg->fido2_counter == MFA_COUNTER_REQUIRE)
+			return fail(l, MFA_ERR_CLONED, c, "the key keeps no "
+			    "signature counter (fido2_counter = require)");
+		return MFA_OK;
+	}
+	if ((uint64_t)now <= stored)
+		return fail(l, MFA_ERR_CLONED, c, "signature counter %u not "
+		    "above %llu: possibly a cloned key", now,
+		    (unsigned long long)stored);
+	return MFA_OK;
+}
+
+/* The touch: assertion on dev over cands, verified; *k the cred used. */
+static int
+assert_key(struct login *l, fido_dev_t *dev, const size_t *cands,
+    size_t ncands, mfa_ui_fn *ui, void *arg, size_t *k, uint32_t *counter)
+{
+	fido_assert_t		*a = NULL;
+	const struct mfa_cred	*c = NULL;
+	struct mfa_state_cred	*sc;
+	void			*pk = NULL;
+	char			*pin = NULL;
+	int64_t			 t0;
+	size_t			 which;
+	int			 fr, r, use_pin, use_uv;
+
+	if ((r = fido2_uv_plan(l->u->ctx, dev, l->dev->desc, l->cfg->fido2_uv,
+	    &use_pin, &use_uv)) != MFA_OK)
+		goto out;
+	if (use_pin &&
+	    (r = fido2_ask_pin(ui, arg, l->dev->desc, &pin)) != MFA_OK) {
+		if (r == MFA_ERR_BADPIN) {
+			l->attempt = 1;
+			(void)fail(l, r, NULL, "PIN of a length no key "
+			    "accepts");
+		}
+		goto out;
+	}
+	if ((r = assert_new(l, cands, ncands, &a)) != MFA_OK)
+		goto out;
+	if (fido_assert_set_up(a, FIDO_OPT_TRUE) != FIDO_OK ||
+	    fido_assert_set_uv(a, use_uv ? FIDO_OPT_TRUE : FIDO_OPT_OMIT) !=
+	    FIDO_OK) {
+		r = MFA_ERR_INVAL;
+		goto out;
+	}
+	if ((r = fido2_ask_touch(ui, arg, l->dev->desc)) != MFA_OK)
+		goto out;
+	l->attempt = 1;
+	t0 = fido2_now_ms();
+	fr = fido_dev_get_assert(dev, a, pin);
+	mfa_secret_free(&pin);
+	if (fr != FIDO_OK) {
+		r = fido2_error(fr, fido2_now_ms() - t0,
+		    l->cfg->fido2_timeout);
+		(void)fail(l, r, ncands == 1 ? &l->u->creds[cands[0]] : NULL,
+		    "%s", r == MFA_ERR_TIMEOUT ? "no touch in time" :
+		    fido_strerr(fr));
+		goto out;
+	}
+	if (fido_assert_count(a) != 1 ||
+	    (which = reply_cred(l, a, cands, ncands)) == NONE) {
+		r = fail(l, MFA_ERR_DEVICE, NULL, "reply names no credential "
+		    "asked for");
+		goto out;
+	}
+	c = &l->u->creds[cands[which]];
+	if ((r = reply_check(l, a, c, use_pin || use_uv ||
+	    l->cfg->fido2_uv == MFA_UV_REQUIRED, counter)) != MFA_OK)
+		goto out;
+	/* Make libfido2 check the flags too, then the signature. */
+	if ((r = fido2_pk_load(c->fido2_alg, c->pubkey, c->pubkey_len,
+	    &pk)) != MFA_OK) {
+		r = fail(l, MFA_ERR_FORMAT, c, "stored public key unusable");
+		goto out;
+	}
+	if (fido_assert_set_up(a, FIDO_OPT_TRUE) != FIDO_OK ||
+	    fido_assert_set_uv(a, (use_pin || use_uv) ? FIDO_OPT_TRUE :
+	    FIDO_OPT_OMIT) != FIDO_OK) {
+		r = MFA_ERR_INVAL;
+		goto out;
+	}
+	if ((fr = fido_assert_verify(a, 0, c->fido2_alg, pk)) != FIDO_OK) {
+		r = fail(l, MFA_ERR_BADSIG, c, "assertion does not verify: %s",
+		    fido_strerr(fr));
+		goto out;
+	}
+	sc = state_cred(&l->u->state, c->id, 0);
+	if ((r = counter_check(l, c, sc != NULL ? sc->counter : 0,
+	    *counter)) != MFA_OK)
+		goto out;
+	*k = cands[which];
+	r = MFA_OK;
+out:
+	mfa_secret_free(&pin);
+	fido2_pk_free(c != NULL ? c->fido2_alg : 0, &pk);
+	fido_assert_free(&a);
+	return r;
+}
+
+/* Failures that count towards the lockout: a key said no. */
+static int
+counts(int r)
+{
+	return r == MFA_ERR_BADPIN || r == MFA_ERR_NOTFOUND ||
+	    r == MFA_ERR_BADSIG || r == MFA_ERR_CLONED || r == MFA_ERR_UV;
+}
+
+/* Counts a failure and writes it; returns fail_r or the write's error. */
+static int
+record_failure(struct mfa_user *u, int64_t now, int fail_r)
+{
+	int	r;
+
+	lockout_fail(u, now);
+	if ((r = store_commit_state(u)) != MFA_OK) {
+		mfa_log(u->ctx, LOG_ERR, "user %s: cannot record a failed "
+		    "attempt", u->name);
+		return r;
+	}
+	if (lockout_check(u, now) == MFA_ERR_LOCKED)
+		mfa_log(u->ctx, LOG_NOTICE, "user %s: locked out after %u "
+		    "failures", u->name, u->state.failures);
+	return fail_r;
+}
+
+int
+mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
+    unsigned *cred_id)
+{
+	struct login		 l;
+	struct fido2_devinfo	*devs = NULL;
+	struct mfa_state_cred	*sc;
+	struct mfa_state	 saved;
+	struct mfa_cred		*c;
+	fido_dev_t		*dev = NULL;
+	char			 name[128];
+	size_t			 ndevs = 0, i, which = NONE, k = 0;
+	uint32_t		 counter = 0;
+	int64_t			 now;
+	int			 r;
+
+	memset(&l, 0, sizeof(l));
+	memset(&saved, 0, sizeof(saved));
+	if (!writable(user))
+		return MFA_ERR_INVAL;
+	if ((l.cfg = ctx_config(user->ctx)) == NULL)
+		return MFA_ERR_CONFIG;
+	l.u = user;
+	now = ctx_now(user->ctx);
+	/* Locked: refuse without touching any key. */
+	if ((r = lockout_check(user, now)) != MFA_OK)
+		return r;
+	for (i = 0; i < user->ncreds; i++)
+		if (user->creds[i].type == MFA_CRED_FIDO2 &&
+		    user->creds[i].status == MFA_STATUS_ACTIVE)
+			l.idx[l.n++] = i;
+	if (l.n == 0)
+		return MFA_ERR_NOTENROLLED;
+	if ((r = fido2_rp_id(user->ctx, l.rp_id, sizeof(l.rp_id))) != MFA_OK)
+		return r;
+
+	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((r = fido2_enumerate(user->ctx, devs, FIDO2_DEVS_MAX, &ndevs)) !=
+	    MFA_OK)
+		goto out;
+	if (ndevs == 0) {
+		mfa_log(user->ctx, LOG_INFO, "user %s: no security key "
+		    "connected", user->name);
+		r = MFA_ERR_NODEVICE;
+		goto out;
+	}
+	if ((r = find_key(&l, devs, ndevs, &dev, &which)) != MFA_OK) {
+		if (r == MFA_ERR_NOTFOUND) {
+			l.attempt = 1;
+			(void)fail(&l, r, NULL, "no connected key holds one "
+			    "of the user's credentials");
+		}
+		goto counted;
+	}
+	r = which == NONE ?
+	    assert_key(&l, dev, l.idx, l.n, ui, arg, &k, &counter) :
+	    assert_key(&l, dev, &l.idx[which], 1, ui, arg, &k, &counter);
+	fido2_close(&dev);
+counted:
+	if (r != MFA_OK) {
+		/*
+		 * Only an answer counts: no key, no touch, a broken reply
+		 * or a key that cannot verify the user is not a guess.
+		 */
+		if (l.attempt && counts(r))
+			r = record_failure(user, now, r);
+		goto out;
+	}
+
+	c = &user->creds[k];
+	saved = user->state;
+	if ((sc = state_cred(&user->state, c->id, 1)) == NULL) {
+		r = MFA_ERR_LIMIT;
+		goto out;
+	}
+	sc->counter = counter;
+	sc->last_used = now < 0 ? 0 : now;
+	lockout_success(user);
+	/* Not durable, not accepted: the counter must never go back. */
+	if ((r = store_commit_state(user)) != MFA_OK) {
+		user->state = saved;
+		goto out;
+	}
+	c->counter = counter;
+	cred_name(c, name, sizeof(name));
+	mfa_log(user->ctx, LOG_INFO, "user %s: fido2 login with key %s on "
+	    "%s, counter %u", user->name, name, l.dev->desc, counter);
+	if (cred_id != NULL)
+		*cred_id = c->id;
+	r = MFA_OK;
+out:
+	fido2_close(&dev);
+	free(devs);
+	wipe(&saved, sizeof(saved));
+	return r;
+}

@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * FIDO2 enrolment and login end to end: mfa_user_fido2_add() and
+ * mfa_user_fido2_verify() through the real libfido2 against the
+ * software authenticator of tests/vfido.  The program re-executes
+ * itself under the LD_PRELOAD shim, so devices are listed and opened
+ * exactly as in pam_mfa and mfactl; devices are made and changed with
+ * vfido-ctl, as a separate program would.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define PIN		"1234"
+#define AAGUID		"766669646f2d746573742d6b65792d31"
+#define OTHER_AAGUID	"cb69481e8ff7403993ec0a2729a154a8"
+
+static char	tmp[] = "/tmp/test_fido2_vfido.XXXXXX";
+static char	*ca1_key, *ca1_cert, *ca2_key, *ca2_cert;
+
+struct fixture {
+	char		*store;
+	mfa_ctx_t	*ctx;
+	mfa_user_t	*u;
+	int		 ndev;
+};
+
+/* What the caller's prompt callback saw and answers. */
+struct ui {
+	const char	*pin;		/* NULL: refuse to give one */
+	int		 pins;
+	int		 touches;
+	int		 err;		/* returned by the callback */
+};
+
+static int
+ui_cb(void *arg, int what, const char *desc, char **answer)
+{
+	struct ui	*ui = arg;
+
+	assert_non_null(desc);
+	assert_non_null(answer);
+	if (ui->err != 0)
+		return ui->err;
+	if (what == MFA_UI_TOUCH) {
+		ui->touches++;
+		return 0;
+	}
+	assert_int_equal(what, MFA_UI_PIN);
+	ui->pins++;
+	if (ui->pin == NULL)
+		return MFA_ERR_INVAL;
+	assert_non_null(*answer = strdup(ui->pin));
+	return 0;
+}
+
+/* Runs vfido-ctl with the NULL-terminated arguments; must succeed. */
+static void
+ctl(const char *arg, ...)
+{
+	const char	*argv[16];
+	va_list		 ap;
+	pid_t		 pid;
+	int		 n = 0, status;
+
+	argv[n++] = VFIDO_CTL;
+	va_start(ap, arg);
+	for (; arg != NULL && n < 15; arg = va_arg(ap, const char *))
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		/* The shim is for us, not for vfido-ctl. */
+		(void)unsetenv("LD_PRELOAD");
+		execv(VFIDO_CTL, (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("vfido-ctl %s failed", argv[1]);
+}
+
+/* A new device state file; extra vfido-ctl init options follow. */
+static char *
+mkdev(struct fixture *f, const char *opt, ...)
+{
+	const char	*o[10];
+	char		*path;
+	va_list		 ap;
+	int		 n = 0;
+
+	assert_true(asprintf(&path, "%s/dev%s-%d", tmp, f->store +
+	    strlen(f->store) - 6, f->ndev++) > 0);
+	va_start(ap, opt);
+	for (; opt != NULL && n < 9; opt = va_arg(ap, const char *))
+		o[n++] = opt;
+	va_end(ap);
+	o[n] = NULL;
+	ctl("init", path, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7],
+	    o[8], (const char *)NULL);
+	return path;
+}
+
+/* Connects exactly these devices (NULL-terminated; none: no device). */
+static void
+plug(const char *dev, ...)
+{
+	char	buf[2048] = "";
+	va_list	ap;
+
+	va_start(ap, dev);
+	for (; dev != NULL; dev = va_arg(ap, const char *)) {
+		if (buf[0] != '\0')
+			strcat(buf, ":");
+		strcat(buf, dev);
+	}
+	va_end(ap);
+	assert_int_equal(setenv("VFIDO_STATE", buf, 1), 0);
+}
+
+/* Loads a config: the store, text, fido2_timeout = 2 unless in text. */
+static void
+config(struct fixture *f, const char *text)
+{
+	char	*path, *body;
+
+	path = tu_path(f->store, "pam_mfa.conf");
+	assert_true(asprintf(&body, "store = %s\n%s%s", f->store,
+	    strstr(text, "fido2_timeout") != NULL ? "" :
+	    "fido2_timeout = 2\n", text) > 0);
+	tu_write(path, body, strlen(body), 0644);
+	assert_int_equal(mfa_ctx_load_config(f->ctx, path), MFA_OK);
+	free(body);
+	free(path);
+}
+
+static void
+reopen(struct fixture *f, const char *user)
+{
+	mfa_user_free(&f->u);
+	assert_int_equal(mfa_user_open(f->ctx, user, MFA_OPEN_WRITE |
+	    MFA_OPEN_CREATE, &f->u), MFA_OK);
+}
+
+static const mfa_cred_t *
+cred_by_id(mfa_user_t *u, unsigned id)
+{
+	size_t	i;
+
+	for (i = 0; i < mfa_user_cred_count(u); i++)
+		if (mfa_cred_id(mfa_user_cred(u, i)) == id)
+			return mfa_user_cred(u, i);
+	fail_msg("no credential %u", id);
+	return NULL;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	assert_non_null(f = calloc(1, sizeof(*f)));
+	f->store = tu_mkstore();
+	f->ctx = tu_ctx(f->store);
+	config(f, "");
+	tu_now = 1700000000;
+	tu_log_reset();
+	plug(NULL);
+	reopen(f, "alice");
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	mfa_user_free(&f->u);
+	mfa_ctx_free(&f->ctx);
+	tu_rmstore(f->store);
+	free(f);
+	return 0;
+}
+
+/* Registers dev for the current user with PIN; returns the id. */
+static unsigned
+enrol(struct fixture *f, const char *dev)
+{
+	struct ui	ui = { .pin = PIN };
+	unsigned	id = 0;
+
+	plug(dev, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "yubi", ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_not_equal(id, 0);
+	return id;
+}
+
+/* ---- enrolment ----------------------------------------------------- */
+
+static void
+test_enrol_self(void **state)
+{
+	struct fixture		*f = *state;
+	struct ui		 ui = { .pin = PIN };
+	const mfa_cred_t	*c;
+	char			*dev, *path, *text;
+	unsigned		 id = 0;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	plug(dev, NULL);
+	assert_int_equal(mfa_fido2_present(f->ctx), 1);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "my key", ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(id, 1);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(ui.touches, 1);
+	assert_non_null(strstr(tu_log_buf, "fido2 credential 1 added (label "
+	    "my key, credential "));
+	assert_non_null(strstr(tu_log_buf, "es256, aaguid " AAGUID ", self "
+	    "attestation)"));
+	assert_null(strstr(tu_log_buf, PIN));
+	assert_true(mfa_user_has_factor(f->u, MFA_FACTOR_FIDO2));
+
+	/* What was stored survives a reopen. */
+	reopen(f, "alice");
+	c = cred_by_id(f->u, 1);
+	assert_int_equal(mfa_cred_type(c), MFA_CRED_FIDO2);
+	assert_int_equal(mfa_cred_status(c), MFA_STATUS_ACTIVE);
+	assert_string_equal(mfa_cred_label(c), "my key");
+	assert_string_equal(mfa_cred_fido2_algorithm(c), "es256");
+	assert_string_equal(mfa_cred_fido2_aaguid(c), AAGUID);
+	assert_int_equal(mfa_cred_created(c), 1700000000);
+	assert_int_equal(mfa_cred_last_used(c), 0);
+	path = tu_path(f->store, "alice");
+	text = tu_read(path, NULL);
+	assert_non_null(strstr(text, "\nfido2 1 status=active alg=es256 "
+	    "created=1700000000 label=my%20key credid="));
+	assert_non_null(strstr(text, " aaguid=" AAGUID " uv=1 up=1\n"));
+	free(text);
+	free(path);
+
+	/* The same key twice: the exclude list refuses it. */
+	tu_log_reset();
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "again", ui_cb, &ui,
+	    &id), MFA_ERR_EXCLUDED);
+	assert_non_null(strstr(tu_log_buf, "already registered"));
+	assert_int_equal(mfa_user_cred_count(f->u), 1);
+	/* A second key is fine; both are excluded from then on. */
+	free(dev);
+	dev = mkdev(f, "--pin", PIN, NULL);
+	plug(dev, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, "vfido:0", NULL, ui_cb,
+	    &ui, &id), MFA_OK);
+	assert_int_equal(id, 2);
+	assert_string_equal(mfa_cred_label(cred_by_id(f->u, 2)), "fido2");
+	free(dev);
+}
+
+static void
+test_enrol_x5c_ca(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*good, *bad, *self, conf[512];
+	unsigned	 id = 0;
+
+	good = mkdev(f, "--pin", PIN, "--attestation", "x5c", "--ca-key",
+	    ca1_key, "--ca-cert", ca1_cert, NULL);
+	bad = mkdev(f, "--pin", PIN, "--attestation", "x5c", "--ca-key",
+	    ca2_key, "--ca-cert", ca2_cert, NULL);
+	self = mkdev(f, "--pin", PIN, NULL);
+	/* Without fido2_ca any verifying certificate is fine. */
+	plug(bad, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_non_null(strstr(tu_log_buf, "certificate attestation"));
+
+	snprintf(conf, sizeof(conf), "fido2_ca = %s\n", ca1_cert);
+	config(f, conf);
+	reopen(f, "bob");
+	tu_log_reset();
+	plug(bad, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_ATTEST);
+	assert_non_null(strstr(tu_log_buf, "rejected: attestation "
+	    "certificate does not chain to fido2_ca"));
+	plug(self, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_ATTEST);
+	assert_non_null(strstr(tu_log_buf, "no attestation certificate "
+	    "(format packed) but fido2_ca is set"));
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	plug(good, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(mfa_user_cred_count(f->u), 1);
+
+	/* An unreadable CA file is a configuration error. */
+	config(f, "fido2_ca = /nonexistent/ca.pem\n");
+	reopen(f, "carol");
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_CONFIG);
+	assert_non_null(strstr(tu_log_buf, "fido2_ca /nonexistent/ca.pem"));
+	free(good);
+	free(bad);
+	free(self);
+}
+
+static void
+test_enrol_attestation(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*dev;
+	unsigned	 id = 0;
+
+	/* A self attestation whose signature does not verify. */
+	dev = mkdev(f, "--pin", PIN, NULL);
+	ctl("set", dev, "fault=badattest", (const char *)NULL);
+	plug(dev, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_ATTEST);
+	assert_non_null(strstr(tu_log_buf, "self attestation (packed) does "
+	    "not verify"));
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	/* fido2_attestation = any takes it, with a warning. */
+	config(f, "fido2_attestation = any\n");
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_non_null(strstr(tu_log_buf, "self attestation does not verify "
+	    "(accepted: fido2_attestation = any)"));
+	free(dev);
+}
+
+static void
+test_enrol_aaguid(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*dev;
+	unsigned	 id = 0;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	plug(dev, NULL);
+	config(f, "fido2_aaguids = " OTHER_AAGUID "\n");
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_ATTEST);
+	assert_non_null(strstr(tu_log_buf, "rejected: AAGUID " AAGUID
+	    " is not in fido2_aaguids"));
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	config(f, "fido2_aaguids = " OTHER_AAGUID ", " AAGUID "\n");
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	free(dev);
+}
+
+static void
+test_enrol_uv(void **state)
+{
+	struct fixture		*f = *state;
+	struct ui		 ui = { .pin = PIN };
+	char			*nopin, *pinned;
+	unsigned		 id = 0;
+
+	nopin = mkdev(f, NULL);
+	pinned = mkdev(f, "--pin", PIN, NULL);
+	/* Required UV, and the key has no PIN: refused, nobody asked. */
+	plug(nopin, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_UV);
+	assert_int_equal(ui.pins + ui.touches, 0);
+	assert_non_null(strstr(tu_log_buf, "user verification required but "
+	    "the key has no PIN set"));
+	/* A wrong PIN. */
+	plug(pinned, NULL);
+	ui.pin = "9999";
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_BADPIN);
+	/* No PIN given: the callback's error comes back. */
+	ui.pin = NULL;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_INVAL);
+	/* A PIN no key accepts is not even sent. */
+	ui.pin = "12";
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_BADPIN);
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	/* discouraged: touch only, no PIN asked, uv=0 stored. */
+	config(f, "fido2_uv = discouraged\n");
+	ui.pins = 0;
+	plug(nopin, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(ui.pins, 0);
+	assert_int_equal(f->u->creds[0].reg_uv, 0);
+	/* preferred on a key with a PIN: it is asked for. */
+	config(f, "fido2_uv = preferred\n");
+	ui.pin = PIN;
+	plug(pinned, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(f->u->creds[1].reg_uv, 1);
+	free(nopin);
+	free(pinned);
+}
+
+static void
+test_enrol_no_device(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	unsigned	 id = 0;
+
+	plug(NULL);
+	assert_int_equal(mfa_fido2_present(f->ctx), 0);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_NODEVICE);
+	assert_int_equal(mfa_user_fido2_add(f->u, "vfido:7", NULL, ui_cb,
+	    &ui, &id), MFA_ERR_DEVICE);
+	assert_int_equal(ui.pins + ui.touches, 0);
+	/* A read-only user cannot enrol. */
+	assert_int_equal(store_commit(f->u), MFA_OK);
+	mfa_user_free(&f->u);
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_READ,
+	    &f->u), MFA_OK);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_INVAL);
+}
+
+static void
+test_enrol_touch(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*dev;
+	unsigned	 id = 0;
+
+	dev = mkdev(f, "--pin", PIN, "--touch", "deny", NULL);
+	plug(dev, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_TIMEOUT);
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	/* The UI's error aborts before the key is asked. */
+	ctl("set", dev, "touch=auto", (const char *)NULL);
+	ui.err = MFA_ERR_IO;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_IO);
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	free(dev);
+}
+
+/* ---- login ----------------------------------------------------------- */
+
+static void
+test_login(void **state)
+{
+	struct fixture		*f = *state;
+	struct ui		 ui = { .pin = PIN };
+	const mfa_cred_t	*c;
+	char			*dev;
+	uint64_t		 c0, c1;
+	unsigned		 id, cid = 0;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	id = enrol(f, dev);
+	c0 = mfa_cred_fido2_counter(cred_by_id(f->u, id));
+	reopen(f, "alice");
+	tu_now += 60;
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, &cid),
+	    MFA_OK);
+	assert_int_equal(cid, id);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(ui.touches, 1);
+	assert_non_null(strstr(tu_log_buf, "fido2 login with key 'yubi' "
+	    "(credential 1, id "));
+	assert_null(strstr(tu_log_buf, PIN));
+	c1 = mfa_cred_fido2_counter(cred_by_id(f->u, id));
+	assert_true(c1 > c0);
+	/* Stored: a new process sees the counter and the time. */
+	reopen(f, "alice");
+	c = cred_by_id(f->u, id);
+	assert_int_equal(mfa_cred_fido2_counter(c), c1);
+	assert_int_equal(mfa_cred_last_used(c), tu_now);
+	/* And it goes on increasing. */
+	tu_now += 60;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_true(mfa_cred_fido2_counter(cred_by_id(f->u, id)) > c1);
+	/* cred_id may be NULL; the UI may be NULL without UV. */
+	config(f, "fido2_uv = discouraged\n");
+	assert_int_equal(mfa_user_fido2_verify(f->u, NULL, NULL, NULL),
+	    MFA_OK);
+	free(dev);
+}
+
+static void
+test_login_pin(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	unsigned	 failures = 0;
+	char		*dev;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	reopen(f, "alice");
+	tu_log_reset();
+	ui.pin = "4321";
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADPIN);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 1);
+	assert_non_null(strstr(tu_log_buf, "fido2 login failed on vfido "
+	    "virtual authenticator, key 'yubi' (credential 1, id "));
+	assert_null(strstr(tu_log_buf, "4321"));
+	/* Without a PIN from the user: the callback's error, not counted. */
+	ui.pin = NULL;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_INVAL);
+	ui.pin = PIN;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 0);
+	/* UV required, the PIN removed from the key since: refused. */
+	ctl("set", dev, "pin=", (const char *)NULL);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_UV);
+	free(dev);
+}
+
+static void
+test_login_touch(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	struct timespec	 t0, t1;
+	unsigned	 failures = 9;
+	char		*dev;
+	double		 secs;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	config(f, "fido2_timeout = 1\n");
+	ctl("set", dev, "touch=never", (const char *)NULL);
+	tu_log_reset();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_TIMEOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (secs < 0.5 || secs > 5)
+		fail_msg("no touch took %.2f s, want about 1", secs);
+	assert_non_null(strstr(tu_log_buf, "no touch in time"));
+	assert_int_equal(ui.touches, 1);
+	ctl("set", dev, "touch=deny", (const char *)NULL);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_TIMEOUT);
+	/* Not touching is no guess: not counted. */
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 0);
+	free(dev);
+}
+
+static void
+test_login_counter(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	unsigned	 failures = 0;
+	uint64_t	 c1;
+	char		*dev, *zero, want[128];
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	c1 = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
+	assert_true(c1 >= 2);
+	/* A clone: the same key material with an older counter. */
+	ctl("set", dev, "counter=0", (const char *)NULL);
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_CLONED);
+	assert_non_null(strstr(tu_log_buf, "possibly a cloned key"));
+	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)), c1);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 1);
+	/*
+	 * Equal is not above either.  The silent probe is an assertion
+	 * too and bumps the key's counter first: c1 - 2 makes the
+	 * touched assertion carry exactly c1.
+	 */
+	{
+		char	v[32];
+
+		snprintf(v, sizeof(v), "counter=%llu",
+		    (unsigned long long)c1 - 2);
+		ctl("set", dev, v, (const char *)NULL);
+	}
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_CLONED);
+	snprintf(want, sizeof(want), "signature counter %llu not above %llu",
+	    (unsigned long long)c1, (unsigned long long)c1);
+	if (strstr(tu_log_buf, want) == NULL)
+		fail_msg("log lacks \"%s\": %s", want, tu_log_buf);
+	reopen(f, "alice");
+	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)), c1);
+
+	/* A key that keeps no counter: fine when strict, not require. */
+	reopen(f, "bob");
+	zero = mkdev(f, "--pin", PIN, "--counter-mode", "zero", NULL);
+	(void)enrol(f, zero);
+	tu_log_reset();
+	if (mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL) != MFA_OK)
+		fail_msg("%s", tu_log_buf);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)), 0);
+	config(f, "fido2_counter = require\n");
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_CLONED);
+	assert_non_null(strstr(tu_log_buf, "keeps no signature counter"));
+	free(dev);
+	free(zero);
+}
+
+static void
+test_login_wrong_creds(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	unsigned	 failures = 0;
+	char		*adev, *bdev;
+
+	adev = mkdev(f, "--pin", PIN, NULL);
+	bdev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, adev);
+	reopen(f, "bob");
+	(void)enrol(f, bdev);
+	/* No key for alice: NOTENROLLED for a user without any. */
+	reopen(f, "carol");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTENROLLED);
+	/* bob's key on alice's login: not hers, counted, no touch. */
+	reopen(f, "alice");
+	plug(bdev, NULL);
+	tu_log_reset();
+	ui.touches = ui.pins = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTFOUND);
+	assert_int_equal(ui.touches + ui.pins, 0);
+	assert_non_null(strstr(tu_log_buf, "no connected key holds one of "
+	    "the user's credentials"));
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 1);
+	/* Both keys: hers is found and only it asks for a touch. */
+	plug(bdev, adev, NULL);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(ui.touches, 1);
+	/* No key at all: NODEVICE, not counted. */
+	plug(NULL);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NODEVICE);
+	/* A pending credential never logs in. */
+	plug(adev, NULL);
+	f->u->creds[0].status = MFA_STATUS_PENDING;
+	assert_int_equal(store_commit(f->u), MFA_OK);
+	reopen(f, "alice");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTENROLLED);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 0);
+	/* Another RP ID: the key finds no credential for it. */
+	f->u->creds[0].status = MFA_STATUS_ACTIVE;
+	assert_int_equal(store_commit(f->u), MFA_OK);
+	config(f, "fido2_rp_id = pam://elsewhere\n");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTFOUND);
+	free(adev);
+	free(bdev);
+}
+
+static void
+test_login_lockout(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	int64_t		 until = 0;
+	char		*dev;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	config(f, "lockout_attempts = 2\nlockout_time = 600\n");
+	ui.pin = "0000";
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADPIN);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADPIN);
+	assert_non_null(strstr(tu_log_buf, "locked out after 2 failures"));
+	/* Locked: the right PIN and touch are not even asked for. */
+	ui.pin = PIN;
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(ui.pins + ui.touches, 0);
+	reopen(f, "alice");
+	assert_int_equal(mfa_user_lock_status(f->u, &until, NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(until, tu_now + 600);
+	tu_now += 601;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	free(dev);
+}
+
+static void
+test_login_faults(void **state)
+{
+	static const struct {
+		const char	*fault;
+		int		 want;
+		const char	*log;
+	} t[] = {
+		{ "badsig", MFA_ERR_BADSIG, "assertion does not verify" },
+		{ "wrongrp", MFA_ERR_BADSIG, "reply is for another RP ID" },
+		{ "noup", MFA_ERR_BADSIG, "user presence flag not set" },
+		{ "badcbor", MFA_ERR_DEVICE, "login failed" },
+		{ "wrongtype", MFA_ERR_DEVICE, "login failed" },
+		{ "truncate", MFA_ERR_DEVICE, "login failed" },
+		{ "oversize", MFA_ERR_DEVICE, "login failed" },
+		{ "vanish", MFA_ERR_DEVICE, "login failed" },
+	};
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*dev, fault[64];
+	uint64_t	 c;
+	size_t		 i;
+	int		 r;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	c = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(fault, sizeof(fault), "fault=%s", t[i].fault);
+		ctl("set", dev, fault, (const char *)NULL);
+		tu_log_reset();
+		r = mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL);
+		if (r != t[i].want)
+			fail_msg("fault %s: %d (%s), want %d", t[i].fault, r,
+			    mfa_strerror(r), t[i].want);
+		if (strstr(tu_log_buf, t[i].log) == NULL)
+			fail_msg("fault %s: log lacks \"%s\": %s", t[i].fault,
+			    t[i].log, tu_log_buf);
+		/* Nothing of a failed login is kept but the failure. */
+		assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)),
+		    c);
+		ctl("set", dev, "fault=none", (const char *)NULL);
+		assert_int_equal(mfa_user_unlock(f->u), MFA_OK);
+	}
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	free(dev);
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	if (mkdtemp(tmp) == NULL)
+		return -1;
+	assert_true(asprintf(&ca1_key, "%s/ca1.key", tmp) > 0);
+	assert_true(asprintf(&ca1_cert, "%s/ca1.pem", tmp) > 0);
+	assert_true(asprintf(&ca2_key, "%s/ca2.key", tmp) > 0);
+	assert_true(asprintf(&ca2_cert, "%s/ca2.pem", tmp) > 0);
+	ctl("ca", ca1_key, ca1_cert, (const char *)NULL);
+	ctl("ca", ca2_key, ca2_cert, (const char *)NULL);
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	char	*cmd;
+
+	(void)state;
+	if (asprintf(&cmd, "rm -rf '%s'", tmp) > 0) {
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", tmp);
+		free(cmd);
+	}
+	free(ca1_key);
+	free(ca1_cert);
+	free(ca2_key);
+	free(ca2_cert);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_enrol_self, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_x5c_ca, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_attestation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_aaguid, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_uv, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_no_device, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_touch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_login_pin, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_touch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_counter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_wrong_creds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_lockout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_faults, setup,
+		    teardown),
+	};
+	const char	*pre = getenv("LD_PRELOAD"), *asan;
+	char		*env;
+
+	(void)argc;
+	tu_require_root();
+	if (access(VFIDO_PRELOAD_SO, R_OK) != 0 ||
+	    access(VFIDO_CTL, X_OK) != 0) {
+		fprintf(stderr, "%s or %s: not built\n", VFIDO_PRELOAD_SO,
+		    VFIDO_CTL);
+		return 99;
+	}
+	/* Run under the shim, as pam_mfa and mfactl are in the tests. */
+	if (getenv("TEST_FIDO2_PRELOADED") == NULL) {
+		if (asprintf(&env, "%s%s%s", VFIDO_PRELOAD_SO,
+		    pre != NULL ? " " : "", pre != NULL ? pre : "") < 0 ||
+		    setenv("LD_PRELOAD", env, 1) != 0 ||
+		    setenv("TEST_FIDO2_PRELOADED", "1", 1) != 0)
+			return 99;
+		/* Sanitizer builds: the shim comes before libasan. */
+		asan = getenv("ASAN_OPTIONS");
+		if (asprintf(&env, "%s%sverify_asan_link_order=0",
+		    asan != NULL ? asan : "", asan != NULL ? ":" : "") < 0 ||
+		    setenv("ASAN_OPTIONS", env, 1) != 0)
+			return 99;
+		execv("/proc/self/exe", argv);
+		perror("execv");
+		return 99;
+	}
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
