@@ -333,6 +333,45 @@ uint64_t mfa_cred_fido2_counter(const mfa_cred_t *cred);
 /* AAGUID as 32 lower-case hex digits; owned by cred. */
 const char *mfa_cred_fido2_aaguid(const mfa_cred_t *cred);
 
+/*
+ * Recovery codes: one-time codes that stand in for the second factor
+ * (every factor but password) when the configuration allows them
+ * (recovery = yes).  Their format cannot be mistaken for a TOTP code
+ * (they contain letters and dashes).  Only salted slow hashes are
+ * stored; each code is accepted once, consumed durably, audited and
+ * subject to lockout.
+ */
+#define MFA_RECOVERY_DEFAULT	10
+#define MFA_RECOVERY_MAX	20
+
+/*
+ * Replaces the user's recovery codes with count fresh ones (1 ..
+ * MFA_RECOVERY_MAX) and rewrites the store atomically (MFA_OPEN_WRITE).
+ * *codes gets a malloc'd array of count malloc'd strings to show once,
+ * released with mfa_recovery_codes_free().
+ */
+int mfa_user_recovery_generate(mfa_user_t *user, unsigned count,
+    char ***codes);
+void mfa_recovery_codes_free(char ***codes, unsigned count);
+
+/* Returns 1 when s has the shape of a recovery code, else 0. */
+int mfa_recovery_code_like(const char *s);
+
+/*
+ * Accepts an unused recovery code once (MFA_OPEN_WRITE): lockout first,
+ * then the code is checked and marked used durably before returning
+ * MFA_OK; a wrong or used code counts a failure (MFA_ERR_BADCODE /
+ * MFA_ERR_REPLAY).  *remaining (may be NULL) gets the unused count.
+ */
+int mfa_user_recovery_verify(mfa_user_t *user, const char *code,
+    unsigned *remaining);
+
+/* Unused recovery codes of the user (0 when none). */
+unsigned mfa_user_recovery_remaining(const mfa_user_t *user);
+
+/* Changes a credential's label and rewrites the store atomically. */
+int mfa_user_rename(mfa_user_t *user, unsigned id, const char *label);
+
 /* Wipes a NUL-terminated secret string and frees it; clears *sp. */
 void mfa_secret_free(char **sp);
 
