@@ -7,7 +7,8 @@
 # Installs missing dependencies, builds out of tree in ./_build with
 # warnings as errors, runs make check (unit tests, PAM tests through
 # pam_wrapper, mfactl and pamtester tests), the same suite again built
-# with ASan + UBSan, and make distcheck.  Exits
+# with ASan + UBSan, short libFuzzer runs of every parser, and make
+# distcheck.  Exits
 # non-zero on the first failure, after printing the failed tests' logs.
 set -eu
 
@@ -64,6 +65,19 @@ make -j2
 if ! make -j2 check; then
 	step "Failed tests (sanitizers)"
 	show_failures .
+	exit 1
+fi
+cd "$TOP/_build"
+
+step "Short libFuzzer runs (clang, ${FUZZ_TIME:-20} s per target)"
+cd "$TOP"
+rm -rf _build-fuzz
+mkdir _build-fuzz
+cd _build-fuzz
+CC=clang ../configure --enable-fuzzing
+make -j2
+if ! make fuzz FUZZ_TIME="${FUZZ_TIME:-20}"; then
+	step "A fuzz target failed; inputs are in _build-fuzz/tests/fuzz/crashes"
 	exit 1
 fi
 cd "$TOP/_build"
