@@ -55,6 +55,7 @@ enum key_id {
 	K_PASSWORD,
 	K_UNENROLLED,
 	K_ALLOW_EMPTY_PASSWORD,
+	K_RECOVERY,
 	K_FIDO2_RP_ID,
 	K_FIDO2_UV,
 	K_FIDO2_TIMEOUT,
@@ -147,6 +148,8 @@ static const struct key keys[] = {
 	{ "unenrolled", K_UNENROLLED, KEY_ENUM, 0, 0,
 	    SCOPE_GLOBAL | SCOPE_SECTION, unenrolled_modes },
 	{ "allow_empty_password", K_ALLOW_EMPTY_PASSWORD, KEY_ENUM, 0, 0,
+	    SCOPE_GLOBAL | SCOPE_SECTION, booleans },
+	{ "recovery", K_RECOVERY, KEY_ENUM, 0, 0,
 	    SCOPE_GLOBAL | SCOPE_SECTION, booleans },
 	{ "fido2_rp_id", K_FIDO2_RP_ID, KEY_RPID, 1, MFA_RP_ID_MAX,
 	    SCOPE_GLOBAL, NULL },
@@ -514,6 +517,9 @@ set_value(struct parser *p, const struct key *k, const char *value)
 	case K_ALLOW_EMPTY_PASSWORD:
 		sec->allow_empty_password = ev_value;
 		break;
+	case K_RECOVERY:
+		sec->allow_recovery = ev_value;
+		break;
 	case K_FIDO2_RP_ID:
 		memcpy(cfg->fido2_rp_id, value, len + 1);
 		break;
@@ -669,6 +675,7 @@ parse_header(struct parser *p, char *l, size_t len)
 	sec->password_mode = -1;
 	sec->unenrolled = -1;
 	sec->allow_empty_password = -1;
+	sec->allow_recovery = -1;
 	p->cur = cfg->nsections++;
 	memset(p->section_seen, 0, sizeof(p->section_seen));
 	return MFA_OK;
@@ -758,6 +765,7 @@ config_defaults(struct mfa_config *cfg)
 	g->password_mode = MFA_PASSWORD_BUILTIN;
 	g->unenrolled = MFA_UNENROLLED_DENY;
 	g->allow_empty_password = 0;
+	g->allow_recovery = 1;
 	*cfg = c;
 	c.sections = NULL;
 	r = MFA_OK;

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Read access to a user's credentials (never their secrets). */
+/*
+ * Access to a user's credentials: listing them (never their secrets)
+ * and renaming one.
+ */
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
+#include <syslog.h>
 
 #include "internal.h"
 
@@ -35,8 +40,8 @@ mfa_user_has_factor(const mfa_user_t *user, int factor)
 		type = MFA_CRED_FIDO2;
 		break;
 	case MFA_FACTOR_RECOVERY:
-		type = MFA_CRED_RECOVERY;
-		break;
+		/* A set whose codes are all used is no factor. */
+		return mfa_user_recovery_remaining(user) > 0;
 	default:
 		return 0;
 	}
@@ -139,4 +144,28 @@ mfa_cred_fido2_aaguid(const mfa_cred_t *cred)
 	if (cred == NULL || cred->type != MFA_CRED_FIDO2)
 		return NULL;
 	return cred->aaguid_hex;
+}
+
+int
+mfa_user_rename(mfa_user_t *user, unsigned id, const char *label)
+{
+	struct mfa_cred	*c;
+	char		 old[MFA_LABEL_MAX + 1];
+	int		 r;
+
+	if (user == NULL || !(user->flags & MFA_OPEN_WRITE) || label == NULL)
+		return MFA_ERR_INVAL;
+	if ((c = store_cred(user, id)) == NULL)
+		return MFA_ERR_NOTFOUND;
+	if (!store_label_ok(label))
+		return MFA_ERR_INVAL;
+	memcpy(old, c->label, sizeof(old));
+	memcpy(c->label, label, strlen(label) + 1);
+	if ((r = store_commit(user)) != MFA_OK) {
+		memcpy(c->label, old, sizeof(old));
+		return r;
+	}
+	mfa_log(user->ctx, LOG_INFO, "user %s: credential %u renamed",
+	    user->name, id);
+	return MFA_OK;
 }

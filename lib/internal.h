@@ -24,6 +24,9 @@
 #define MFA_STATE_SLOT		4096	/* bytes per state slot */
 #define MFA_STORE_VERSION	1
 #define MFA_STATE_VERSION	1
+#define MFA_RECOVERY_LEN	12	/* characters of a recovery code */
+#define MFA_RECOVERY_INPUT_MAX	64	/* bytes of a typed one, as given */
+#define MFA_RECOVERY_HASH_MAX	127	/* bytes of its stored hash */
 
 /* FIDO2 limits and constants. */
 #define MFA_RP_ID_MAX		255	/* bytes of an RP ID */
@@ -75,6 +78,7 @@ struct mfa_section {
 	int		password_mode;		/* MFA_PASSWORD_* or -1 */
 	int		unenrolled;		/* MFA_UNENROLLED_* or -1 */
 	int		allow_empty_password;	/* 0/1 or -1 */
+	int		allow_recovery;		/* 0/1 or -1 */
 };
 
 struct mfa_config {
@@ -151,6 +155,7 @@ struct mfa_policy {
 	int		password_mode;
 	int		unenrolled;
 	int		allow_empty_password;
+	int		allow_recovery;
 };
 
 /* ---- state.c: two checksummed, sequence-numbered slots ----------- */
@@ -158,7 +163,8 @@ struct mfa_policy {
 struct mfa_state_cred {
 	unsigned	id;
 	uint64_t	last_step;	/* TOTP: last accepted time step */
-	uint64_t	counter;	/* FIDO2: signature counter */
+	uint64_t	counter;	/* FIDO2: signature counter;
+					   recovery: bit i = code i used */
 	int64_t		last_used;	/* 0: never */
 };
 
@@ -211,6 +217,10 @@ struct mfa_cred {
 	int		reg_uv;			/* flags at registration */
 	int		reg_up;
 	uint64_t	counter;		/* copied from the state */
+	/* Recovery codes: the hash of code i (its first character names
+	   i); which are used is in the state (mfa_state_cred.counter). */
+	unsigned	rc_count;		/* 1..MFA_RECOVERY_MAX */
+	char		rc_hash[MFA_RECOVERY_MAX][MFA_RECOVERY_HASH_MAX + 1];
 };
 
 struct mfa_user {
@@ -239,6 +249,29 @@ int store_commit(struct mfa_user *u);
 int store_commit_state(struct mfa_user *u);
 /* Returns the credential with id, or NULL. */
 struct mfa_cred *store_cred(struct mfa_user *u, unsigned id);
+/* A label: 1..MFA_LABEL_MAX bytes, no control characters (storefmt.c). */
+int store_label_ok(const char *label);
+
+/* ---- recovery.c ---------------------------------------------------- */
+
+/*
+ * Normalises a typed recovery code into out[MFA_RECOVERY_LEN + 1]:
+ * ASCII spaces and '-' removed, letters upper-cased, then exactly
+ * MFA_RECOVERY_LEN characters of the code alphabet with a slot letter
+ * first.  MFA_ERR_CODEFMT otherwise.  *slot (may be NULL) gets the
+ * code's position in its set.
+ */
+int recovery_normalize(const char *in, char *out, unsigned *slot);
+/* 1 when h is a well-formed stored hash (yescrypt, "$y$..."), else 0. */
+int recovery_hash_ok(const char *h);
+/* Bytes of a code as shown, "XXXX-XXXX-XXXX", with the NUL. */
+#define RECOVERY_SHOWN_SIZE	(MFA_RECOVERY_LEN + MFA_RECOVERY_LEN / 4)
+/*
+ * Makes a fresh code for position slot of a set from the CSPRNG:
+ * norm[MFA_RECOVERY_LEN + 1] as stored (hashed), shown[RECOVERY_SHOWN_SIZE]
+ * as shown to the user.
+ */
+int recovery_code_make(unsigned slot, char *norm, char *shown);
 
 /* ---- totp.c, uri.c ----------------------------------------------- */
 

@@ -180,6 +180,11 @@ int mfa_policy_eval(const mfa_policy_t *policy, const int *values);
 int mfa_policy_password_mode(const mfa_policy_t *policy);
 int mfa_policy_unenrolled(const mfa_policy_t *policy);
 int mfa_policy_allow_empty_password(const mfa_policy_t *policy);
+/*
+ * Returns 1 when recovery codes may stand in for the second factor
+ * (pam_mfa.conf(5) recovery = yes), else 0 (also for NULL).
+ */
+int mfa_policy_allow_recovery(const mfa_policy_t *policy);
 
 /* The expression in canonical text form; owned by policy. */
 const char *mfa_policy_text(const mfa_policy_t *policy);

@@ -396,7 +396,9 @@ enum pkey {
 	PK_REQUIRE,
 	PK_PASSWORD,
 	PK_UNENROLLED,
-	PK_ALLOW_EMPTY
+	PK_ALLOW_EMPTY,
+	PK_RECOVERY,
+	PK_COUNT
 };
 
 static int
@@ -411,6 +413,10 @@ section_sets(const struct mfa_section *s, enum pkey k)
 		return s->unenrolled != -1;
 	case PK_ALLOW_EMPTY:
 		return s->allow_empty_password != -1;
+	case PK_RECOVERY:
+		return s->allow_recovery != -1;
+	case PK_COUNT:
+		break;
 	}
 	return 0;
 }
@@ -474,7 +480,7 @@ mfa_policy_get(const mfa_ctx_t *ctx, const char *user,
     mfa_policy_t **out)
 {
 	const struct mfa_config *cfg;
-	const struct mfa_section *usec, *ssec, *s[4];
+	const struct mfa_section *usec, *ssec, *s[PK_COUNT];
 	struct mfa_policy *pol = NULL;
 	int r;
 
@@ -493,8 +499,11 @@ mfa_policy_get(const mfa_ctx_t *ctx, const char *user,
 	    PK_UNENROLLED);
 	s[PK_ALLOW_EMPTY] = resolve(cfg, usec, groups, ngroups, ssec,
 	    PK_ALLOW_EMPTY);
+	s[PK_RECOVERY] = resolve(cfg, usec, groups, ngroups, ssec,
+	    PK_RECOVERY);
 	if (s[PK_REQUIRE] == NULL || s[PK_PASSWORD] == NULL ||
-	    s[PK_UNENROLLED] == NULL || s[PK_ALLOW_EMPTY] == NULL) {
+	    s[PK_UNENROLLED] == NULL || s[PK_ALLOW_EMPTY] == NULL ||
+	    s[PK_RECOVERY] == NULL) {
 		r = MFA_ERR_CONFIG;
 		goto out;
 	}
@@ -506,15 +515,18 @@ mfa_policy_get(const mfa_ctx_t *ctx, const char *user,
 	pol->password_mode = s[PK_PASSWORD]->password_mode;
 	pol->unenrolled = s[PK_UNENROLLED]->unenrolled;
 	pol->allow_empty_password = s[PK_ALLOW_EMPTY]->allow_empty_password;
+	pol->allow_recovery = s[PK_RECOVERY]->allow_recovery;
 	/* No user name here: it may be a password typed at the wrong prompt. */
 	mfa_log(ctx, LOG_DEBUG, "policy: require \"%s\" (line %u), password "
 	    "%s (line %u), unenrolled %s (line %u), allow_empty_password %s "
-	    "(line %u)", pol->require.text, s[PK_REQUIRE]->line,
+	    "(line %u), recovery %s (line %u)", pol->require.text,
+	    s[PK_REQUIRE]->line,
 	    pol->password_mode == MFA_PASSWORD_STACKED ? "stacked" : "builtin",
 	    s[PK_PASSWORD]->line,
 	    pol->unenrolled == MFA_UNENROLLED_ALLOW ? "allow" : "deny",
 	    s[PK_UNENROLLED]->line, pol->allow_empty_password ? "yes" : "no",
-	    s[PK_ALLOW_EMPTY]->line);
+	    s[PK_ALLOW_EMPTY]->line, pol->allow_recovery == 1 ? "yes" : "no",
+	    s[PK_RECOVERY]->line);
 	*out = pol;
 	pol = NULL;
 	r = MFA_OK;
@@ -579,6 +591,14 @@ mfa_policy_allow_empty_password(const mfa_policy_t *policy)
 	if (policy == NULL)
 		return 0;
 	return policy->allow_empty_password == 1;
+}
+
+int
+mfa_policy_allow_recovery(const mfa_policy_t *policy)
+{
+	if (policy == NULL)
+		return 0;
+	return policy->allow_recovery == 1;
 }
 
 const char *

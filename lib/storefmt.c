@@ -13,7 +13,8 @@
 #include "internal.h"
 
 #define STORE_MAGIC	"pam_mfa-store"
-#define LINE_MAX_LEN	4096	/* a fido2 record with the largest ids */
+#define LINE_MAX_LEN	4096	/* a fido2 record with the largest ids,
+				   20 recovery hashes of the largest size */
 #define TOKENS_MAX	16
 #define SECRET_MIN	10	/* bytes: 80 bits, the oldest apps' size */
 #define PERIOD_MAX	3600
@@ -39,6 +40,13 @@
 #define F_UV		0x080
 #define F_UP		0x100
 #define F_ALL		0x1ff
+
+/* Keys of a recovery record, each required exactly once. */
+#define R_STATUS	0x01
+#define R_CREATED	0x02
+#define R_LABEL		0x04
+#define R_HASHES	0x08
+#define R_ALL		0x0f
 
 /* Encoded sizes of the largest FIDO2 fields. */
 #define CREDID_B64_MAX	(4 * ((MFA_FIDO2_CREDID_MAX + 2) / 3) + 1)
@@ -114,9 +122,8 @@ tokenize(const char *s, size_t len, char *line, size_t linecap,
 	return n;
 }
 
-/* A label: 1..MFA_LABEL_MAX bytes, no control characters. */
-static int
-label_ok(const char *label)
+int
+store_label_ok(const char *label)
 {
 	size_t	i, n = strnlen(label, MFA_LABEL_MAX + 1);
 
@@ -191,7 +198,7 @@ parse_fido2(struct mfa_cred *c, char **tok, int ntok)
 		} else if (strcmp(key, "label") == 0) {
 			bit = F_LABEL;
 			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
-			    MFA_OK || !label_ok(c->label))
+			    MFA_OK || !store_label_ok(c->label))
 				return MFA_ERR_FORMAT;
 		} else if (strcmp(key, "credid") == 0) {
 			bit = F_CREDID;
@@ -229,6 +236,81 @@ parse_fido2(struct mfa_cred *c, char **tok, int ntok)
 		return MFA_ERR_FORMAT;
 	/* The key must be of the algorithm named, in canonical DER. */
 	return fido2_pubkey_check(c->fido2_alg, c->pubkey, c->pubkey_len);
+}
+
+/*
+ * The comma-separated hashes of a recovery record, in slot order: 1 to
+ * MFA_RECOVERY_MAX well-formed ones, no two alike.
+ */
+static int
+parse_hashes(struct mfa_cred *c, char *val)
+{
+	char		*item, *comma;
+	size_t		 n;
+	unsigned	 i;
+
+	c->rc_count = 0;
+	for (item = val;; item = comma + 1) {
+		if ((comma = strchr(item, ',')) != NULL)
+			*comma = '\0';
+		n = strlen(item);
+		if (c->rc_count == MFA_RECOVERY_MAX || n == 0 ||
+		    n > MFA_RECOVERY_HASH_MAX || !recovery_hash_ok(item))
+			return MFA_ERR_FORMAT;
+		for (i = 0; i < c->rc_count; i++)
+			if (strcmp(c->rc_hash[i], item) == 0)
+				return MFA_ERR_FORMAT;
+		memcpy(c->rc_hash[c->rc_count++], item, n + 1);
+		if (comma == NULL)
+			return MFA_OK;
+	}
+}
+
+/* recovery ID status=active created=T label=L hashes=H,H,... */
+static int
+parse_recovery(struct mfa_cred *c, char **tok, int ntok)
+{
+	unsigned	 seen = 0, bit;
+	char		*key, *val;
+	long long	 v;
+	int		 i;
+
+	if (ntok != 6 || num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+		return MFA_ERR_FORMAT;
+	c->id = (unsigned)v;
+	c->type = MFA_CRED_RECOVERY;
+	for (i = 2; i < ntok; i++) {
+		key = tok[i];
+		if ((val = strchr(key, '=')) == NULL)
+			return MFA_ERR_FORMAT;
+		*val++ = '\0';
+		if (strcmp(key, "status") == 0) {
+			bit = R_STATUS;
+			/* Codes are usable as soon as they are shown. */
+			if (parse_status(val, &c->status) != MFA_OK ||
+			    c->status != MFA_STATUS_ACTIVE)
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "created") == 0) {
+			bit = R_CREATED;
+			if (num(val, 0, LLONG_MAX, &v) != MFA_OK)
+				return MFA_ERR_FORMAT;
+			c->created = v;
+		} else if (strcmp(key, "label") == 0) {
+			bit = R_LABEL;
+			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
+			    MFA_OK || !store_label_ok(c->label))
+				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "hashes") == 0) {
+			bit = R_HASHES;
+			if (parse_hashes(c, val) != MFA_OK)
+				return MFA_ERR_FORMAT;
+		} else
+			return MFA_ERR_FORMAT;
+		if (seen & bit)
+			return MFA_ERR_FORMAT;
+		seen |= bit;
+	}
+	return seen == R_ALL ? MFA_OK : MFA_ERR_FORMAT;
 }
 
 static int
@@ -280,7 +362,7 @@ parse_totp(struct mfa_cred *c, char **tok, int ntok)
 		} else if (strcmp(key, "label") == 0) {
 			bit = K_LABEL;
 			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
-			    MFA_OK || !label_ok(c->label))
+			    MFA_OK || !store_label_ok(c->label))
 				return MFA_ERR_FORMAT;
 		} else if (strcmp(key, "secret") == 0) {
 			bit = K_SECRET;
@@ -309,7 +391,7 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 	size_t		 ncreds = 0, lineno, i;
 	unsigned	 next_id = 0;
 	long long	 v;
-	int		 n, r;
+	int		 n, r, pr;
 
 	if (u == NULL || (buf == NULL && len > 0))
 		return MFA_ERR_INVAL;
@@ -348,15 +430,24 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 				goto out;
 			next_id = (unsigned)v;
 		} else if (strcmp(tok[0], "totp") == 0 ||
-		    strcmp(tok[0], "fido2") == 0) {
+		    strcmp(tok[0], "fido2") == 0 ||
+		    strcmp(tok[0], "recovery") == 0) {
 			if (ncreds == MFA_CREDS_MAX)
 				goto out;
-			if (tok[0][0] == 't' ?
-			    parse_totp(&creds[ncreds], tok, n) != MFA_OK :
-			    parse_fido2(&creds[ncreds], tok, n) != MFA_OK)
+			if (tok[0][0] == 't')
+				pr = parse_totp(&creds[ncreds], tok, n);
+			else if (tok[0][0] == 'f')
+				pr = parse_fido2(&creds[ncreds], tok, n);
+			else
+				pr = parse_recovery(&creds[ncreds], tok, n);
+			if (pr != MFA_OK)
 				goto out;
 			for (i = 0; i < ncreds; i++) {
 				if (creds[i].id == creds[ncreds].id)
+					goto out;
+				/* One set of recovery codes per user. */
+				if (creds[i].type == MFA_CRED_RECOVERY &&
+				    creds[ncreds].type == MFA_CRED_RECOVERY)
 					goto out;
 				/* One key registered twice: a corrupt file. */
 				if (creds[i].type == MFA_CRED_FIDO2 &&
@@ -399,10 +490,48 @@ out:
 	return r;
 }
 
+/* What parse_recovery() accepts. */
+static int
+recovery_set_ok(const struct mfa_cred *c)
+{
+	unsigned	i, j;
+
+	if (c->status != MFA_STATUS_ACTIVE || c->rc_count == 0 ||
+	    c->rc_count > MFA_RECOVERY_MAX)
+		return 0;
+	for (i = 0; i < c->rc_count; i++) {
+		if (strnlen(c->rc_hash[i], sizeof(c->rc_hash[i])) >
+		    MFA_RECOVERY_HASH_MAX || !recovery_hash_ok(c->rc_hash[i]))
+			return 0;
+		for (j = 0; j < i; j++)
+			if (strcmp(c->rc_hash[i], c->rc_hash[j]) == 0)
+				return 0;
+	}
+	return 1;
+}
+
+static int
+format_recovery(struct outbuf *b, const struct mfa_cred *c,
+    const char *label)
+{
+	unsigned	i;
+	int		r;
+
+	if ((r = out_add(b, "recovery %u status=active created=%lld "
+	    "label=%s hashes=", c->id, (long long)c->created, label)) !=
+	    MFA_OK)
+		return r;
+	for (i = 0; i < c->rc_count; i++)
+		if ((r = out_add(b, "%s%s", i == 0 ? "" : ",",
+		    c->rc_hash[i])) != MFA_OK)
+			return r;
+	return out_add(b, "\n");
+}
+
 static int
 cred_ok(const struct mfa_cred *c, unsigned next_id)
 {
-	if (c->id == 0 || c->id >= next_id || !label_ok(c->label) ||
+	if (c->id == 0 || c->id >= next_id || !store_label_ok(c->label) ||
 	    c->created < 0 || (c->status != MFA_STATUS_PENDING &&
 	    c->status != MFA_STATUS_ACTIVE))
 		return 0;
@@ -421,6 +550,8 @@ cred_ok(const struct mfa_cred *c, unsigned next_id)
 		    (c->reg_up == 0 || c->reg_up == 1) &&
 		    fido2_pubkey_check(c->fido2_alg, c->pubkey,
 		    c->pubkey_len) == MFA_OK;
+	case MFA_CRED_RECOVERY:
+		return recovery_set_ok(c);
 	default:
 		return 0;
 	}
@@ -488,6 +619,11 @@ store_format(const struct mfa_user *u, char **out, size_t *outlen)
 			goto out;
 		if (c->type == MFA_CRED_FIDO2) {
 			if ((r = format_fido2(&b, c, label)) != MFA_OK)
+				goto out;
+			continue;
+		}
+		if (c->type == MFA_CRED_RECOVERY) {
+			if ((r = format_recovery(&b, c, label)) != MFA_OK)
 				goto out;
 			continue;
 		}

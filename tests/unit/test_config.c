@@ -45,6 +45,7 @@ assert_defaults(const struct mfa_config *c)
 	assert_int_equal(g->password_mode, MFA_PASSWORD_BUILTIN);
 	assert_int_equal(g->unenrolled, MFA_UNENROLLED_DENY);
 	assert_int_equal(g->allow_empty_password, 0);
+	assert_int_equal(g->allow_recovery, 1);
 }
 
 /* Defaults + parse of text, which must succeed. */
@@ -142,7 +143,8 @@ test_every_key_valid(void **state)
 	    "require = totp OR fido2\n"
 	    "password = stacked\n"
 	    "unenrolled = allow\n"
-	    "allow_empty_password = yes\n");
+	    "allow_empty_password = yes\n"
+	    "recovery = no\n");
 	assert_string_equal(c.store, "/srv/mfa store");
 	assert_int_equal(c.totp_window, 3);
 	assert_int_equal(c.totp_digits, 8);
@@ -157,6 +159,7 @@ test_every_key_valid(void **state)
 	assert_int_equal(g->password_mode, MFA_PASSWORD_STACKED);
 	assert_int_equal(g->unenrolled, MFA_UNENROLLED_ALLOW);
 	assert_int_equal(g->allow_empty_password, 1);
+	assert_int_equal(g->allow_recovery, 0);
 	config_release(&c);
 }
 
@@ -250,6 +253,12 @@ test_bad_values(void **state)
 		{ "password = both", "one of: builtin, stacked" },
 		{ "unenrolled = maybe", "one of: deny, allow" },
 		{ "allow_empty_password = 1", "one of: yes, no" },
+		{ "recovery = 1", "bad value '1' for 'recovery' (expected "
+		    "one of: yes, no)" },
+		{ "recovery = true", "one of: yes, no" },
+		{ "recovery = yes please", "one of: yes, no" },
+		{ "recovery =", "missing value for 'recovery'" },
+		{ "recovery_codes = yes", "unknown key 'recovery_codes'" },
 		{ "totp_window =", "missing value for 'totp_window'" },
 		{ "require = \t ", "missing value for 'require'" },
 	};
@@ -470,6 +479,10 @@ test_duplicate_key(void **state)
 	parse_err("[user a]\nunenrolled = allow\n[user b]\n[global]\n"
 	    "unenrolled = deny\nunenrolled = deny\n", 6,
 	    "duplicate key 'unenrolled' (first set on line 5)");
+	parse_err("recovery = yes\n[global]\nrecovery = no\n", 3,
+	    "duplicate key 'recovery' (first set on line 1)");
+	parse_err("[group a]\nrecovery = yes\nrecovery = yes\n", 3,
+	    "duplicate key 'recovery' (first set on line 2)");
 	/* Same key in different sections is fine. */
 	parse_ok(&c, "unenrolled = deny\n[user a]\nunenrolled = allow\n"
 	    "[user b]\nunenrolled = allow\n[group a]\nunenrolled = deny\n");
@@ -495,9 +508,12 @@ test_sections(void **state)
 	    "unenrolled = allow\n"			/* 8 */
 	    "[user Alice]\n"				/* 9 */
 	    "[global]\n"				/* 10 */
-	    "password = builtin\n");			/* 11 */
-	assert_int_equal(c.nsections, 5);
+	    "password = builtin\n"			/* 11 */
+	    "[service sshd]\n"				/* 12 */
+	    "recovery = NO\n");				/* 13 */
+	assert_int_equal(c.nsections, 6);
 	s = &c.sections[0];
+	assert_int_equal(s->allow_recovery, 1);
 	assert_int_equal(s->kind, SECTION_GLOBAL);
 	assert_int_equal(s->line, 10);
 	assert_string_equal(s->require.text, "password AND totp");
@@ -510,6 +526,7 @@ test_sections(void **state)
 	assert_int_equal(s->password_mode, -1);
 	assert_int_equal(s->unenrolled, -1);
 	assert_int_equal(s->allow_empty_password, -1);
+	assert_int_equal(s->allow_recovery, -1);
 	s = &c.sections[2];
 	assert_int_equal(s->kind, SECTION_GROUP);
 	assert_string_equal(s->name, "wheel");
@@ -525,6 +542,10 @@ test_sections(void **state)
 	assert_int_equal(s->kind, SECTION_USER);
 	assert_string_equal(s->name, "Alice");
 	assert_int_equal(s->require.n, 0);
+	assert_int_equal(s->allow_recovery, -1);
+	s = &c.sections[5];
+	assert_int_equal(s->kind, SECTION_SERVICE);
+	assert_int_equal(s->allow_recovery, 0);
 	config_release(&c);
 
 	/* 64-byte names are the maximum. */
@@ -721,6 +742,7 @@ test_installed_file(void **state)
 	assert_non_null(strstr(text, "\npassword = "));
 	assert_non_null(strstr(text, "\nunenrolled = "));
 	assert_non_null(strstr(text, "\nallow_empty_password = "));
+	assert_non_null(strstr(text, "\nrecovery = "));
 	assert_non_null(strstr(text, "\n#fido2_rp_id = "));
 	assert_non_null(strstr(text, "\nfido2_uv = "));
 	assert_non_null(strstr(text, "\nfido2_timeout = "));
@@ -884,6 +906,75 @@ test_ctx_load_config(void **state)
 	tu_rmstore(dir);
 }
 
+/* recovery = yes|no through mfa_policy_get(): section precedence. */
+static void
+test_recovery_policy(void **state)
+{
+	static const char conf[] =
+	    "recovery = no\n"
+	    "[service sshd]\n"
+	    "recovery = yes\n"
+	    "[group staff]\n"
+	    "require = password AND totp\n"
+	    "[group nocodes]\n"
+	    "recovery = no\n"
+	    "[group codes]\n"
+	    "recovery = yes\n"
+	    "[user alice]\n"
+	    "recovery = no\n"
+	    "[user bob]\n"
+	    "require = password AND fido2\n";
+	static const struct {
+		const char		*user;
+		const char *const	 groups[3];
+		size_t			 ngroups;
+		const char		*service;
+		int			 want;
+	} t[] = {
+		{ "carol", { NULL }, 0, "login", 0 },	/* global */
+		{ "carol", { NULL }, 0, "sshd", 1 },	/* service */
+		{ "carol", { "staff" }, 1, "sshd", 1 },	/* group sets none */
+		{ "carol", { "nocodes" }, 1, "sshd", 0 }, /* group first */
+		{ "carol", { "codes" }, 1, "login", 1 },
+		/* The first matching group in file order, not list order. */
+		{ "carol", { "codes", "nocodes" }, 2, "login", 0 },
+		{ "alice", { "codes" }, 1, "sshd", 0 },	/* user first */
+		{ "bob", { NULL }, 0, "sshd", 1 },	/* user sets none */
+		{ "bob", { NULL }, 0, NULL, 0 },
+	};
+	mfa_ctx_t *ctx;
+	mfa_policy_t *pol = NULL;
+	char err[256] = "";
+	size_t i;
+
+	(void)state;
+	/* Built-in defaults: allowed. */
+	ctx = tu_ctx(NULL);
+	assert_int_equal(mfa_policy_get(ctx, "carol", NULL, 0, "login",
+	    &pol), MFA_OK);
+	assert_int_equal(mfa_policy_allow_recovery(pol), 1);
+	mfa_policy_free(&pol);
+	if (config_parse(ctx->config, conf, strlen(conf), err,
+	    sizeof(err)) != MFA_OK)
+		fail_msg("config: %s", err);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(mfa_policy_get(ctx, t[i].user, t[i].groups,
+		    t[i].ngroups, t[i].service, &pol), MFA_OK);
+		if (mfa_policy_allow_recovery(pol) != t[i].want)
+			fail_msg("case %zu: recovery %d, not %d", i,
+			    mfa_policy_allow_recovery(pol), t[i].want);
+		mfa_policy_free(&pol);
+	}
+	/* Without a policy: not allowed. */
+	assert_int_equal(mfa_policy_allow_recovery(NULL), 0);
+	/* A global section without the key (a corrupt config) fails. */
+	ctx->config->sections[0].allow_recovery = -1;
+	assert_int_equal(mfa_policy_get(ctx, "carol", NULL, 0, "login",
+	    &pol), MFA_ERR_CONFIG);
+	assert_null(pol);
+	mfa_ctx_free(&ctx);
+}
+
 int
 main(void)
 {
@@ -908,6 +999,7 @@ main(void)
 		cmocka_unit_test(test_installed_file),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_ctx_load_config),
+		cmocka_unit_test(test_recovery_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
