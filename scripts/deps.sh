@@ -7,7 +7,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libpam0g-dev liboath-dev libfido2-dev libssl-dev libcrypt-dev
 libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper
 pamtester oathtool mandoc python3 python3-pexpect util-linux
-libpam-modules libcbor-dev fido2-tools clang libclang-rt-14-dev"
+libpam-modules libcbor-dev fido2-tools clang libclang-rt-14-dev
+openssh-server openssh-client tmux sudo login libpam-runtime"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
