@@ -30,6 +30,7 @@ static const struct arg_def arg_table[] = {
 	{ "store", ARG_PATH, MODULE_PATH_MAX,
 	    offsetof(struct module_args, store) },
 	{ "debug", ARG_FLAG, 0, offsetof(struct module_args, debug) },
+	{ "keyhint", ARG_FLAG, 0, offsetof(struct module_args, keyhint) },
 };
 #define NARGS	(sizeof(arg_table) / sizeof(arg_table[0]))
 

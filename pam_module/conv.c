@@ -5,10 +5,12 @@
  * shape of a conversation function (an error, a NULL response array, a
  * NULL answer) is handled in one place and every answer is wiped.
  *
- * The module sends no informational or error messages of its own: all
- * failures look the same to the user ("Account locked", "wrong code"
- * and "unknown user" would each tell an attacker something).  The
- * reason is in the audit line for the administrator.
+ * The module sends no error messages of its own: all failures look the
+ * same to the user ("Account locked", "wrong code" and "unknown user"
+ * would each tell an attacker something).  The reason is in the audit
+ * line for the administrator.  Its one informational message asks for
+ * the touch of a security key that holds one of the user's
+ * credentials (fido2.c).
  */
 #include "config.h"
 
@@ -30,8 +32,12 @@ conv_free(char **respp)
 	*respp = NULL;
 }
 
-int
-conv_prompt(pam_handle_t *pamh, int style, const char *text, char **resp)
+/*
+ * One message through the conversation function; on PAM_SUCCESS *resp
+ * gets the answer (may be NULL), which the caller releases.
+ */
+static int
+conv_one(pam_handle_t *pamh, int style, const char *text, char **resp)
 {
 	const struct pam_conv *conv;
 	const void *item = NULL;
@@ -60,12 +66,14 @@ conv_prompt(pam_handle_t *pamh, int style, const char *text, char **resp)
 			rc = PAM_CONV_ERR;
 		goto out;
 	}
-	if (reply == NULL || reply[0].resp == NULL) {
+	if (reply != NULL) {
+		*resp = reply[0].resp;
+		reply[0].resp = NULL;
+	} else if (style == PAM_PROMPT_ECHO_OFF ||
+	    style == PAM_PROMPT_ECHO_ON) {
 		rc = PAM_CONV_ERR;
 		goto out;
 	}
-	*resp = reply[0].resp;
-	reply[0].resp = NULL;
 	rc = PAM_SUCCESS;
 out:
 	/* An application may hand back an answer even on failure. */
@@ -73,5 +81,31 @@ out:
 		conv_free(&reply[0].resp);
 		free(reply);
 	}
+	return rc;
+}
+
+int
+conv_prompt(pam_handle_t *pamh, int style, const char *text, char **resp)
+{
+	int rc;
+
+	if ((rc = conv_one(pamh, style, text, resp)) != PAM_SUCCESS)
+		return rc;
+	if (*resp == NULL)
+		return PAM_CONV_ERR;
+	return PAM_SUCCESS;
+}
+
+int
+conv_info(pam_handle_t *pamh, int flags, const char *text)
+{
+	char *resp = NULL;
+	int rc;
+
+	if ((flags & PAM_SILENT) != 0)
+		return PAM_SUCCESS;
+	/* Some applications answer an info message; nothing to keep. */
+	rc = conv_one(pamh, PAM_TEXT_INFO, text, &resp);
+	conv_free(&resp);
 	return rc;
 }

@@ -8,6 +8,8 @@
 
 #include <security/pam_modules.h>
 
+#include "mfa.h"
+
 #define MODULE_PATH_MAX		1024	/* bytes in config=/store= values */
 #define MODULE_ARG_MAX		(MODULE_PATH_MAX + 16)	/* bytes in an arg */
 
@@ -16,7 +18,97 @@ struct module_args {
 	const char	*config;	/* config=PATH, NULL: default */
 	const char	*store;		/* store=DIR, NULL: from config */
 	int		 debug;		/* debug: forward LOG_DEBUG */
+	int		 keyhint;	/* keyhint: code prompt names the key */
 };
+
+/* Audit reasons; the order matches reason_name[] in pam_mfa.c. */
+enum reason {
+	REASON_OK,
+	REASON_BAD_PASSWORD,
+	REASON_NO_PASSWORD,
+	REASON_BAD_CODE,
+	REASON_BAD_CODE_FORMAT,
+	REASON_REPLAY,
+	REASON_LOCKED,
+	REASON_NOT_ENROLLED,
+	REASON_UNKNOWN_USER,
+	REASON_BAD_USERNAME,
+	REASON_STORE_ERROR,
+	REASON_CONFIG_ERROR,
+	REASON_CONV_ERROR,
+	REASON_STACKED_NO_AUTHTOK,
+	REASON_SYSTEM_ERROR,
+	REASON_NO_DEVICE,
+	REASON_TIMEOUT,
+	REASON_UNREGISTERED_KEY,
+	REASON_BAD_PIN,
+	REASON_UV_REQUIRED,
+	REASON_DEVICE_ERROR,
+	REASON_BAD_SIGNATURE,
+	REASON_CLONED_KEY,
+	REASON_COUNT
+};
+
+/* One pam_sm_authenticate() call. */
+struct attempt {
+	pam_handle_t		*pamh;
+	int			 flags;
+	struct module_args	 args;
+	mfa_ctx_t		*ctx;
+	mfa_policy_t		*policy;
+	const char		*user;		/* checked name, or NULL */
+	int			 known;		/* user exists: may be logged */
+	int			 enrolled;	/* has an active 2nd factor */
+	int			 has_fido2;	/* has an active FIDO2 key */
+	int			 password_only;	/* unenrolled = allow */
+	int			 values[MFA_FACTOR_COUNT];
+	unsigned		 tried;		/* bit per factor attempted */
+	enum reason		 reason;	/* first failure; REASON_OK */
+	int			 err;		/* MFA_ERR_* behind reason */
+	/*
+	 * A failure that leaves the policy a way out (no key, no touch,
+	 * a key that is not the user's): logged only when the attempt
+	 * fails without a reason of its own.
+	 */
+	enum reason		 soft;
+	int			 fido2_asked;	/* the FIDO2 step ran */
+	int			 key_present;	/* a key was connected then */
+};
+
+/*
+ * Records the first failure of an attempt, which then fails; a
+ * configuration error always wins (pam_mfa.c).
+ */
+void attempt_fail(struct attempt *a, enum reason reason, int err);
+/* A conversation that failed with pam_rc. */
+void attempt_fail_conv(struct attempt *a, int pam_rc);
+/* The policy's value over what is known so far: MFA_TRUE/FALSE/UNKNOWN. */
+int attempt_outcome(const struct attempt *a);
+
+/*
+ * The FIDO2 step (fido2.c): when a key is connected and the user has
+ * one registered, verifies it, asking for the PIN and the touch through
+ * the conversation.  Returns -1 when the conversation broke down.
+ */
+int factor_fido2(struct attempt *a);
+
+/*
+ * The prompt for the TOTP code: with the keyhint option, a policy where
+ * a security key can stand in for the code and no key connected, it
+ * says so.  *hint is set to 1 when an empty answer means "try the key"
+ * (with or without the option).
+ */
+const char *fido2_code_prompt(const struct attempt *a, int *hint);
+
+/*
+ * The user passwd/group look-ups (nss.c): *found is 0 for an unknown
+ * user; *groups gets the names of all of the user's groups, released
+ * with groups_free().  MFA_OK, MFA_ERR_NOMEM, MFA_ERR_TOOBIG, or
+ * MFA_ERR_IO for an NSS failure.
+ */
+int nss_user_groups(const char *name, int *found, char ***groups,
+    size_t *ngroups);
+void groups_free(char **names, size_t n);
 
 /*
  * Parses the module arguments from the PAM service file.  An unknown,
@@ -36,6 +128,13 @@ int args_parse(pam_handle_t *pamh, int argc, const char **argv,
  */
 int conv_prompt(pam_handle_t *pamh, int style, const char *text,
     char **resp);
+
+/*
+ * Shows an informational message (PAM_TEXT_INFO), unless the
+ * application asked for silence (PAM_SILENT in flags).  PAM_SUCCESS,
+ * PAM_CONV_ERR or PAM_BUF_ERR.
+ */
+int conv_info(pam_handle_t *pamh, int flags, const char *text);
 
 /* Wipes and frees an answer from conv_prompt(); clears *respp. */
 void conv_free(char **respp);

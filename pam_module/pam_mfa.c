@@ -2,24 +2,22 @@
 /*
  * pam_mfa: the PAM entry points.  Thin on purpose: it reads options,
  * asks the questions and hands every decision to libmfa (policy,
- * password, TOTP, lockout).  See pam_mfa(8) for the flow.
+ * password, TOTP, FIDO2, lockout).  See pam_mfa(8) for the flow; the
+ * FIDO2 step and its prompts are in fido2.c, the user database look-ups
+ * in nss.c.
  *
  * No user enumeration: an unknown user, an unacceptable user name, an
  * unenrolled (deny mode), locked or unreadable user is asked exactly
- * the questions an enrolled user is asked and fails at the end.  The
+ * the questions an enrolled user is asked and fails at the end (for
+ * the FIDO2 prompts, which need the user's key, see fido2.c).  The
  * first reason found is the one logged.
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include <security/pam_appl.h>
 #include <security/pam_ext.h>
@@ -28,67 +26,35 @@
 #include "mfa.h"
 #include "module.h"
 
-#define CODE_PROMPT	"Verification code: "
-#define NSS_BUF_START	1024
-#define NSS_BUF_MAX	(1024 * 1024)	/* cap on a passwd/group entry */
-#define GROUPS_START	64
-#define GROUPS_MAX	65536		/* Linux NGROUPS_MAX */
 #define AUDIT_FIELD_MAX	64		/* bytes of rhost/tty/service */
 
-/* Audit reasons; the order matches reason_name[]. */
-enum reason {
-	REASON_OK,
-	REASON_BAD_PASSWORD,
-	REASON_NO_PASSWORD,
-	REASON_BAD_CODE,
-	REASON_BAD_CODE_FORMAT,
-	REASON_REPLAY,
-	REASON_LOCKED,
-	REASON_NOT_ENROLLED,
-	REASON_UNKNOWN_USER,
-	REASON_BAD_USERNAME,
-	REASON_STORE_ERROR,
-	REASON_CONFIG_ERROR,
-	REASON_CONV_ERROR,
-	REASON_STACKED_NO_AUTHTOK,
-	REASON_SYSTEM_ERROR,
-};
-
+/* Indexed by enum reason (module.h). */
 static const char *const reason_name[] = {
 	"ok", "bad_password", "no_password", "bad_code", "bad_code_format",
 	"replay", "locked", "not_enrolled", "unknown_user", "bad_username",
 	"store_error", "config_error", "conv_error", "stacked_no_authtok",
-	"system_error",
+	"system_error", "no_device", "timeout", "unregistered_key",
+	"bad_pin", "uv_required", "device_error", "bad_signature",
+	"cloned_key",
 };
+_Static_assert(sizeof(reason_name) / sizeof(reason_name[0]) ==
+    REASON_COUNT, "reason_name[] and enum reason differ");
 
-/* Factors in the order they are asked for. */
+/*
+ * Factors in the order they are asked for: a security key, when one is
+ * connected, before the code it can stand in for (see pam_mfa(8)).
+ */
 static const int factor_order[] = {
-	MFA_FACTOR_PASSWORD, MFA_FACTOR_TOTP, MFA_FACTOR_FIDO2,
+	MFA_FACTOR_PASSWORD, MFA_FACTOR_FIDO2, MFA_FACTOR_TOTP,
 	MFA_FACTOR_RECOVERY,
-};
-
-struct attempt {
-	pam_handle_t		*pamh;
-	int			 flags;
-	struct module_args	 args;
-	mfa_ctx_t		*ctx;
-	mfa_policy_t		*policy;
-	const char		*user;		/* checked name, or NULL */
-	int			 known;		/* user exists: may be logged */
-	int			 enrolled;	/* has an active 2nd factor */
-	int			 password_only;	/* unenrolled = allow */
-	int			 values[MFA_FACTOR_COUNT];
-	unsigned		 tried;		/* bit per factor attempted */
-	enum reason		 reason;	/* first failure; REASON_OK */
-	int			 err;		/* MFA_ERR_* behind reason */
 };
 
 /*
  * Records the first failure, except that a configuration error, which
  * concerns every login, always wins.
  */
-static void
-fail(struct attempt *a, enum reason reason, int err)
+void
+attempt_fail(struct attempt *a, enum reason reason, int err)
 {
 	if (a->reason != REASON_OK && reason != REASON_CONFIG_ERROR)
 		return;
@@ -96,18 +62,20 @@ fail(struct attempt *a, enum reason reason, int err)
 	a->err = err;
 }
 
-/* As fail(), but running out of memory is its own reason. */
+/* As attempt_fail(), but running out of memory is its own reason. */
 static void
 fail_err(struct attempt *a, enum reason reason, int err)
 {
-	fail(a, err == MFA_ERR_NOMEM ? REASON_SYSTEM_ERROR : reason, err);
+	attempt_fail(a, err == MFA_ERR_NOMEM ? REASON_SYSTEM_ERROR : reason,
+	    err);
 }
 
 /* A conversation that failed (PAM_BUF_ERR: out of memory). */
-static void
-fail_conv(struct attempt *a, int pam_rc)
+void
+attempt_fail_conv(struct attempt *a, int pam_rc)
 {
-	fail(a, REASON_CONV_ERROR, pam_rc == PAM_BUF_ERR ? MFA_ERR_NOMEM : 0);
+	attempt_fail(a, REASON_CONV_ERROR,
+	    pam_rc == PAM_BUF_ERR ? MFA_ERR_NOMEM : 0);
 }
 
 /* The one place where results become PAM codes.  Never PAM_IGNORE. */
@@ -172,15 +140,15 @@ audit(const struct attempt *a, int rc)
 	char service[AUDIT_FIELD_MAX + 1], rhost[AUDIT_FIELD_MAX + 1];
 	char tty[AUDIT_FIELD_MAX + 1], factors[64];
 	const char *reason;
-	size_t i, n;
+	size_t n;
 	int f, w;
 
 	audit_field(service, pam_item_str(a->pamh, PAM_SERVICE), NULL);
 	audit_field(rhost, pam_item_str(a->pamh, PAM_RHOST), NULL);
 	audit_field(tty, pam_item_str(a->pamh, PAM_TTY), "/dev/");
 	n = 0;
-	for (i = 0; i < sizeof(factor_order) / sizeof(factor_order[0]); i++) {
-		f = factor_order[i];
+	/* In the order of mfa.h, whatever the order they were asked in. */
+	for (f = 0; f < MFA_FACTOR_COUNT; f++) {
 		if ((a->tried & (1U << f)) == 0)
 			continue;
 		/* Four short names always fit. */
@@ -195,9 +163,11 @@ audit(const struct attempt *a, int rc)
 	if (rc == PAM_SUCCESS)
 		reason = a->password_only ? reason_name[REASON_NOT_ENROLLED] :
 		    reason_name[REASON_OK];
+	else if (a->reason != REASON_OK)
+		reason = reason_name[a->reason];
 	else
-		reason = reason_name[a->reason == REASON_OK ?
-		    REASON_NOT_ENROLLED : a->reason];
+		reason = reason_name[a->soft != REASON_OK ? a->soft :
+		    REASON_NOT_ENROLLED];
 	pam_syslog(a->pamh, rc == PAM_SUCCESS ? LOG_INFO : LOG_NOTICE,
 	    "user=%s service=%s rhost=%s tty=%s factors=%s result=%s "
 	    "reason=%s", a->known ? a->user : "-", service, rhost, tty,
@@ -212,11 +182,11 @@ setup(struct attempt *a, int argc, const char **argv)
 	int r;
 
 	if (args_parse(a->pamh, argc, argv, &a->args) != PAM_SUCCESS) {
-		fail(a, REASON_CONFIG_ERROR, MFA_ERR_CONFIG);
+		attempt_fail(a, REASON_CONFIG_ERROR, MFA_ERR_CONFIG);
 		return -1;
 	}
 	if ((a->ctx = mfa_ctx_new()) == NULL) {
-		fail(a, REASON_SYSTEM_ERROR, MFA_ERR_NOMEM);
+		attempt_fail(a, REASON_SYSTEM_ERROR, MFA_ERR_NOMEM);
 		return -1;
 	}
 	mfa_ctx_set_log(a->ctx, log_forward, a);
@@ -240,157 +210,6 @@ setup(struct attempt *a, int argc, const char **argv)
 }
 
 /*
- * getpwnam_r with a growing buffer.  *found is 0 for an unknown user;
- * returns MFA_OK, MFA_ERR_NOMEM or MFA_ERR_IO (NSS failure).
- */
-static int
-passwd_get(const char *name, struct passwd *pw, char **bufp, int *found)
-{
-	struct passwd *res = NULL;
-	size_t sz = NSS_BUF_START;
-	char *buf = NULL, *nbuf;
-	int e, r;
-
-	*found = 0;
-	for (;;) {
-		if ((nbuf = realloc(buf, sz)) == NULL) {
-			r = MFA_ERR_NOMEM;
-			goto out;
-		}
-		buf = nbuf;
-		e = getpwnam_r(name, pw, buf, sz, &res);
-		if (e != ERANGE)
-			break;
-		if (sz >= NSS_BUF_MAX) {
-			r = MFA_ERR_IO;
-			goto out;
-		}
-		sz *= 2;
-	}
-	if (e == ENOMEM) {
-		r = MFA_ERR_NOMEM;
-		goto out;
-	}
-	/* Some NSS modules report "no such user" as an errno. */
-	if (e != 0 && e != ENOENT && e != ESRCH) {
-		r = MFA_ERR_IO;
-		goto out;
-	}
-	*found = res != NULL;
-	*bufp = buf;
-	buf = NULL;
-	r = MFA_OK;
-out:
-	free(buf);
-	return r;
-}
-
-static void
-groups_free(char **names, size_t n)
-{
-	size_t i;
-
-	if (names == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* The name of group gid in a fresh string, or NULL in *name if none. */
-static int
-group_name(gid_t gid, char **name)
-{
-	struct group gr, *res = NULL;
-	size_t sz = NSS_BUF_START;
-	char *buf = NULL, *nbuf;
-	int e, r;
-
-	*name = NULL;
-	for (;;) {
-		if ((nbuf = realloc(buf, sz)) == NULL) {
-			r = MFA_ERR_NOMEM;
-			goto out;
-		}
-		buf = nbuf;
-		e = getgrgid_r(gid, &gr, buf, sz, &res);
-		if (e != ERANGE)
-			break;
-		if (sz >= NSS_BUF_MAX) {
-			r = MFA_ERR_IO;
-			goto out;
-		}
-		sz *= 2;
-	}
-	if (e == ENOMEM) {
-		r = MFA_ERR_NOMEM;
-		goto out;
-	}
-	if (e != 0 && e != ENOENT && e != ESRCH) {
-		r = MFA_ERR_IO;
-		goto out;
-	}
-	if (res != NULL && (*name = strdup(gr.gr_name)) == NULL) {
-		r = MFA_ERR_NOMEM;
-		goto out;
-	}
-	r = MFA_OK;
-out:
-	free(buf);
-	return r;
-}
-
-/* The names of all groups of pw (primary included), bounded. */
-static int
-user_groups(const struct passwd *pw, char ***namesp, size_t *np)
-{
-	gid_t *gids = NULL, *ngids;
-	char **names = NULL;
-	size_t i, n = 0;
-	int cap = GROUPS_START, want, r;
-
-	for (;;) {
-		if ((ngids = reallocarray(gids, (size_t)cap,
-		    sizeof(*gids))) == NULL) {
-			r = MFA_ERR_NOMEM;
-			goto out;
-		}
-		gids = ngids;
-		want = cap;
-		if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &want) >= 0)
-			break;
-		/* Too small: glibc says how many there are. */
-		if (want <= cap)
-			want = cap * 2;
-		if (want > GROUPS_MAX) {
-			r = MFA_ERR_TOOBIG;
-			goto out;
-		}
-		cap = want;
-	}
-	if ((names = calloc(want > 0 ? (size_t)want : 1,
-	    sizeof(*names))) == NULL) {
-		r = MFA_ERR_NOMEM;
-		goto out;
-	}
-	for (i = 0; i < (size_t)want; i++) {
-		if ((r = group_name(gids[i], &names[n])) != MFA_OK)
-			goto out;
-		if (names[n] != NULL)
-			n++;
-	}
-	*namesp = names;
-	*np = n;
-	names = NULL;
-	n = 0;
-	r = MFA_OK;
-out:
-	groups_free(names, n);
-	free(gids);
-	return r;
-}
-
-/*
  * Steps 2 and 3: the user and the policy.  Failures to identify the user
  * are recorded and the attempt goes on with the service's policy so the
  * prompts stay the same; only a broken configuration stops here.
@@ -398,29 +217,26 @@ out:
 static int
 resolve_user(struct attempt *a)
 {
-	struct passwd pw;
 	const char *name = NULL, *service;
-	char *pwbuf = NULL, **groups = NULL;
+	char **groups = NULL;
 	size_t ngroups = 0;
 	int found = 0, r, ret = -1;
 
 	r = pam_get_user(a->pamh, &name, NULL);
 	if (r != PAM_SUCCESS) {
-		fail_conv(a, r);
+		attempt_fail_conv(a, r);
 		goto out;
 	}
 	if (name == NULL || mfa_username_check(name) != MFA_OK) {
 		/* Never logged: it may be a password typed too early. */
-		fail(a, REASON_BAD_USERNAME, MFA_ERR_USERNAME);
+		attempt_fail(a, REASON_BAD_USERNAME, MFA_ERR_USERNAME);
 	} else {
 		a->user = name;
-		r = passwd_get(name, &pw, &pwbuf, &found);
+		r = nss_user_groups(name, &found, &groups, &ngroups);
 		if (r != MFA_OK)
-			fail(a, REASON_SYSTEM_ERROR, r);
+			attempt_fail(a, REASON_SYSTEM_ERROR, r);
 		else if (!found)
-			fail(a, REASON_UNKNOWN_USER, MFA_ERR_NOTFOUND);
-		else if ((r = user_groups(&pw, &groups, &ngroups)) != MFA_OK)
-			fail(a, REASON_SYSTEM_ERROR, r);
+			attempt_fail(a, REASON_UNKNOWN_USER, MFA_ERR_NOTFOUND);
 		else
 			a->known = 1;
 	}
@@ -436,7 +252,6 @@ resolve_user(struct attempt *a)
 	ret = 0;
 out:
 	groups_free(groups, ngroups);
-	free(pwbuf);
 	return ret;
 }
 
@@ -456,11 +271,10 @@ read_store(struct attempt *a)
 		a->values[f] = mfa_policy_uses(a->policy, f) ? MFA_UNKNOWN :
 		    MFA_FALSE;
 	/*
-	 * TODO(issue #3 FIDO2, issue #4 recovery codes): not implemented
-	 * yet, so they never hold; nothing may set them TRUE before their
-	 * verification exists.
+	 * TODO(issue #4 recovery codes): not asked for yet, so they never
+	 * hold; nothing may set them TRUE before their verification
+	 * exists.
 	 */
-	a->values[MFA_FACTOR_FIDO2] = MFA_FALSE;
 	a->values[MFA_FACTOR_RECOVERY] = MFA_FALSE;
 	if (!a->known)
 		return;
@@ -473,9 +287,10 @@ read_store(struct attempt *a)
 			else
 				a->values[f] = MFA_FALSE;
 		}
+		a->has_fido2 = mfa_user_has_factor(u, MFA_FACTOR_FIDO2);
 		if (mfa_user_lock_status(u, &until, &failures) ==
 		    MFA_ERR_LOCKED)
-			fail(a, REASON_LOCKED, MFA_ERR_LOCKED);
+			attempt_fail(a, REASON_LOCKED, MFA_ERR_LOCKED);
 		mfa_user_free(&u);
 	} else if (r == MFA_ERR_NOTENROLLED) {
 		for (f = MFA_FACTOR_TOTP; f < MFA_FACTOR_COUNT; f++)
@@ -494,11 +309,11 @@ read_store(struct attempt *a)
 	    mfa_policy_uses(a->policy, MFA_FACTOR_PASSWORD))
 		a->password_only = 1;
 	else
-		fail(a, REASON_NOT_ENROLLED, MFA_ERR_NOTENROLLED);
+		attempt_fail(a, REASON_NOT_ENROLLED, MFA_ERR_NOTENROLLED);
 }
 
-static int
-outcome(const struct attempt *a)
+int
+attempt_outcome(const struct attempt *a)
 {
 	if (a->password_only)
 		return a->values[MFA_FACTOR_PASSWORD];
@@ -524,13 +339,13 @@ factor_password(struct attempt *a)
 			a->values[MFA_FACTOR_PASSWORD] = MFA_TRUE;
 		} else {
 			a->values[MFA_FACTOR_PASSWORD] = MFA_FALSE;
-			fail(a, REASON_STACKED_NO_AUTHTOK, MFA_ERR_NOPASS);
+			attempt_fail(a, REASON_STACKED_NO_AUTHTOK, MFA_ERR_NOPASS);
 		}
 		return 0;
 	}
 	r = pam_get_authtok(a->pamh, PAM_AUTHTOK, &tok, NULL);
 	if (r != PAM_SUCCESS || tok == NULL) {
-		fail_conv(a, r);
+		attempt_fail_conv(a, r);
 		return -1;
 	}
 	a->tried |= 1U << MFA_FACTOR_PASSWORD;
@@ -545,13 +360,13 @@ factor_password(struct attempt *a)
 		a->values[MFA_FACTOR_PASSWORD] = MFA_TRUE;
 		break;
 	case MFA_ERR_BADPASS:
-		fail(a, REASON_BAD_PASSWORD, r);
+		attempt_fail(a, REASON_BAD_PASSWORD, r);
 		break;
 	case MFA_ERR_NOPASS:
-		fail(a, REASON_NO_PASSWORD, r);
+		attempt_fail(a, REASON_NO_PASSWORD, r);
 		break;
 	default:
-		fail(a, REASON_SYSTEM_ERROR, r);
+		attempt_fail(a, REASON_SYSTEM_ERROR, r);
 		break;
 	}
 	return 0;
@@ -582,24 +397,33 @@ totp_reason(int err)
 /*
  * The code is always asked for (same prompts for everyone); it is
  * checked, and so consumed or counted as a failure, only when it can
- * still change the outcome.
+ * still change the outcome.  When the prompt offered the security key
+ * instead, an empty answer from a user with a key runs the FIDO2 step.
  */
 static int
 factor_totp(struct attempt *a)
 {
 	mfa_user_t *u = NULL;
+	const char *prompt;
 	char *code = NULL;
-	int r, ret = 0;
+	int hint = 0, r, ret = 0;
 
-	r = conv_prompt(a->pamh, PAM_PROMPT_ECHO_OFF, CODE_PROMPT, &code);
+	prompt = fido2_code_prompt(a, &hint);
+	r = conv_prompt(a->pamh, PAM_PROMPT_ECHO_OFF, prompt, &code);
 	if (r != PAM_SUCCESS) {
-		fail_conv(a, r);
+		attempt_fail_conv(a, r);
 		ret = -1;
+		goto out;
+	}
+	if (hint && code[0] == '\0' && a->has_fido2) {
+		a->values[MFA_FACTOR_TOTP] = MFA_FALSE;
+		a->values[MFA_FACTOR_FIDO2] = MFA_UNKNOWN;
+		ret = factor_fido2(a);
 		goto out;
 	}
 	if (a->reason != REASON_OK ||
 	    a->values[MFA_FACTOR_TOTP] != MFA_UNKNOWN ||
-	    outcome(a) == MFA_FALSE) {
+	    attempt_outcome(a) == MFA_FALSE) {
 		a->values[MFA_FACTOR_TOTP] = MFA_FALSE;
 		goto out;
 	}
@@ -611,7 +435,7 @@ factor_totp(struct attempt *a)
 	if (r == MFA_OK)
 		a->values[MFA_FACTOR_TOTP] = MFA_TRUE;
 	else
-		fail(a, totp_reason(r), r);
+		attempt_fail(a, totp_reason(r), r);
 out:
 	mfa_user_free(&u);
 	conv_free(&code);
@@ -627,7 +451,8 @@ run_factors(struct attempt *a)
 
 	for (i = 0; i < sizeof(factor_order) / sizeof(factor_order[0]); i++) {
 		f = factor_order[i];
-		if (!mfa_policy_uses(a->policy, f) || outcome(a) == MFA_TRUE)
+		if (!mfa_policy_uses(a->policy, f) ||
+		    attempt_outcome(a) == MFA_TRUE)
 			continue;
 		if (a->password_only && f != MFA_FACTOR_PASSWORD)
 			continue;
@@ -638,8 +463,11 @@ run_factors(struct attempt *a)
 		case MFA_FACTOR_TOTP:
 			r = factor_totp(a);
 			break;
+		case MFA_FACTOR_FIDO2:
+			r = factor_fido2(a);
+			break;
 		default:
-			/* TODO(issue #3 FIDO2, issue #4 recovery codes). */
+			/* TODO(issue #4 recovery codes). */
 			continue;
 		}
 		if (a->args.debug)
@@ -665,7 +493,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		goto out;
 	read_store(&a);
 	run_factors(&a);
-	result = outcome(&a);
+	result = attempt_outcome(&a);
 out:
 	rc = result_to_pam(&a, result);
 	audit(&a, rc);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * mfactl list USER: one line per credential.  Never prints a secret:
+ * mfactl list USER: one line per credential (FIDO2 keys get a second
+ * one with the AAGUID and the signature counter).  Never prints a secret:
  * libmfa's public API does not hand secrets out, except once as the
  * enrolment URI.
  */
@@ -61,12 +62,15 @@ static void
 print_cred(const mfa_cred_t *c)
 {
 	char created[TIME_LEN], used[TIME_LEN], params[32];
-	const char *label;
+	const char *label, *alg, *aaguid;
 
 	if (mfa_cred_type(c) == MFA_CRED_TOTP)
 		(void)snprintf(params, sizeof(params), "%s/%u/%u",
 		    mfa_totp_algorithm_name(mfa_cred_totp_algorithm(c)),
 		    mfa_cred_totp_digits(c), mfa_cred_totp_period(c));
+	else if (mfa_cred_type(c) == MFA_CRED_FIDO2 &&
+	    (alg = mfa_cred_fido2_algorithm(c)) != NULL)
+		(void)snprintf(params, sizeof(params), "%s", alg);
 	else
 		(void)snprintf(params, sizeof(params), "-");
 	format_time(mfa_cred_created(c), created, sizeof(created));
@@ -78,6 +82,12 @@ print_cred(const mfa_cred_t *c)
 	/* The label is the enroller's text: no terminal escapes get out. */
 	mfactl_print_safe(stdout, label != NULL ? label : "");
 	putchar('\n');
+	/* A key's model and its signature counter, on a line of their own. */
+	if (mfa_cred_type(c) == MFA_CRED_FIDO2) {
+		aaguid = mfa_cred_fido2_aaguid(c);
+		printf("     aaguid %s counter %" PRIu64 "\n",
+		    aaguid != NULL ? aaguid : "-", mfa_cred_fido2_counter(c));
+	}
 }
 
 int

@@ -21,6 +21,8 @@
 static const struct mfactl_cmd commands[] = {
 	{ "totp", cmd_totp, "add USER | confirm USER CODE",
 	    "enrol or confirm a TOTP authenticator" },
+	{ "fido2", cmd_fido2, "add USER [--device P] [--label L]",
+	    "register a FIDO2 security key" },
 	{ "list", cmd_list, "USER", "list a user's credentials" },
 	{ "remove", cmd_remove, "USER ID", "remove a credential" },
 };
@@ -35,7 +37,7 @@ usage_all(FILE *fp)
 	    "[ARGS]\n"
 	    "       mfactl --help | --version\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-6s %-30s %s\n", commands[i].name,
+		fprintf(fp, "  %-6s %-33s %s\n", commands[i].name,
 		    commands[i].usage, commands[i].help);
 	fprintf(fp, "\nRun 'mfactl COMMAND --help' for a command's "
 	    "arguments.\n");
@@ -71,7 +73,7 @@ log_capture(void *arg, int priority, const char *msg)
 	struct mfactl *m = arg;
 	char *copy;
 
-	if (priority > LOG_WARNING || msg == NULL)
+	if (priority > m->loglevel || msg == NULL)
 		return;
 	if ((copy = strdup(msg)) == NULL)
 		return;
@@ -261,6 +263,7 @@ main(int argc, char **argv)
 	int ch, r;
 
 	memset(&m, 0, sizeof(m));
+	m.loglevel = LOG_WARNING;
 	/* '+': stop at the command; its options are its own. */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {

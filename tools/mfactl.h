@@ -22,6 +22,7 @@ struct mfactl {
 	const char	*config;	/* --config, or NULL */
 	mfa_ctx_t	*ctx;		/* made by mfactl_ctx() */
 	char		*logmsg;	/* last library warning or error */
+	int		 loglevel;	/* least urgent message kept */
 };
 
 struct mfactl_cmd {
@@ -35,6 +36,7 @@ struct mfactl_cmd {
 int cmd_totp(struct mfactl *m, int argc, char **argv);
 int cmd_list(struct mfactl *m, int argc, char **argv);
 int cmd_remove(struct mfactl *m, int argc, char **argv);
+int cmd_fido2(struct mfactl *m, int argc, char **argv);
 
 /*
  * Makes m->ctx: loads --config (or the default file when it exists) and

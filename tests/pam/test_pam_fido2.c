@@ -1,0 +1,722 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * PAM-level FIDO2 tests: pam_mfa.so under the real Linux-PAM with
+ * pam_wrapper, the real libfido2, and tests/vfido's software
+ * authenticator reached through its LD_PRELOAD shim (phase 1 adds it to
+ * pam_wrapper in LD_PRELOAD when it re-executes the program; see
+ * test_pam_mfa.c for the two phases and ns-run.sh).  Keys are made and
+ * changed with vfido-ctl, as another program would, and registered
+ * with the public API, as mfactl does.  Every login asserts the PAM
+ * result, the exact dialogue (prompts and informational messages), the
+ * one audit line with its reason, and that no PIN or password is
+ * logged.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <liboath/oath.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "mfa.h"
+#include "pamtest.h"
+
+#define PIN		"4711"
+#define WRONG_PIN	"1174"
+#define DESC		"vfido virtual authenticator"
+#define Q_PASSWORD	"? " PROMPT_PASSWORD
+#define Q_PIN		"? PIN for " DESC ": "
+#define I_TOUCH		"i Touch your security key (" DESC ")."
+#define Q_CODE		"? " PROMPT_CODE
+#define Q_HINT		"? Verification code (or insert your security " \
+			"key and press Enter): "
+#define CONFIG		"fido2_rp_id = pam://mfa-test\nfido2_timeout = 1\n"
+#define AUDIT(user, factors, result, reason) \
+	"user=" user " service=mfa rhost=- tty=- factors=" factors \
+	" result=" result " reason=" reason
+
+static int ndev;
+
+/* Runs vfido-ctl with the NULL-terminated arguments; must succeed. */
+static void
+ctl(const char *arg, ...)
+{
+	const char *argv[16];
+	va_list ap;
+	pid_t pid;
+	int n = 0, status;
+
+	argv[n++] = VFIDO_CTL;
+	va_start(ap, arg);
+	for (; arg != NULL && n < 15; arg = va_arg(ap, const char *))
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		/* The shims are for the module, not for vfido-ctl. */
+		(void)unsetenv("LD_PRELOAD");
+		execv(VFIDO_CTL, (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("vfido-ctl %s failed", argv[1]);
+}
+
+/* A new key; with_pin: its PIN is PIN. */
+static char *
+mkdev(int with_pin)
+{
+	char *path;
+
+	assert_true(asprintf(&path, "%s/key%d", store, ndev++) > 0);
+	if (with_pin)
+		ctl("init", path, "--pin", PIN, (const char *)NULL);
+	else
+		ctl("init", path, (const char *)NULL);
+	return path;
+}
+
+/* Connects this key (NULL: none). */
+static void
+plug(const char *dev)
+{
+	assert_int_equal(setenv("VFIDO_STATE", dev != NULL ? dev : "", 1),
+	    0);
+}
+
+static int
+ui_cb(void *arg, int what, const char *desc, char **answer)
+{
+	(void)arg;
+	(void)desc;
+	if (what == MFA_UI_PIN)
+		return (*answer = strdup(PIN)) == NULL ? MFA_ERR_NOMEM : 0;
+	return 0;
+}
+
+/* Registers dev for user with the public API, as mfactl does. */
+static void
+enrol_key(const char *user, const char *dev)
+{
+	mfa_ctx_t *ctx;
+	mfa_user_t *u = NULL;
+	unsigned id = 0;
+	int r;
+
+	plug(dev);
+	assert_non_null(ctx = mfa_ctx_new());
+	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
+	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_WRITE |
+	    MFA_OPEN_CREATE, &u), MFA_OK);
+	r = mfa_user_fido2_add(u, NULL, "yubi", ui_cb, NULL, &id);
+	if (r != MFA_OK)
+		fail_msg("mfa_user_fido2_add: %s", mfa_strerror(r));
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+}
+
+/* The user's failure count and the key's stored counter. */
+static void
+user_status(const char *user, unsigned *failures, uint64_t *counter)
+{
+	mfa_ctx_t *ctx;
+	mfa_user_t *u = NULL;
+	const mfa_cred_t *c;
+	size_t i;
+
+	assert_non_null(ctx = mfa_ctx_new());
+	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
+	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_READ, &u),
+	    MFA_OK);
+	(void)mfa_user_lock_status(u, NULL, failures);
+	*counter = 0;
+	for (i = 0; i < mfa_user_cred_count(u); i++) {
+		c = mfa_user_cred(u, i);
+		if (mfa_cred_type(c) == MFA_CRED_FIDO2)
+			*counter = mfa_cred_fido2_counter(c);
+	}
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+}
+
+static void
+config(const char *require)
+{
+	char text[512];
+
+	(void)snprintf(text, sizeof(text), "%srequire = %s\n", CONFIG,
+	    require);
+	write_config(text);
+}
+
+/* Password, then the PIN: the answers of a FIDO2 login. */
+static void
+answers3(struct conv *cv, const char *a0, const char *a1, const char *a2)
+{
+	conv_answers(cv, a0, a1);
+	cv->answers[2] = a2;
+}
+
+static void
+assert_clean(const struct conv *cv)
+{
+	assert_no_secrets(cv, NULL);
+	assert_false(log_has(PIN));
+	assert_false(log_has(WRONG_PIN));
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
+		return -1;
+	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
+		return -1;
+	config("password AND fido2");
+	plug(NULL);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	rmtree(store);
+	free(store);
+	store = NULL;
+	return 0;
+}
+
+/* ---- tests --------------------------------------------------------- */
+
+/* Enrol, then log in: PIN required and right, touch, counter stored. */
+static void
+test_enrol_login(void **state)
+{
+	struct conv cv = { 0 };
+	unsigned failures = 9;
+	uint64_t c0, c1;
+	char *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	user_status(ALICE, &failures, &c0);
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "success", "ok"));
+	assert_true(log_has("fido2 login with key 'yubi' (credential 1, "
+	    "id "));
+	assert_clean(&cv);
+	user_status(ALICE, &failures, &c1);
+	assert_true(c1 > c0);
+	assert_int_equal(failures, 0);
+	/* And again: the counter goes on. */
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	user_status(ALICE, &failures, &c0);
+	assert_true(c0 > c1);
+	conv_reset(&cv);
+	free(dev);
+}
+
+/* Another user's key: no touch asked, denied, counted. */
+static void
+test_unregistered_key(void **state)
+{
+	struct conv cv = { 0 };
+	unsigned failures = 0;
+	uint64_t c;
+	char *mine, *theirs;
+
+	(void)state;
+	mine = mkdev(1);
+	theirs = mkdev(1);
+	enrol_key(ALICE, mine);
+	enrol_key(BOB, theirs);
+	plug(theirs);
+	conv_answers(&cv, ALICE_PW, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+	    "unregistered_key"));
+	assert_true(log_has("no connected key holds one of the user's "
+	    "credentials"));
+	assert_clean(&cv);
+	user_status(ALICE, &failures, &c);
+	assert_int_equal(failures, 1);
+	conv_reset(&cv);
+	free(mine);
+	free(theirs);
+}
+
+/* No key connected: deny, or the code where the policy allows it. */
+static void
+test_no_device(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7], *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	plug(NULL);
+	conv_answers(&cv, ALICE_PW, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password", "failure",
+	    "no_device"));
+
+	/* totp OR fido2: the code stands in for the missing key. */
+	enrol(store, ALICE, &t);
+	config("password AND (totp OR fido2)");
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp", "success", "ok"));
+	assert_clean(&cv);
+	conv_reset(&cv);
+	free(dev);
+}
+
+/* No touch within fido2_timeout (1 s): denied, not counted. */
+static void
+test_touch_timeout(void **state)
+{
+	struct conv cv = { 0 };
+	struct timespec t0, t1;
+	unsigned failures = 9;
+	uint64_t c;
+	char *dev;
+	double secs;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	ctl("set", dev, "touch=never", (const char *)NULL);
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (secs < 0.5 || secs > 10)
+		fail_msg("no touch took %.2f s, want about 1", secs);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+	    "timeout"));
+	assert_true(log_has("no touch in time"));
+	assert_clean(&cv);
+	user_status(ALICE, &failures, &c);
+	assert_int_equal(failures, 0);
+	conv_reset(&cv);
+	free(dev);
+}
+
+static void
+test_wrong_pin(void **state)
+{
+	struct conv cv = { 0 };
+	unsigned failures = 0;
+	uint64_t c;
+	char *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	answers3(&cv, ALICE_PW, WRONG_PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+	    "bad_pin"));
+	assert_true(log_has("fido2 login failed on " DESC ", key 'yubi' "
+	    "(credential 1, id "));
+	assert_clean(&cv);
+	user_status(ALICE, &failures, &c);
+	assert_int_equal(failures, 1);
+	conv_reset(&cv);
+	free(dev);
+}
+
+/* fido2_uv = required, and the key's PIN has been removed since. */
+static void
+test_uv_no_pin(void **state)
+{
+	struct conv cv = { 0 };
+	char *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	ctl("set", dev, "pin=", (const char *)NULL);
+	conv_answers(&cv, ALICE_PW, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+	    "uv_required"));
+	assert_true(log_has("user verification required but the key has "
+	    "no PIN set"));
+	assert_clean(&cv);
+	conv_reset(&cv);
+	free(dev);
+}
+
+/* A counter that goes backwards is a cloned key: denied, logged. */
+static void
+test_counter_backwards(void **state)
+{
+	struct conv cv = { 0 };
+	unsigned failures = 0;
+	uint64_t c0, c1;
+	char *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	user_status(ALICE, &failures, &c0);
+	ctl("set", dev, "counter=0", (const char *)NULL);
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+	    "cloned_key"));
+	assert_true(log_has("possibly a cloned key"));
+	assert_clean(&cv);
+	user_status(ALICE, &failures, &c1);
+	assert_int_equal(c1, c0);
+	assert_int_equal(failures, 1);
+	conv_reset(&cv);
+	free(dev);
+}
+
+/*
+ * Bad replies: a signature that does not verify, another RP ID, no UP
+ * flag, malformed frames and CBOR, a key that vanishes mid-way.  Each
+ * denies with its reason, keeps the stored counter, and never crashes.
+ */
+static void
+test_faults(void **state)
+{
+	static const struct {
+		const char *fault;
+		const char *reason;
+		const char *log;
+	} t[] = {
+		{ "badsig", "bad_signature", "assertion does not verify" },
+		{ "wrongrp", "bad_signature", "reply is for another RP ID" },
+		{ "noup", "bad_signature", "user presence flag not set" },
+		{ "truncate", "device_error", "fido2 login failed" },
+		{ "badcbor", "device_error", "fido2 login failed" },
+		{ "wrongtype", "device_error", "fido2 login failed" },
+		{ "oversize", "device_error", "fido2 login failed" },
+		{ "vanish", "device_error", "fido2 login failed" },
+	};
+	struct conv cv = { 0 };
+	char *dev, fault[64], want[256];
+	unsigned failures = 0;
+	uint64_t c0, c1;
+	size_t i;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	user_status(ALICE, &failures, &c0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		print_message("fault %s\n", t[i].fault);
+		(void)snprintf(fault, sizeof(fault), "fault=%s", t[i].fault);
+		ctl("set", dev, fault, (const char *)NULL);
+		answers3(&cv, ALICE_PW, PIN, NULL);
+		run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+		assert_string_equal(cv.prompts[0], PROMPT_PASSWORD);
+		(void)snprintf(want, sizeof(want), "user=" ALICE " service=mfa "
+		    "rhost=- tty=- factors=password,fido2 result=failure "
+		    "reason=%s", t[i].reason);
+		assert_audit("mfa", want);
+		if (!log_has(t[i].log))
+			fail_msg("fault %s: no \"%s\" in:\n%s", t[i].fault,
+			    t[i].log, logbuf);
+		assert_clean(&cv);
+		user_status(ALICE, &failures, &c1);
+		assert_int_equal(c1, c0);
+	}
+	/* The key, healthy again, still logs in. */
+	ctl("set", dev, "fault=none", (const char *)NULL);
+	write_config(CONFIG "require = password AND fido2\n"
+	    "lockout_attempts = 0\n");
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	conv_reset(&cv);
+	free(dev);
+}
+
+/*
+ * totp OR fido2: the key when it is connected, the code when it is not
+ * or when the touch does not come; either way nothing else is asked.
+ */
+static void
+test_totp_or_fido2(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7], *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	enrol(store, ALICE, &t);
+	config("password AND (totp OR fido2)");
+
+	/* Key connected: touch it, no code asked. */
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "success", "ok"));
+	assert_clean(&cv);
+
+	/* Key connected, not touched: the code still logs in. */
+	ctl("set", dev, "touch=deny", (const char *)NULL);
+	next_code(&t, code);
+	answers3(&cv, ALICE_PW, PIN, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp,fido2", "success",
+	    "ok"));
+	assert_clean(&cv);
+
+	/* A wrong PIN, then a wrong code: denied for the code. */
+	ctl("set", dev, "touch=auto", (const char *)NULL);
+	wrong_code(&t, code);
+	answers3(&cv, ALICE_PW, WRONG_PIN, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp,fido2", "failure",
+	    "bad_code"));
+	assert_clean(&cv);
+
+	/* A cloned key is not made good by a right code. */
+	ctl("set", dev, "counter=0", (const char *)NULL);
+	t.step++;
+	next_code(&t, code);
+	answers3(&cv, ALICE_PW, PIN, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+	    "cloned_key"));
+	conv_reset(&cv);
+	free(dev);
+}
+
+/* Puts the key in when the code prompt offers it. */
+static int
+hint_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *arg)
+{
+	const char *dev = getenv("MFA_TEST_LATE_KEY");
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(msg[i]->msg, "press Enter") != NULL && dev != NULL)
+			plug(dev);
+	return conv_fn(n, msg, resp, arg);
+}
+
+/*
+ * keyhint: with no key connected, the code prompt offers the key, and
+ * an empty answer with the key now connected uses it.
+ */
+static void
+test_keyhint(void **state)
+{
+	struct pam_testcase tc[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	};
+	struct conv cv = { 0 };
+	struct totp t;
+	char *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	enrol(store, ALICE, &t);
+	config("password AND (totp OR fido2)");
+	plug(NULL);
+	assert_int_equal(setenv("MFA_TEST_LATE_KEY", dev, 1), 0);
+	answers3(&cv, ALICE_PW, "", PIN);
+	log_reset();
+	assert_int_equal(_pamtest_conv("mfa-keyhint", ALICE, hint_conv, &cv,
+	    tc, 1, NULL), PAMTEST_ERR_OK);
+	log_drain();
+	assert_int_equal(tc[0].op_rv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_HINT, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa-keyhint", "user=" ALICE " service=mfa-keyhint "
+	    "rhost=- tty=- factors=password,fido2 result=success reason=ok");
+	assert_clean(&cv);
+	(void)unsetenv("MFA_TEST_LATE_KEY");
+
+	/* Without keyhint the prompt is the plain one; Enter still works. */
+	plug(NULL);
+	assert_int_equal(setenv("MFA_TEST_LATE_KEY", dev, 1), 0);
+	answers3(&cv, ALICE_PW, "", PIN);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password", "failure",
+	    "no_device"));
+	(void)unsetenv("MFA_TEST_LATE_KEY");
+	conv_reset(&cv);
+	free(dev);
+}
+
+/*
+ * No user enumeration: with a key connected that is not theirs, a user
+ * with a registered key, a user without one and an unknown user see
+ * the same dialogue.
+ */
+static void
+test_no_enumeration(void **state)
+{
+	static const char *users[] = { ALICE, CAROL, "mfa-nobody" };
+	struct conv cv = { 0 };
+	char *mine, *other;
+	size_t i;
+
+	(void)state;
+	mine = mkdev(1);
+	other = mkdev(1);
+	enrol_key(ALICE, mine);
+	config("password AND (totp OR fido2)");
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		plug(other);
+		conv_answers(&cv, "Some-pw-1", "123456");
+		run_auth("mfa", users[i], &cv, PAM_AUTH_ERR);
+		assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+		plug(NULL);
+		conv_answers(&cv, "Some-pw-1", "123456");
+		run_auth("mfa", users[i], &cv, PAM_AUTH_ERR);
+		assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+		assert_no_secrets(&cv, "mfa-nobody");
+	}
+	conv_reset(&cv);
+	free(mine);
+	free(other);
+}
+
+/*
+ * A wrong password does not show in the prompts: the PIN and the touch
+ * are asked for as usual, but the key is not used and nothing counts.
+ */
+static void
+test_wrong_password(void **state)
+{
+	struct conv cv = { 0 };
+	unsigned failures = 9;
+	uint64_t c0, c1;
+	char *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	user_status(ALICE, &failures, &c0);
+	answers3(&cv, "not-" ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password", "failure",
+	    "bad_password"));
+	assert_clean(&cv);
+	user_status(ALICE, &failures, &c1);
+	assert_int_equal(failures, 0);
+	assert_int_equal(c1, c0);
+	conv_reset(&cv);
+	free(dev);
+}
+
+/* Locked out after wrong PINs: the right PIN is not even asked for. */
+static void
+test_lockout(void **state)
+{
+	struct conv cv = { 0 };
+	char *dev;
+	int i;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	write_config(CONFIG "require = password AND fido2\n"
+	    "lockout_attempts = 2\n");
+	for (i = 0; i < 2; i++) {
+		answers3(&cv, ALICE_PW, WRONG_PIN, NULL);
+		run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+		assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+		    "bad_pin"));
+	}
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password", "failure", "locked"));
+	assert_clean(&cv);
+	conv_reset(&cv);
+	free(dev);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_enrol_login, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unregistered_key, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_device, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_touch_timeout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_pin, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_uv_no_pin, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_counter_backwards, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_faults, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_totp_or_fido2, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_keyhint, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_enumeration, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_password, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lockout, setup,
+		    teardown),
+	};
+
+	(void)argc;
+	if (access(VFIDO_PRELOAD_SO, R_OK) != 0 ||
+	    access(VFIDO_CTL, X_OK) != 0) {
+		fprintf(stderr, "%s or %s: not built\n", VFIDO_PRELOAD_SO,
+		    VFIDO_CTL);
+		return 99;
+	}
+	return pamtest_main(argv, tests, sizeof(tests) / sizeof(tests[0]),
+	    VFIDO_PRELOAD_SO);
+}

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * PAM-level tests of the store checks, the configuration and module
+ * options, broken conversations and the password modes: pam_mfa.so
+ * from the build tree loaded by the real Linux-PAM under pam_wrapper,
+ * driven through libpamtest (main: pamtest_main() in pamtest.c).  Run
+ * by tests/pam/ns-run.sh, which gives this program a private mount
+ * namespace with its own copies of /etc/passwd, /etc/group, /etc/shadow
+ * and its own /dev, so that:
+ *   - phase 1 adds the test users to those copies and writes the PAM
+ *     service files, then re-executes itself with pam_wrapper preloaded
+ *     (pam_wrapper copies the service directory when it starts);
+ *   - phase 2 binds a datagram socket at /dev/log, so every pam_syslog()
+ *     line of the module is read back and checked.
+ * Every call asserts the PAM return code, the prompts shown, the one
+ * audit line (with its reason) and that no password or code was logged.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <crypt.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <liboath/oath.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "mfa.h"
+#include "pamtest.h"
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
+		return -1;
+	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
+		return -1;
+	write_config(NULL);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	rmtree(store);
+	free(store);
+	store = NULL;
+	rmtree(optstore_path);
+	return 0;
+}
+
+/* ---- tests: the store --------------------------------------------- */
+
+#define BREAK_DIR_MISSING	0
+#define BREAK_DIR_WRITABLE	1
+#define BREAK_DIR_SYMLINK	2
+#define BREAK_DIR_OWNER		3
+#define BREAK_FILE_WRITABLE	4
+#define BREAK_FILE_SYMLINK	5
+#define BREAK_FILE_OWNER	6
+#define BREAK_STATE_WRITABLE	7
+#define BREAK_COUNT		8
+
+static void
+break_store(int how)
+{
+	char *file, *other, *link;
+
+	file = path_join(store, ALICE);
+	other = path_join(store, "elsewhere");
+	if (asprintf(&link, "%s-link", store) < 0)
+		fail_msg("asprintf");
+	switch (how) {
+	case BREAK_DIR_MISSING:
+		write_config_at(other, NULL);
+		break;
+	case BREAK_DIR_WRITABLE:
+		assert_int_equal(chmod(store, 0777), 0);
+		break;
+	case BREAK_DIR_SYMLINK:
+		assert_int_equal(symlink(store, link), 0);
+		write_config_at(link, NULL);
+		break;
+	case BREAK_DIR_OWNER:
+		assert_int_equal(chown(store, 60001, 0), 0);
+		break;
+	case BREAK_FILE_WRITABLE:
+		assert_int_equal(chmod(file, 0666), 0);
+		break;
+	case BREAK_FILE_SYMLINK:
+		assert_int_equal(rename(file, other), 0);
+		assert_int_equal(symlink(other, file), 0);
+		break;
+	case BREAK_FILE_OWNER:
+		assert_int_equal(chown(file, 60001, 0), 0);
+		break;
+	case BREAK_STATE_WRITABLE:
+		free(file);
+		file = path_join(store, ALICE ".state");
+		assert_int_equal(chmod(file, 0666), 0);
+		break;
+	default:
+		fail_msg("no such case %d", how);
+	}
+	free(file);
+	free(other);
+	free(link);
+}
+
+static void
+test_store_unsafe(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7], *link;
+	int how;
+
+	(void)state;
+	for (how = 0; how < BREAK_COUNT; how++) {
+		print_message("store broken: case %d\n", how);
+		rmtree(store);
+		assert_int_equal(mkdir(store, 0700), 0);
+		write_config(NULL);
+		enrol(store, ALICE, &t);
+		break_store(how);
+		next_code(&t, code);
+		conv_answers(&cv, ALICE_PW, code);
+		run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+		/* Same prompts: a per-user store problem tells nothing. */
+		assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+		assert_audit("mfa", "user=" ALICE " service=mfa rhost=- "
+		    "tty=- factors=password result=failure "
+		    "reason=store_error");
+		assert_no_secrets(&cv, NULL);
+		if (asprintf(&link, "%s-link", store) < 0)
+			fail_msg("asprintf");
+		(void)unlink(link);
+		free(link);
+	}
+	conv_reset(&cv);
+}
+
+/* store= on the module line overrides the config's store. */
+static void
+test_store_option(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7], *missing;
+
+	(void)state;
+	assert_int_equal(mkdir(optstore_path, 0700), 0);
+	enrol(optstore_path, ALICE, &t);
+	missing = path_join(store, "missing");
+	write_config_at(missing, NULL);
+	free(missing);
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa-storeopt", ALICE, &cv, PAM_SUCCESS);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa-storeopt", "user=" ALICE " service=mfa-storeopt "
+	    "rhost=- tty=- factors=password,totp result=success reason=ok");
+	conv_reset(&cv);
+}
+
+/* ---- tests: configuration and options ----------------------------- */
+
+static void
+test_bad_config(void **state)
+{
+	struct conv cv = { 0 };
+	char want[PATH_MAX + 16];
+
+	(void)state;
+	write_config("no_such_key = 1\n");
+	conv_answers(&cv, ALICE_PW, "123456");
+	run_auth("mfa", ALICE, &cv, PAM_SERVICE_ERR);
+	assert_prompts(&cv, NULL);
+	(void)snprintf(want, sizeof(want), "%s:4:", conf_path);
+	if (!log_has(want))
+		fail_msg("no line naming %s:\n%s", want, logbuf);
+	assert_audit("mfa", "user=- service=mfa rhost=- tty=- factors=- "
+	    "result=failure reason=config_error");
+
+	/* An unreadable (here: missing) file is an error, not defaults. */
+	assert_int_equal(unlink(conf_path), 0);
+	conv_answers(&cv, ALICE_PW, "123456");
+	run_auth("mfa", ALICE, &cv, PAM_SERVICE_ERR);
+	assert_prompts(&cv, NULL);
+	assert_true(log_has(conf_path));
+	assert_audit("mfa", "user=- service=mfa rhost=- tty=- factors=- "
+	    "result=failure reason=config_error");
+	conv_reset(&cv);
+}
+
+/* A bad module option denies with PAM_SERVICE_ERR, before any prompt. */
+static void
+test_bad_options(void **state)
+{
+	static const struct {
+		const char *service;
+		const char *line;
+	} cases[] = {
+		{ "mfa-badopt", "unknown option 'bogus=1'" },
+		{ "mfa-relpath", "option 'config' needs an absolute path" },
+		{ "mfa-twice", "option 'debug' given twice" },
+		{ "mfa-flagval", "option 'debug' takes no value" },
+	};
+	struct conv cv = { 0 };
+	char want[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		conv_answers(&cv, ALICE_PW, "123456");
+		run_auth(cases[i].service, ALICE, &cv, PAM_SERVICE_ERR);
+		assert_prompts(&cv, NULL);
+		(void)snprintf(want, sizeof(want), "<83>pam_mfa(%s:auth): %s",
+		    cases[i].service, cases[i].line);
+		if (!log_has(want))
+			fail_msg("no line \"%s\" in:\n%s", want, logbuf);
+		(void)snprintf(want, sizeof(want), "user=- service=%s rhost=- "
+		    "tty=- factors=- result=failure reason=config_error",
+		    cases[i].service);
+		assert_audit(cases[i].service, want);
+	}
+	conv_reset(&cv);
+}
+
+/* debug adds LOG_DEBUG lines, still without secrets. */
+static void
+test_debug_option(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_false(log_has("<87>"));		/* LOG_AUTHPRIV|LOG_DEBUG */
+
+	wrong_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa-debug", ALICE, &cv, PAM_AUTH_ERR);
+	assert_true(log_has("<87>pam_mfa(mfa-debug:auth): factor "
+	    "password: ok"));
+	assert_audit("mfa-debug", "user=" ALICE " service=mfa-debug "
+	    "rhost=- tty=- factors=password,totp result=failure "
+	    "reason=bad_code");
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+}
+
+/* ---- tests: the conversation -------------------------------------- */
+
+static void
+test_conv_failures(void **state)
+{
+	static const int modes[] = { CONV_ERROR, CONV_NULL_ARRAY,
+	    CONV_NULL_TEXT };
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+	size_t i;
+	int at;
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	next_code(&t, code);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		for (at = 0; at < 2; at++) {
+			print_message("conv mode %d at prompt %d\n",
+			    modes[i], at);
+			conv_answers(&cv, ALICE_PW, code);
+			cv.mode = modes[i];
+			cv.fail_at = at;
+			run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+			/* Asking stops at the broken prompt. */
+			if (at == 0)
+				assert_prompts(&cv, PROMPT_PASSWORD, NULL);
+			else
+				assert_prompts(&cv, PROMPT_PASSWORD,
+				    PROMPT_CODE, NULL);
+			assert_audit("mfa", at == 0 ?
+			    "user=" ALICE " service=mfa rhost=- tty=- "
+			    "factors=- result=failure reason=conv_error" :
+			    "user=" ALICE " service=mfa rhost=- tty=- "
+			    "factors=password result=failure "
+			    "reason=conv_error");
+			assert_no_secrets(&cv, NULL);
+		}
+	}
+	/* No code was consumed by the failed conversations. */
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	conv_reset(&cv);
+}
+
+/* ---- tests: password modes ---------------------------------------- */
+
+static void
+test_stacked(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	write_config("password = stacked\n");
+	next_code(&t, code);
+
+	/* pam_unix asks for and checks the password; we ask the code. */
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa-stacked", ALICE, &cv, PAM_SUCCESS);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa-stacked", "user=" ALICE " service=mfa-stacked "
+	    "rhost=- tty=- factors=password,totp result=success reason=ok");
+	assert_no_secrets(&cv, NULL);
+
+	/* A wrong password stops at the requisite pam_unix. */
+	conv_answers(&cv, "not-" ALICE_PW, NULL);
+	run_auth("mfa-stacked", ALICE, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, NULL);
+	assert_false(log_has("pam_mfa("));
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+}
+
+/* stacked without an earlier module: no PAM_AUTHTOK, no login. */
+static void
+test_stacked_no_authtok(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	write_config("password = stacked\n");
+	next_code(&t, code);
+	conv_answers(&cv, code, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=stacked_no_authtok");
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+}
+
+/* builtin: a shadow entry locked with '!' never authenticates. */
+static void
+test_builtin_locked_shadow(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+
+	(void)state;
+	enrol(store, DAVE, &t);
+	next_code(&t, code);
+	conv_answers(&cv, DAVE_PW, code);
+	run_auth("mfa", DAVE, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" DAVE " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=no_password");
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_unsafe, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_option, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_config, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_debug_option, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_conv_failures, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stacked, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stacked_no_authtok, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_locked_shadow, setup,
+		    teardown),
+	};
+
+	(void)argc;
+	return pamtest_main(argv, tests, sizeof(tests) / sizeof(tests[0]),
+	    NULL);
+}
