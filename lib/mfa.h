@@ -377,6 +377,22 @@ unsigned mfa_user_recovery_remaining(const mfa_user_t *user);
 /* Changes a credential's label and rewrites the store atomically. */
 int mfa_user_rename(mfa_user_t *user, unsigned id, const char *label);
 
+/*
+ * Audit records for auditors, besides the caller's syslog line: one
+ * record to the Linux audit subsystem through libaudit, as pam_faillock
+ * does -- MFA_AUDIT_AUTH (AUDIT_USER_AUTH) for an authentication result,
+ * MFA_AUDIT_MGMT (AUDIT_USER_MGMT) for an enrolment change, a lockout or
+ * an unlock.  op names the event ("pam_mfa-auth", "totp-add", "unlock",
+ * ...), detail is an optional short key=value text without secrets
+ * (factors, reason, credential id), user/rhost/tty may be NULL.  Where
+ * the kernel has no audit or auditd is not running it does nothing and
+ * returns MFA_OK: the caller's syslog line remains.
+ */
+#define MFA_AUDIT_AUTH	1
+#define MFA_AUDIT_MGMT	2
+int mfa_audit(int kind, const char *op, const char *user,
+    const char *detail, const char *rhost, const char *tty, int success);
+
 /* Wipes a NUL-terminated secret string and frees it; clears *sp. */
 void mfa_secret_free(char **sp);
 

@@ -8,7 +8,9 @@ libpam0g-dev liboath-dev libfido2-dev libssl-dev libcrypt-dev
 libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper
 pamtester oathtool mandoc python3 python3-pexpect util-linux
 libpam-modules libcbor-dev fido2-tools clang libclang-rt-14-dev
-openssh-server openssh-client tmux sudo login libpam-runtime"
+openssh-server openssh-client tmux sudo login libpam-runtime
+gettext autopoint locales libpskc-dev libaudit-dev auditd libqrencode-dev
+libpng-dev"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
