@@ -286,6 +286,40 @@ fido2_pubkey_check(int alg, const unsigned char *der, size_t len)
 	return MFA_OK;
 }
 
+/* SubjectPublicKeyInfo up to the key bytes (RFC 5480, RFC 8410). */
+static const unsigned char spki_p256[] = {
+	0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+	0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01,
+	0x07, 0x03, 0x42, 0x00, 0x04,
+};
+static const unsigned char spki_ed25519[] = {
+	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21,
+	0x00,
+};
+
+int
+fido2_pubkey_shape(int alg, const unsigned char *der, size_t len)
+{
+	if (der == NULL)
+		return MFA_ERR_FORMAT;
+	switch (alg) {
+	case MFA_COSE_ES256:
+		if (len != sizeof(spki_p256) + 64 ||
+		    !ct_equal(der, spki_p256, sizeof(spki_p256)))
+			return MFA_ERR_FORMAT;
+		return MFA_OK;
+	case MFA_COSE_EDDSA:
+		if (len != sizeof(spki_ed25519) + 32 ||
+		    !ct_equal(der, spki_ed25519, sizeof(spki_ed25519)))
+			return MFA_ERR_FORMAT;
+		return MFA_OK;
+	case MFA_COSE_RS256:
+		return fido2_pubkey_check(alg, der, len);
+	default:
+		return MFA_ERR_FORMAT;
+	}
+}
+
 int
 fido2_pubkey_der(int alg, const unsigned char *raw, size_t rawlen,
     unsigned char *der, size_t cap, size_t *len)

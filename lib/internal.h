@@ -327,6 +327,15 @@ int fido2_alg_parse(const char *name, int *alg);
  * RSA-2048).  MFA_OK or MFA_ERR_FORMAT.
  */
 int fido2_pubkey_check(int alg, const unsigned char *der, size_t len);
+/*
+ * The cheap check used when a store is read: the fixed DER framing of a
+ * P-256 or Ed25519 SubjectPublicKeyInfo (RSA keys get the full check).
+ * Keys get the full check when they enter the store (enrolment,
+ * import) and are loaded, with the curve check, only when a login
+ * uses them; parsing OpenSSL keys on every store read cost about 1 ms
+ * per login for every user with a security key.
+ */
+int fido2_pubkey_shape(int alg, const unsigned char *der, size_t len);
 /* The first characters of a credential id in base64url, for logs. */
 void fido2_credid_short(const unsigned char *id, size_t len, char *out,
     size_t outlen);
@@ -414,6 +423,12 @@ int lockout_check(const struct mfa_user *u, int64_t now);
 void lockout_fail(struct mfa_user *u, int64_t now);
 /* Resets the counters in u->state (not written). */
 void lockout_success(struct mfa_user *u);
+
+/* ---- sha256.c ------------------------------------------------------ */
+
+#define SHA256_LEN	32
+/* SHA-256 of data[0..len) into md (FIPS 180-4). */
+void sha256(const void *data, size_t len, unsigned char md[SHA256_LEN]);
 
 /* ---- num.c ----------------------------------------------------------- */
 

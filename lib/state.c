@@ -25,13 +25,12 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "internal.h"
 
 #define STATE_MAGIC	"pam_mfa-state"
 #define HASH_TAG	"sha256 "
-#define HASH_LEN	32
+#define HASH_LEN	SHA256_LEN
 #define LINE_MAX_LEN	128	/* longest valid line, with room to spare */
 #define TOKENS_MAX	8
 
@@ -62,11 +61,7 @@ slot_add(struct slotbuf *b, const char *fmt, ...)
 static int
 digest(const char *buf, size_t len, unsigned char md[HASH_LEN])
 {
-	unsigned int	mdlen = 0;
-
-	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != HASH_LEN)
-		return MFA_ERR_CRYPTO;
+	sha256(buf, len, md);
 	return MFA_OK;
 }
 

@@ -234,8 +234,12 @@ parse_fido2(struct mfa_cred *c, char **tok, int ntok)
 	}
 	if (seen != F_ALL)
 		return MFA_ERR_FORMAT;
-	/* The key must be of the algorithm named, in canonical DER. */
-	return fido2_pubkey_check(c->fido2_alg, c->pubkey, c->pubkey_len);
+	/*
+	 * The key must have the DER framing of the algorithm named; the
+	 * full check ran when it entered the store and runs again when a
+	 * login loads it.
+	 */
+	return fido2_pubkey_shape(c->fido2_alg, c->pubkey, c->pubkey_len);
 }
 
 /*
@@ -548,7 +552,7 @@ cred_ok(const struct mfa_cred *c, unsigned next_id)
 		    c->credid_len > 0 && c->credid_len <= sizeof(c->credid) &&
 		    (c->reg_uv == 0 || c->reg_uv == 1) &&
 		    (c->reg_up == 0 || c->reg_up == 1) &&
-		    fido2_pubkey_check(c->fido2_alg, c->pubkey,
+		    fido2_pubkey_shape(c->fido2_alg, c->pubkey,
 		    c->pubkey_len) == MFA_OK;
 	case MFA_CRED_RECOVERY:
 		return recovery_set_ok(c);

@@ -83,7 +83,7 @@ check_fido2(const struct mfa_user *u, const struct mfa_cred *c)
 	    c->credid_len <= MFA_FIDO2_CREDID_MAX);
 	FUZZ_CHECK(c->pubkey_len >= 1 &&
 	    c->pubkey_len <= MFA_FIDO2_PUBKEY_MAX);
-	FUZZ_CHECK(fido2_pubkey_check(c->fido2_alg, c->pubkey,
+	FUZZ_CHECK(fido2_pubkey_shape(c->fido2_alg, c->pubkey,
 	    c->pubkey_len) == MFA_OK);
 	FUZZ_CHECK(hex_lower(c->aaguid_hex, c->aaguid, MFA_AAGUID_LEN));
 	FUZZ_CHECK(c->reg_uv == 0 || c->reg_uv == 1);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* parse_num(), mfa_strerror(), mfa_factor_name(), ct_equal(), ctx. */
+/* parse_num(), mfa_strerror(), mfa_factor_name(), ct_equal(), ctx,
+ * sha256(). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "util.h"
 
@@ -99,6 +103,42 @@ test_ctx(void **state)
 	mfa_ctx_free(NULL);
 }
 
+/* FIPS 180-4 / NIST examples, and agreement with OpenSSL. */
+static void
+test_sha256(void **state)
+{
+	static const struct {
+		const char *msg;
+		const char *hex;
+	} v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	unsigned char md[SHA256_LEN], ref[SHA256_LEN], buf[300];
+	char hex[2 * SHA256_LEN + 1];
+	unsigned int n;
+	size_t i, j, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha256(v[i].msg, strlen(v[i].msg), md);
+		for (j = 0; j < SHA256_LEN; j++)
+			snprintf(hex + 2 * j, 3, "%02x", md[j]);
+		assert_string_equal(hex, v[i].hex);
+	}
+	/* Every length around the block and padding boundaries. */
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + 3);
+	for (len = 0; len <= sizeof(buf); len++) {
+		sha256(buf, len, md);
+		assert_int_equal(EVP_Digest(buf, len, ref, &n, EVP_sha256(),
+		    NULL), 1);
+		assert_memory_equal(md, ref, SHA256_LEN);
+	}
+}
+
 int
 main(void)
 {
@@ -108,6 +148,7 @@ main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_ct_equal),
 		cmocka_unit_test(test_ctx),
+		cmocka_unit_test(test_sha256),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
