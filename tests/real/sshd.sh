@@ -172,6 +172,7 @@ SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 real_require ssh ssh-keygen
 "$PYTHON" -c 'import pexpect' 2>/dev/null ||
     skip_all "python3 pexpect is missing (Debian: python3-pexpect)"
+real_no_sanitizers
 real_prepare sshd
 grep -q '^sshd:' "$WORK/etc/passwd" ||
     echo 'sshd:x:4299:65534::/run/sshd:/usr/sbin/nologin' >>"$WORK/etc/passwd"

@@ -144,6 +144,7 @@ if command -v sudo >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1 &&
     command -v runuser >/dev/null 2>&1; then
 	SUDO=$(command -v sudo)
 fi
+real_no_sanitizers
 real_prepare stacks
 real_user mfasudo 4257 "$PW"
 real_user mfagdm 4258 "$PW"

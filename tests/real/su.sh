@@ -111,6 +111,7 @@ fi
 # ---- outside: install, users, enrolment, then the namespace ---------------
 real_require tmux runuser su
 SU=$(command -v su)
+real_no_sanitizers
 real_prepare su
 real_user mfarun 4252 run-Passw0rd
 real_user mfasu 4253 "$SU_PW"
