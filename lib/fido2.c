@@ -106,9 +106,12 @@ mfa_fido2_present(mfa_ctx_t *ctx)
 	int			 r;
 
 	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL)
-		return 0;
+		return MFA_ERR_NOMEM;
 	r = fido2_enumerate(ctx, devs, FIDO2_DEVS_MAX, &n);
 	free(devs);
+	/* Out of memory must not look like "no key": callers fail closed. */
+	if (r == MFA_ERR_NOMEM)
+		return r;
 	return r == MFA_OK && n > 0;
 }
 

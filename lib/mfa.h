@@ -308,7 +308,10 @@ typedef int mfa_ui_fn(void *arg, int what, const char *desc, char **answer);
 #define MFA_UV_PREFERRED	1
 #define MFA_UV_DISCOURAGED	2
 
-/* Returns 1 when at least one FIDO2 device is connected, else 0. */
+/*
+ * Returns 1 when at least one FIDO2 device is connected, 0 when none is
+ * (or the devices cannot be listed), MFA_ERR_NOMEM when out of memory.
+ */
 int mfa_fido2_present(mfa_ctx_t *ctx);
 
 /*
@@ -395,6 +398,123 @@ int mfa_audit(int kind, const char *op, const char *user,
 
 /* Wipes a NUL-terminated secret string and frees it; clears *sp. */
 void mfa_secret_free(char **sp);
+
+/*
+ * Import: credentials taken over from other modules' files so that sites
+ * can migrate (mfactl import).  An imported credential is active at
+ * once: it comes from an authenticator already in use.  Parsing never
+ * writes; mfa_user_import() and the two lower-level functions below
+ * validate everything first and then rewrite the store atomically
+ * (MFA_OPEN_WRITE).  Secrets never appear in a reason or a log line.
+ */
+#define MFA_IMPORT_PAM_U2F	1	/* one line of a pam_u2f authfile */
+#define MFA_IMPORT_PAM_OATH	2	/* one line of a pam_oath usersfile */
+#define MFA_IMPORT_GAUTH	3	/* a whole ~/.google_authenticator */
+#define MFA_IMPORT_MAX		(64 * 1024)	/* bytes of one record */
+
+/* Flags of the import functions. */
+#define MFA_IMPORT_DRYRUN	0x1	/* validate only; user may be NULL or
+					   opened MFA_OPEN_READ */
+#define MFA_IMPORT_UNATTESTED	0x2	/* FIDO2: accept a key that has no
+					   attestation although
+					   fido2_attestation = verified */
+#define MFA_IMPORT_UP		0x4	/* FIDO2: registered with presence */
+#define MFA_IMPORT_UV		0x8	/* FIDO2: registered with UV/PIN */
+
+typedef struct mfa_import mfa_import_t;
+
+/* A parsed record (user name, credentials); NULL on out of memory. */
+mfa_import_t *mfa_import_new(void);
+/* Wipes the secrets it holds and frees it. */
+void mfa_import_free(mfa_import_t **impp);
+
+/*
+ * Parses text[0..len) (no NUL needed; at most MFA_IMPORT_MAX bytes) as
+ * one record of format, replacing what imp held: a pam_u2f line
+ * "USER:KH,PK[,COSE[,OPTIONS]][:...]" (U2F form: base64url key handle
+ * and hex EC point; FIDO2 form: base64 credential id and key, es256,
+ * eddsa or rs256, +presence +verification +pin), a pam_oath line
+ * "HOTP/Tn[/D] USER PASSWORD HEXSECRET [...]", or a google-authenticator
+ * file (base32 secret, '" ' options, scratch codes).  Event-based HOTP,
+ * resident pam_u2f credentials ("*") and malformed input give
+ * MFA_ERR_FORMAT; mfa_import_why() then says why.  Every credential is
+ * checked in full (public keys parsed, secrets 10..64 bytes).
+ */
+int mfa_import_parse(mfa_import_t *imp, int format, const char *text,
+    size_t len);
+
+/*
+ * Why the last parse failed ("" after a success); *line (may be NULL)
+ * gets the 1-based line of text it is about.  Owned by imp.
+ */
+const char *mfa_import_why(const mfa_import_t *imp, unsigned *line);
+
+/* The user the record names; NULL for a google-authenticator file. */
+const char *mfa_import_user(const mfa_import_t *imp);
+
+/* Credentials in the record, their MFA_CRED_* type and a description
+ * without secrets, e.g. "totp sha1/6/30" or "fido2 es256 u2f". */
+size_t mfa_import_count(const mfa_import_t *imp);
+int mfa_import_type(const mfa_import_t *imp, size_t idx);
+const char *mfa_import_desc(const mfa_import_t *imp, size_t idx);
+
+/*
+ * What the record held that is not imported (a pam_oath password,
+ * google-authenticator options), or NULL.  Owned by imp.
+ */
+const char *mfa_import_note(const mfa_import_t *imp);
+
+/* google-authenticator scratch codes seen (never imported: see
+ * mfactl(8)). */
+unsigned mfa_import_scratch_codes(const mfa_import_t *imp);
+
+/*
+ * Checks credential idx of imp against the configuration of ctx without
+ * a store (what mfa_user_import() checks besides duplicates and the
+ * limit): MFA_OK or MFA_ERR_ATTEST as below.
+ */
+int mfa_import_check(mfa_ctx_t *ctx, const mfa_import_t *imp, size_t idx,
+    int flags);
+
+/*
+ * Adds credential idx of imp to user as an active credential labelled
+ * label (NULL: the format's name).  MFA_ERR_EXCLUDED when the user has
+ * it already (same TOTP secret, same FIDO2 credential id), MFA_ERR_LIMIT
+ * when full, MFA_ERR_ATTEST for a FIDO2 key the configuration cannot
+ * accept without attestation (fido2_aaguids set, or fido2_attestation =
+ * verified without MFA_IMPORT_UNATTESTED) or whose algorithm is not in
+ * fido2_algorithms.  flags: MFA_IMPORT_DRYRUN, MFA_IMPORT_UNATTESTED.
+ * *id gets the new id (0 in a dry run).  In a dry run user may be NULL
+ * (a user without a store): then only the values are checked.
+ */
+int mfa_user_import(mfa_user_t *user, const mfa_import_t *imp, size_t idx,
+    const char *label, int flags, unsigned *id);
+
+/*
+ * Imports a TOTP secret (10..64 bytes) as an active credential:
+ * algorithm MFA_TOTP_*, digits 6..8, period 1..3600 seconds.  Same
+ * rules and flags as mfa_user_import().
+ */
+int mfa_user_totp_import(mfa_user_t *user, const char *label,
+    int algorithm, unsigned digits, unsigned period,
+    const unsigned char *secret, size_t len, int flags, unsigned *id);
+
+/*
+ * Imports a FIDO2 credential registered elsewhere: its raw credential
+ * id, its public key as DER SubjectPublicKeyInfo or in the raw form of
+ * libfido2 and pam_u2f (ES256 x||y or 0x04||x||y, EdDSA 32 bytes, RS256
+ * n||e), cose_alg its COSE algorithm (-7 ES256, -8 EdDSA, -257 RS256).
+ * flags may add MFA_IMPORT_UP and MFA_IMPORT_UV (how it was
+ * registered).  The credential only works when the RP ID in effect
+ * (mfa_ctx_fido2_rp_id()) equals the one it was registered for.  Same rules as mfa_user_import().
+ */
+int mfa_user_fido2_import(mfa_user_t *user, const char *label,
+    int cose_alg, const unsigned char *credid, size_t credid_len,
+    const unsigned char *pubkey, size_t pubkey_len, int flags,
+    unsigned *id);
+
+/* The FIDO2 RP ID in effect (fido2_rp_id, or "pam://" + host name). */
+int mfa_ctx_fido2_rp_id(mfa_ctx_t *ctx, char *out, size_t outlen);
 
 #ifdef __cplusplus
 }

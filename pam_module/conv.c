@@ -8,9 +8,10 @@
  * The module sends no error messages of its own: all failures look the
  * same to the user ("Account locked", "wrong code" and "unknown user"
  * would each tell an attacker something).  The reason is in the audit
- * line for the administrator.  Its one informational message asks for
- * the touch of a security key that holds one of the user's
- * credentials (fido2.c).
+ * line for the administrator.  Its two informational messages need
+ * the user's key or code: the request to touch a security key that
+ * holds one of the user's credentials (fido2.c), and how many recovery
+ * codes are left after one was accepted (recovery.c).
  */
 #include "config.h"
 

@@ -28,9 +28,9 @@
 #include "mfa.h"
 #include "module.h"
 
-#define CODE_PROMPT	"Verification code: "
-#define HINT_PROMPT	"Verification code (or insert your security key " \
-			"and press Enter): "
+#define CODE_PROMPT	N_("Verification code: ")
+#define HINT_PROMPT	N_("Verification code (or insert your security " \
+			"key and press Enter): ")
 #define TEXT_MAX	160
 
 struct fido2_ui {
@@ -54,14 +54,16 @@ ui_cb(void *arg, int what, const char *desc, char **answer)
 
 	switch (what) {
 	case MFA_UI_PIN:
-		(void)snprintf(text, sizeof(text), "PIN for %s: ", desc);
+		/* TRANSLATORS: %s is the key's product name. */
+		(void)snprintf(text, sizeof(text), _("PIN for %s: "), desc);
 		/* The library wipes and frees the answer. */
 		rc = conv_prompt(ui->a->pamh, PAM_PROMPT_ECHO_OFF, text,
 		    answer);
 		break;
 	case MFA_UI_TOUCH:
-		(void)snprintf(text, sizeof(text), "Touch your security key "
-		    "(%s).", desc);
+		/* TRANSLATORS: %s is the key's product name. */
+		(void)snprintf(text, sizeof(text), _("Touch your security "
+		    "key (%s)."), desc);
 		rc = conv_info(ui->a->pamh, ui->a->flags, text);
 		if (rc == PAM_SUCCESS && ui->dry)
 			return MFA_ERR_STATE;
@@ -142,7 +144,13 @@ factor_fido2(struct attempt *a)
 
 	a->fido2_asked = 1;
 	/* Listed for every user alike: no timing difference. */
-	a->key_present = mfa_fido2_present(a->ctx);
+	if ((r = mfa_fido2_present(a->ctx)) < 0) {
+		/* Out of memory: deny rather than fall back to the code. */
+		attempt_fail(a, REASON_SYSTEM_ERROR, r);
+		a->values[MFA_FACTOR_FIDO2] = MFA_FALSE;
+		return 0;
+	}
+	a->key_present = r;
 	if (!a->has_fido2 || a->values[MFA_FACTOR_FIDO2] != MFA_UNKNOWN) {
 		a->values[MFA_FACTOR_FIDO2] = MFA_FALSE;
 		return 0;
@@ -164,8 +172,11 @@ factor_fido2(struct attempt *a)
 	 * result under it.
 	 */
 	if ((r = mfa_user_open(a->ctx, a->user, MFA_OPEN_WRITE, &u)) ==
-	    MFA_OK)
+	    MFA_OK) {
 		r = mfa_user_fido2_verify(u, ui_cb, &ui, NULL);
+		if (r != MFA_OK && r != MFA_ERR_LOCKED)
+			attempt_note_lock(a, u);
+	}
 	mfa_user_free(&u);
 	if (ui.conv_rc != PAM_SUCCESS) {
 		attempt_fail_conv(a, ui.conv_rc);
@@ -210,7 +221,7 @@ fido2_code_prompt(const struct attempt *a, int *hint)
 {
 	*hint = 0;
 	if (!a->fido2_asked || a->key_present || !key_or_code(a))
-		return CODE_PROMPT;
+		return _(CODE_PROMPT);
 	*hint = 1;
-	return a->args.keyhint ? HINT_PROMPT : CODE_PROMPT;
+	return a->args.keyhint ? _(HINT_PROMPT) : _(CODE_PROMPT);
 }

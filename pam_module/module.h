@@ -6,9 +6,18 @@
 #ifndef PAM_MFA_MODULE_H
 #define PAM_MFA_MODULE_H
 
+#include <libintl.h>
 #include <security/pam_modules.h>
 
 #include "mfa.h"
+
+/*
+ * Prompts and user messages in the text domain "pam_mfa", bound once to
+ * LOCALEDIR (pam_mfa.c); a module must not call textdomain(), which
+ * belongs to the application.  Log lines stay in English.
+ */
+#define _(s)	dgettext(PACKAGE, s)
+#define N_(s)	s
 
 #define MODULE_PATH_MAX		1024	/* bytes in config=/store= values */
 #define MODULE_ARG_MAX		(MODULE_PATH_MAX + 16)	/* bytes in an arg */
@@ -46,6 +55,10 @@ enum reason {
 	REASON_DEVICE_ERROR,
 	REASON_BAD_SIGNATURE,
 	REASON_CLONED_KEY,
+	REASON_BAD_RECOVERY_CODE,
+	REASON_USED_RECOVERY_CODE,
+	REASON_RECOVERY_DISABLED,
+	REASON_AUDIT_ERROR,
 	REASON_COUNT
 };
 
@@ -73,6 +86,11 @@ struct attempt {
 	enum reason		 soft;
 	int			 fido2_asked;	/* the FIDO2 step ran */
 	int			 key_present;	/* a key was connected then */
+	int			 recovery_ok;	/* the policy allows codes */
+	int			 code_asked;	/* a code prompt was shown */
+	int			 locked_now;	/* this attempt locked the user */
+	int64_t			 locked_until;	/* ... until then */
+	unsigned		 lock_failures;	/* ... after so many */
 };
 
 /*
@@ -84,6 +102,23 @@ void attempt_fail(struct attempt *a, enum reason reason, int err);
 void attempt_fail_conv(struct attempt *a, int pam_rc);
 /* The policy's value over what is known so far: MFA_TRUE/FALSE/UNKNOWN. */
 int attempt_outcome(const struct attempt *a);
+
+/*
+ * After a failed second factor counted by libmfa on the open store u:
+ * notes when that failure locked the user (for the audit record).
+ */
+void attempt_note_lock(struct attempt *a, const mfa_user_t *u);
+
+/*
+ * Recovery codes (recovery.c).  recovery_code() handles a reply to a
+ * code prompt that has the shape of a recovery code; recovery_prompt()
+ * asks for a code where the policy has no TOTP prompt for one, when
+ * recovery_prompt_wanted().  Both return -1 when the conversation broke
+ * down.
+ */
+int recovery_code(struct attempt *a, const char *code);
+int recovery_prompt_wanted(const struct attempt *a);
+int recovery_prompt(struct attempt *a);
 
 /*
  * The FIDO2 step (fido2.c): when a key is connected and the user has

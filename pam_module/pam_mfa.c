@@ -9,11 +9,16 @@
  * No user enumeration: an unknown user, an unacceptable user name, an
  * unenrolled (deny mode), locked or unreadable user is asked exactly
  * the questions an enrolled user is asked and fails at the end (for
- * the FIDO2 prompts, which need the user's key, see fido2.c).  The
- * first reason found is the one logged.
+ * the FIDO2 prompts, which need the user's key, see fido2.c; for the
+ * recovery code prompt, recovery.c).  The first reason found is the
+ * one logged, in the syslog line and in the audit record (libmfa's
+ * mfa_audit()).
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <libintl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +32,7 @@
 #include "module.h"
 
 #define AUDIT_FIELD_MAX	64		/* bytes of rhost/tty/service */
+#define AUDIT_DETAIL_MAX	256	/* bytes of a record's detail */
 
 /* Indexed by enum reason (module.h). */
 static const char *const reason_name[] = {
@@ -35,7 +41,8 @@ static const char *const reason_name[] = {
 	"store_error", "config_error", "conv_error", "stacked_no_authtok",
 	"system_error", "no_device", "timeout", "unregistered_key",
 	"bad_pin", "uv_required", "device_error", "bad_signature",
-	"cloned_key",
+	"cloned_key", "bad_recovery_code", "used_recovery_code",
+	"recovery_disabled", "audit_error",
 };
 _Static_assert(sizeof(reason_name) / sizeof(reason_name[0]) ==
     REASON_COUNT, "reason_name[] and enum reason differ");
@@ -76,6 +83,21 @@ attempt_fail_conv(struct attempt *a, int pam_rc)
 {
 	attempt_fail(a, REASON_CONV_ERROR,
 	    pam_rc == PAM_BUF_ERR ? MFA_ERR_NOMEM : 0);
+}
+
+void
+attempt_note_lock(struct attempt *a, const mfa_user_t *u)
+{
+	int64_t until = 0;
+	unsigned failures = 0;
+
+	/* The store was not locked when the attempt began (read_store). */
+	if (u != NULL && mfa_user_lock_status(u, &until, &failures) ==
+	    MFA_ERR_LOCKED) {
+		a->locked_now = 1;
+		a->locked_until = until;
+		a->lock_failures = failures;
+	}
 }
 
 /* The one place where results become PAM codes.  Never PAM_IGNORE. */
@@ -133,45 +155,109 @@ pam_item_str(pam_handle_t *pamh, int type)
 	return item;
 }
 
-/* Exactly one line per attempt; never a secret or a rejected name. */
+/* The factors checked, "password,totp", in the order of mfa.h. */
 static void
-audit(const struct attempt *a, int rc)
+factor_list(const struct attempt *a, char *out, size_t size)
 {
-	char service[AUDIT_FIELD_MAX + 1], rhost[AUDIT_FIELD_MAX + 1];
-	char tty[AUDIT_FIELD_MAX + 1], factors[64];
-	const char *reason;
-	size_t n;
+	size_t n = 0;
 	int f, w;
 
-	audit_field(service, pam_item_str(a->pamh, PAM_SERVICE), NULL);
-	audit_field(rhost, pam_item_str(a->pamh, PAM_RHOST), NULL);
-	audit_field(tty, pam_item_str(a->pamh, PAM_TTY), "/dev/");
-	n = 0;
-	/* In the order of mfa.h, whatever the order they were asked in. */
 	for (f = 0; f < MFA_FACTOR_COUNT; f++) {
 		if ((a->tried & (1U << f)) == 0)
 			continue;
 		/* Four short names always fit. */
-		w = snprintf(factors + n, sizeof(factors) - n, "%s%s",
-		    n > 0 ? "," : "", mfa_factor_name(f));
-		if (w < 0 || (size_t)w >= sizeof(factors) - n)
+		w = snprintf(out + n, size - n, "%s%s", n > 0 ? "," : "",
+		    mfa_factor_name(f));
+		if (w < 0 || (size_t)w >= size - n)
 			break;
 		n += (size_t)w;
 	}
 	if (n == 0)
-		(void)snprintf(factors, sizeof(factors), "-");
+		(void)snprintf(out, size, "-");
+}
+
+static const char *
+reason_text(const struct attempt *a, int rc)
+{
 	if (rc == PAM_SUCCESS)
-		reason = a->password_only ? reason_name[REASON_NOT_ENROLLED] :
-		    reason_name[REASON_OK];
-	else if (a->reason != REASON_OK)
-		reason = reason_name[a->reason];
-	else
-		reason = reason_name[a->soft != REASON_OK ? a->soft :
-		    REASON_NOT_ENROLLED];
+		return reason_name[a->password_only ? REASON_NOT_ENROLLED :
+		    REASON_OK];
+	if (a->reason != REASON_OK)
+		return reason_name[a->reason];
+	return reason_name[a->soft != REASON_OK ? a->soft :
+	    REASON_NOT_ENROLLED];
+}
+
+/* One record through libmfa; a failure to write it is logged. */
+static int
+audit_record(const struct attempt *a, int kind, const char *op,
+    const char *detail, int success)
+{
+	int r;
+
+	r = mfa_audit(kind, op, a->known ? a->user : NULL, detail,
+	    pam_item_str(a->pamh, PAM_RHOST), pam_item_str(a->pamh, PAM_TTY),
+	    success);
+	if (r != MFA_OK)
+		pam_syslog(a->pamh, LOG_ERR, "cannot write the audit record: "
+		    "%s", mfa_strerror(r));
+	return r;
+}
+
+/*
+ * The result is recorded for the administrator and the auditors:
+ * exactly one syslog line and one audit record per attempt (and a
+ * second record when a failure of this attempt locked the user out);
+ * never a secret or a rejected name.  Where there is no audit (no
+ * kernel support, auditing disabled, no permission) libmfa writes
+ * nothing and says nothing.  A success whose record the kernel refuses
+ * for another reason is denied (reason audit_error), as libpam does
+ * with its own record.  Returns the final PAM code.
+ */
+static int
+audit(struct attempt *a, int rc)
+{
+	char service[AUDIT_FIELD_MAX + 1], rhost[AUDIT_FIELD_MAX + 1];
+	char tty[AUDIT_FIELD_MAX + 1], factors[64];
+	char detail[AUDIT_DETAIL_MAX];
+	int r;
+
+	audit_field(service, pam_item_str(a->pamh, PAM_SERVICE), NULL);
+	audit_field(rhost, pam_item_str(a->pamh, PAM_RHOST), NULL);
+	audit_field(tty, pam_item_str(a->pamh, PAM_TTY), "/dev/");
+	factor_list(a, factors, sizeof(factors));
+
+	(void)snprintf(detail, sizeof(detail), "service=%s factors=%s "
+	    "reason=%s", service, factors, reason_text(a, rc));
+	r = audit_record(a, MFA_AUDIT_AUTH, "pam_mfa-auth", detail,
+	    rc == PAM_SUCCESS);
+	if (r != MFA_OK && rc == PAM_SUCCESS) {
+		attempt_fail(a, REASON_AUDIT_ERROR, r);
+		rc = result_to_pam(a, MFA_FALSE);
+	}
 	pam_syslog(a->pamh, rc == PAM_SUCCESS ? LOG_INFO : LOG_NOTICE,
 	    "user=%s service=%s rhost=%s tty=%s factors=%s result=%s "
 	    "reason=%s", a->known ? a->user : "-", service, rhost, tty,
-	    factors, rc == PAM_SUCCESS ? "success" : "failure", reason);
+	    factors, rc == PAM_SUCCESS ? "success" : "failure",
+	    reason_text(a, rc));
+
+	if (a->locked_now && a->known) {
+		(void)snprintf(detail, sizeof(detail), "service=%s "
+		    "failures=%u until=%" PRId64, service, a->lock_failures,
+		    a->locked_until);
+		(void)audit_record(a, MFA_AUDIT_MGMT, "pam_mfa-lockout",
+		    detail, 1);
+	}
+	return rc;
+}
+
+/* Once per process: where the module's translations are. */
+static pthread_once_t textdomain_once = PTHREAD_ONCE_INIT;
+
+static void
+textdomain_bind(void)
+{
+	(void)bindtextdomain(PACKAGE, LOCALEDIR);
 }
 
 /* Step 1: options, configuration, store override, fail delay. */
@@ -270,19 +356,22 @@ read_store(struct attempt *a)
 	for (f = 0; f < MFA_FACTOR_COUNT; f++)
 		a->values[f] = mfa_policy_uses(a->policy, f) ? MFA_UNKNOWN :
 		    MFA_FALSE;
-	/*
-	 * TODO(issue #4 recovery codes): not asked for yet, so they never
-	 * hold; nothing may set them TRUE before their verification
-	 * exists.
-	 */
-	a->values[MFA_FACTOR_RECOVERY] = MFA_FALSE;
+	/* With recovery = no the factor never holds (pam_mfa.conf(5)). */
+	a->recovery_ok = mfa_policy_allow_recovery(a->policy);
+	if (!a->recovery_ok)
+		a->values[MFA_FACTOR_RECOVERY] = MFA_FALSE;
 	if (!a->known)
 		return;
 
 	r = mfa_user_open(a->ctx, a->user, MFA_OPEN_READ, &u);
 	if (r == MFA_OK) {
+		/*
+		 * Unused recovery codes alone make a user enrolled when
+		 * the policy accepts them; a set that is used up does not.
+		 */
 		for (f = MFA_FACTOR_TOTP; f < MFA_FACTOR_COUNT; f++) {
-			if (mfa_user_has_factor(u, f))
+			if (mfa_user_has_factor(u, f) &&
+			    (f != MFA_FACTOR_RECOVERY || a->recovery_ok))
 				a->enrolled = 1;
 			else
 				a->values[f] = MFA_FALSE;
@@ -399,6 +488,8 @@ totp_reason(int err)
  * checked, and so consumed or counted as a failure, only when it can
  * still change the outcome.  When the prompt offered the security key
  * instead, an empty answer from a user with a key runs the FIDO2 step.
+ * A reply shaped like a recovery code (letters: never a TOTP code) is
+ * one (recovery.c).
  */
 static int
 factor_totp(struct attempt *a)
@@ -409,6 +500,7 @@ factor_totp(struct attempt *a)
 	int hint = 0, r, ret = 0;
 
 	prompt = fido2_code_prompt(a, &hint);
+	a->code_asked = 1;
 	r = conv_prompt(a->pamh, PAM_PROMPT_ECHO_OFF, prompt, &code);
 	if (r != PAM_SUCCESS) {
 		attempt_fail_conv(a, r);
@@ -419,6 +511,10 @@ factor_totp(struct attempt *a)
 		a->values[MFA_FACTOR_TOTP] = MFA_FALSE;
 		a->values[MFA_FACTOR_FIDO2] = MFA_UNKNOWN;
 		ret = factor_fido2(a);
+		goto out;
+	}
+	if (mfa_recovery_code_like(code)) {
+		ret = recovery_code(a, code);
 		goto out;
 	}
 	if (a->reason != REASON_OK ||
@@ -432,17 +528,24 @@ factor_totp(struct attempt *a)
 	if ((r = mfa_user_open(a->ctx, a->user, MFA_OPEN_WRITE, &u)) ==
 	    MFA_OK)
 		r = mfa_user_totp_verify(u, code, NULL);
-	if (r == MFA_OK)
+	if (r == MFA_OK) {
 		a->values[MFA_FACTOR_TOTP] = MFA_TRUE;
-	else
+	} else {
 		attempt_fail(a, totp_reason(r), r);
+		if (r != MFA_ERR_LOCKED)
+			attempt_note_lock(a, u);
+	}
 out:
 	mfa_user_free(&u);
 	conv_free(&code);
 	return ret;
 }
 
-/* Step 5: ask for each factor the policy uses until it holds. */
+/*
+ * Step 5: ask for each factor the policy uses until it holds.  Recovery
+ * codes are typed at the code prompt; where the policy has none, a
+ * prompt of their own comes last (recovery_prompt_wanted()).
+ */
 static void
 run_factors(struct attempt *a)
 {
@@ -451,10 +554,12 @@ run_factors(struct attempt *a)
 
 	for (i = 0; i < sizeof(factor_order) / sizeof(factor_order[0]); i++) {
 		f = factor_order[i];
-		if (!mfa_policy_uses(a->policy, f) ||
-		    attempt_outcome(a) == MFA_TRUE)
-			continue;
+		if (attempt_outcome(a) == MFA_TRUE)
+			break;
 		if (a->password_only && f != MFA_FACTOR_PASSWORD)
+			continue;
+		if (f == MFA_FACTOR_RECOVERY ? !recovery_prompt_wanted(a) :
+		    !mfa_policy_uses(a->policy, f))
 			continue;
 		switch (f) {
 		case MFA_FACTOR_PASSWORD:
@@ -467,8 +572,8 @@ run_factors(struct attempt *a)
 			r = factor_fido2(a);
 			break;
 		default:
-			/* TODO(issue #4 recovery codes). */
-			continue;
+			r = recovery_prompt(a);
+			break;
 		}
 		if (a->args.debug)
 			pam_syslog(a->pamh, LOG_DEBUG, "factor %s: %s",
@@ -486,6 +591,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	struct attempt a;
 	int result = MFA_FALSE, rc;
 
+	(void)pthread_once(&textdomain_once, textdomain_bind);
 	memset(&a, 0, sizeof(a));
 	a.pamh = pamh;
 	a.flags = flags;
@@ -495,8 +601,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	run_factors(&a);
 	result = attempt_outcome(&a);
 out:
-	rc = result_to_pam(&a, result);
-	audit(&a, rc);
+	rc = audit(&a, result_to_pam(&a, result));
 	mfa_policy_free(&a.policy);
 	mfa_ctx_free(&a.ctx);
 	explicit_bzero(&a, sizeof(a));

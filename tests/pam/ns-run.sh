@@ -52,6 +52,11 @@ if [ "${1:-}" = "--inner" ]; then
 	mount --move "$work/dev" /dev
 
 	export MFA_PAMTEST_DIR="$work"
+	# The module's messages are compared in English unless a test
+	# asks for another locale (MFA_PAMTEST_LOCALE, e.g. ja_JP.UTF-8).
+	LC_ALL=${MFA_PAMTEST_LOCALE:-C}
+	export LC_ALL
+	unset LANGUAGE
 	export TMPDIR="$work/tmp"
 	export PAM_WRAPPER_SERVICE_DIR="$work/services"
 	exec "$@"

@@ -18,6 +18,7 @@
 
 #define PROMPT_PASSWORD	"Password: "
 #define PROMPT_CODE	"Verification code: "
+#define PROMPT_RECOVERY	"Recovery code: "
 #define LOG_NOTICE_PRI	"<85>"	/* LOG_AUTHPRIV | LOG_NOTICE */
 #define LOG_INFO_PRI	"<86>"	/* LOG_AUTHPRIV | LOG_INFO */
 #define MAX_PROMPTS	8
@@ -106,6 +107,10 @@ void totp_code(const struct totp *t, uint64_t step, char out[7]);
 void wrong_code(const struct totp *t, char out[7]);
 void enrol(const char *dir, const char *user, struct totp *t);
 void next_code(const struct totp *t, char out[7]);
+/* Recovery codes through the public API, as mfactl recovery does. */
+char **recovery_issue(const char *dir, const char *user, unsigned count);
+unsigned recovery_left(const char *dir, const char *user,
+    unsigned *failures);
 
 int on_tmpfs(const char *path);
 void add_users(void);

@@ -42,7 +42,15 @@
 #define Q_CODE		"? " PROMPT_CODE
 #define Q_HINT		"? Verification code (or insert your security " \
 			"key and press Enter): "
-#define CONFIG		"fido2_rp_id = pam://mfa-test\nfido2_timeout = 1\n"
+#define CONFIG_KEYS	"fido2_rp_id = pam://mfa-test\nfido2_timeout = 1\n"
+/*
+ * Without recovery codes, so that a failed key ends "password AND
+ * fido2" logins here; test_recovery_no_key and test_pam_recovery.c
+ * have the recovery code prompt.
+ */
+#define CONFIG		CONFIG_KEYS "recovery = no\n"
+#define Q_RECOVERY	"? " PROMPT_RECOVERY
+#define I_LEFT9		"i Recovery code accepted; 9 left."
 #define AUDIT(user, factors, result, reason) \
 	"user=" user " service=mfa rhost=- tty=- factors=" factors \
 	" result=" result " reason=" reason
@@ -622,6 +630,56 @@ test_no_enumeration(void **state)
 }
 
 /*
+ * A user with a key and recovery codes who has lost the key: a
+ * recovery code stands in for it, at the code prompt of "password AND
+ * (totp OR fido2)" and at the recovery code prompt of "password AND
+ * fido2", which a user without codes or a key sees alike.
+ */
+static void
+test_recovery_no_key(void **state)
+{
+	struct conv cv = { 0 };
+	char **codes, *dev;
+
+	(void)state;
+	dev = mkdev(1);
+	enrol_key(ALICE, dev);
+	codes = recovery_issue(store, ALICE, 10);
+	plug(NULL);
+	write_config(CONFIG_KEYS "require = password AND (totp OR fido2)\n");
+	conv_answers(&cv, ALICE_PW, codes[0]);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, I_LEFT9, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "success",
+	    "ok"));
+	assert_clean(&cv);
+
+	write_config(CONFIG_KEYS "require = password AND fido2\n");
+	conv_answers(&cv, ALICE_PW, codes[0]);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_RECOVERY, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "failure",
+	    "used_recovery_code"));
+	conv_answers(&cv, ALICE_PW, codes[1]);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_RECOVERY,
+	    "i Recovery code accepted; 8 left.", NULL);
+	assert_clean(&cv);
+	conv_answers(&cv, CAROL_PW, codes[2]);
+	run_auth("mfa", CAROL, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_RECOVERY, NULL);
+
+	/* With the key connected the key is used and no code is asked. */
+	plug(dev);
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	conv_reset(&cv);
+	mfa_recovery_codes_free(&codes, 10);
+	free(dev);
+}
+
+/*
  * A wrong password does not show in the prompts: the PIN and the touch
  * are asked for as usual, but the key is not used and nothing counts.
  */
@@ -703,6 +761,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_keyhint, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_enumeration, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recovery_no_key, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_password, setup,
 		    teardown),

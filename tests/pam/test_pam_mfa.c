@@ -24,6 +24,7 @@
 #include <linux/magic.h>
 #include <crypt.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -419,6 +420,130 @@ test_lockout(void **state)
 	conv_reset(&cv);
 }
 
+/* ---- tests: audit records ---------------------------------------- */
+
+/*
+ * libaudit's audit_open(), as libmfa.so and libpam find it first in
+ * this program: with MFA_TEST_AUDIT_ERRNO set, libmfa's call fails with
+ * that errno (libpam's does not: it would deny on its own); otherwise
+ * it is the next one (pam_wrapper's "no audit" stub, or libaudit's
+ * when audit.sh preloads it).
+ */
+int audit_open(void);
+
+int
+audit_open(void)
+{
+	int (*next)(void);
+	const char *e;
+	Dl_info di;
+
+	if ((e = getenv("MFA_TEST_AUDIT_ERRNO")) != NULL &&
+	    dladdr(__builtin_return_address(0), &di) != 0 &&
+	    di.dli_fname != NULL && strstr(di.dli_fname, "libmfa") != NULL) {
+		errno = (int)strtol(e, NULL, 10);
+		return -1;
+	}
+	if ((next = (int (*)(void))(uintptr_t)dlsym(RTLD_NEXT,
+	    "audit_open")) == NULL) {
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	return next();
+}
+
+/*
+ * An audit record the kernel refuses denies a login that would have
+ * succeeded (as libpam does); no audit at all, or no right to it, is
+ * silently fine.
+ */
+static void
+test_audit_error(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7], num[16];
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	(void)snprintf(num, sizeof(num), "%d", EMFILE);
+	assert_int_equal(setenv("MFA_TEST_AUDIT_ERRNO", num, 1), 0);
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=failure reason=audit_error");
+	assert_true(log_has("<83>pam_mfa(mfa:auth): cannot write the audit "
+	    "record: input/output error\n"));
+
+	/* A failure stays a failure, with its own reason. */
+	conv_answers(&cv, "not-" ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=bad_password");
+
+	(void)snprintf(num, sizeof(num), "%d", EPERM);
+	assert_int_equal(setenv("MFA_TEST_AUDIT_ERRNO", num, 1), 0);
+	/* The first code was used up: the next step's, 60 s ahead. */
+	write_config("totp_window = 2\n");
+	t.step++;
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_false(log_has("audit record"));
+	assert_int_equal(unsetenv("MFA_TEST_AUDIT_ERRNO"), 0);
+	conv_reset(&cv);
+}
+
+/*
+ * The logins whose audit records tests/pam/audit.sh looks for with
+ * ausearch (it runs only this test, with and without an auditd): a
+ * success, a recovery code, and a wrong code that locks the user out.
+ * Whether or not an audit daemon takes the records, the user sees
+ * nothing of it and the syslog lines are there.
+ */
+static void
+test_audit_records(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7], **codes;
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	codes = recovery_issue(store, ALICE, 10);
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=success reason=ok");
+	assert_false(log_has("audit record"));
+
+	conv_answers(&cv, ALICE_PW, codes[0]);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, "? " PROMPT_PASSWORD, "? " PROMPT_CODE,
+	    "i Recovery code accepted; 9 left.", NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,recovery result=success reason=ok");
+	assert_false(log_has("audit record"));
+
+	write_config("lockout_attempts = 1\n");
+	wrong_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=failure reason=bad_code");
+	assert_true(log_has("user " ALICE ": locked out after 1 failures"));
+	assert_false(log_has("audit record"));
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+	mfa_recovery_codes_free(&codes, 10);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -452,6 +577,10 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_group_policy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lockout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_records, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_error, setup,
 		    teardown),
 	};
 
