@@ -68,7 +68,7 @@ read_pin(struct pin_ui *ui, const char *desc, char **out)
 			ui->echo_failed = 1;
 			goto out;
 		}
-		fprintf(stderr, "Enter the PIN of %s: ", desc);
+		fprintf(stderr, _("Enter the PIN of %s: "), desc);
 		fflush(stderr);
 	}
 	n = getline(&line, &cap, stdin);
@@ -111,8 +111,9 @@ ui_cb(void *arg, int what, const char *desc, char **answer)
 			return ui->too_long ? MFA_ERR_BADPIN : MFA_ERR_INVAL;
 		return 0;
 	case MFA_UI_TOUCH:
-		fprintf(stderr, "Touch your security key (%s) to register "
-		    "it.\n", desc);
+		fprintf(stderr, _("Touch your security key (%s) to register "
+		    "it."), desc);
+		fputc('\n', stderr);
 		fflush(stderr);
 		return 0;
 	default:
@@ -145,8 +146,8 @@ fido2_add(struct mfactl *m, int argc, char **argv)
 			label = optarg;
 			break;
 		case 'h':
-			printf("usage: mfactl [global options] fido2 %s\n",
-			    ADD_USAGE);
+			printf("%s: mfactl [%s] fido2 %s\n", _("usage"),
+			    _("global options"), ADD_USAGE);
 			return EXIT_OK;
 		default:
 			return mfactl_badopt("fido2 add", ch, argv);
@@ -157,8 +158,9 @@ fido2_add(struct mfactl *m, int argc, char **argv)
 	user = argv[optind];
 	if (label != NULL && (label[0] == '\0' ||
 	    strlen(label) > MFA_LABEL_MAX)) {
-		fprintf(stderr, "mfactl: fido2 add: --label: 1 to %d bytes\n",
-		    MFA_LABEL_MAX);
+		fprintf(stderr, "mfactl: fido2 add: --label: ");
+		fprintf(stderr, _("1 to %d bytes"), MFA_LABEL_MAX);
+		fputc('\n', stderr);
 		return EXIT_USAGE;
 	}
 
@@ -177,21 +179,24 @@ fido2_add(struct mfactl *m, int argc, char **argv)
 	}
 	memset(&ui, 0, sizeof(ui));
 	r = mfa_user_fido2_add(u, device, label, ui_cb, &ui, &id);
+	mfactl_audit("fido2-add", user, id, MFA_CRED_FIDO2, NULL, r == MFA_OK);
 	if (r != MFA_OK) {
 		if (ui.echo_failed)
-			mfactl_errorf("fido2 add", user, "cannot turn off the "
-			    "terminal's echo to read the PIN");
+			mfactl_errorf("fido2 add", user, "%s",
+			    _("cannot turn off the terminal's echo to read "
+			    "the PIN"));
 		else if (ui.no_pin)
-			mfactl_errorf("fido2 add", user, "the key needs its "
-			    "PIN and none was given");
+			mfactl_errorf("fido2 add", user, "%s",
+			    _("the key needs its PIN and none was given"));
 		else if (ui.too_long)
-			mfactl_errorf("fido2 add", user, "PIN longer than "
-			    "any key accepts");
+			mfactl_errorf("fido2 add", user, "%s",
+			    _("PIN longer than any key accepts"));
 		else
 			mfactl_error(m, "fido2 add", user, r);
 		goto out;
 	}
-	printf("added fido2 credential %u for %s\n", id, user);
+	printf(_("added fido2 credential %u for %s"), id, user);
+	putchar('\n');
 	status = EXIT_OK;
 out:
 	mfa_user_free(&u);
@@ -205,11 +210,11 @@ cmd_fido2(struct mfactl *m, int argc, char **argv)
 		return fido2_add(m, argc - 1, argv + 1);
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
-		printf("usage: mfactl [global options] fido2 %s\n",
-		    ADD_USAGE);
+		printf("%s: mfactl [%s] fido2 %s\n", _("usage"),
+		    _("global options"), ADD_USAGE);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "usage: mfactl [global options] fido2 %s\n",
-	    ADD_USAGE);
+	fprintf(stderr, "%s: mfactl [%s] fido2 %s\n", _("usage"),
+	    _("global options"), ADD_USAGE);
 	return EXIT_USAGE;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * mfactl list USER: one line per credential (FIDO2 keys get a second
- * one with the AAGUID and the signature counter).  Never prints a secret:
- * libmfa's public API does not hand secrets out, except once as the
- * enrolment URI.
+ * mfactl list USER [--json]: one line per credential (FIDO2 keys get a
+ * second one with the AAGUID and the signature counter), or a JSON
+ * object for scripts.  Never prints a secret: libmfa's public API does
+ * not hand secrets out, except once as the enrolment URI.
  */
 #include "config.h"
 
@@ -11,73 +11,43 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "mfactl.h"
 
-#define LIST_USAGE	"USER"
-#define TIME_LEN	sizeof("YYYY-MM-DDTHH:MM:SSZ")
+#define LIST_USAGE	"USER [--json]"
 
-static const char *
-type_name(int type)
-{
-	switch (type) {
-	case MFA_CRED_TOTP:
-		return "totp";
-	case MFA_CRED_FIDO2:
-		return "fido2";
-	case MFA_CRED_RECOVERY:
-		return "recovery";
-	default:
-		return "?";
-	}
-}
-
-static const char *
-status_name(int status)
-{
-	switch (status) {
-	case MFA_STATUS_PENDING:
-		return "pending";
-	case MFA_STATUS_ACTIVE:
-		return "active";
-	default:
-		return "?";
-	}
-}
-
-/* ISO 8601 in UTC, or "never" for 0. */
+/* Type-specific parameters for the text listing. */
 static void
-format_time(int64_t t, char *buf, size_t len)
+params(const mfa_user_t *u, const mfa_cred_t *c, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)snprintf(buf, len, "%s", t <= 0 ? "never" : "?");
-}
-
-static void
-print_cred(const mfa_cred_t *c)
-{
-	char created[TIME_LEN], used[TIME_LEN], params[32];
-	const char *label, *alg, *aaguid;
+	const char *alg;
 
 	if (mfa_cred_type(c) == MFA_CRED_TOTP)
-		(void)snprintf(params, sizeof(params), "%s/%u/%u",
+		(void)snprintf(buf, len, "%s/%u/%u",
 		    mfa_totp_algorithm_name(mfa_cred_totp_algorithm(c)),
 		    mfa_cred_totp_digits(c), mfa_cred_totp_period(c));
 	else if (mfa_cred_type(c) == MFA_CRED_FIDO2 &&
 	    (alg = mfa_cred_fido2_algorithm(c)) != NULL)
-		(void)snprintf(params, sizeof(params), "%s", alg);
+		(void)snprintf(buf, len, "%s", alg);
+	else if (mfa_cred_type(c) == MFA_CRED_RECOVERY)
+		(void)snprintf(buf, len, _("%u left"),
+		    mfa_user_recovery_remaining(u));
 	else
-		(void)snprintf(params, sizeof(params), "-");
-	format_time(mfa_cred_created(c), created, sizeof(created));
-	format_time(mfa_cred_last_used(c), used, sizeof(used));
+		(void)snprintf(buf, len, "-");
+}
+
+static void
+print_cred(const mfa_user_t *u, const mfa_cred_t *c)
+{
+	char created[MFACTL_TIME_LEN], used[MFACTL_TIME_LEN], par[32];
+	const char *label, *aaguid;
+
+	params(u, c, par, sizeof(par));
+	mfactl_format_time(mfa_cred_created(c), created, sizeof(created));
+	mfactl_format_time(mfa_cred_last_used(c), used, sizeof(used));
 	printf("%-4u %-8s %-8s %-13s %-20s %-20s ", mfa_cred_id(c),
-	    type_name(mfa_cred_type(c)), status_name(mfa_cred_status(c)),
-	    params, created, used);
+	    mfactl_type_name(mfa_cred_type(c)),
+	    mfactl_status_name(mfa_cred_status(c)), par, created, used);
 	label = mfa_cred_label(c);
 	/* The label is the enroller's text: no terminal escapes get out. */
 	mfactl_print_safe(stdout, label != NULL ? label : "");
@@ -90,24 +60,95 @@ print_cred(const mfa_cred_t *c)
 	}
 }
 
+static void
+json_time(const char *key, int64_t t)
+{
+	char iso[MFACTL_TIME_LEN];
+
+	if (t <= 0) {
+		printf(", \"%s\": null", key);
+		return;
+	}
+	mfactl_format_time(t, iso, sizeof(iso));
+	printf(", \"%s\": %" PRId64 ", \"%s_iso\": \"%s\"", key, t, key, iso);
+}
+
+static void
+json_cred(const mfa_user_t *u, const mfa_cred_t *c)
+{
+	const char *s;
+
+	printf("    {\"id\": %u, \"type\": \"%s\", \"status\": \"%s\", "
+	    "\"label\": ", mfa_cred_id(c), mfactl_type_name(mfa_cred_type(c)),
+	    mfactl_status_name(mfa_cred_status(c)));
+	mfactl_json_str(stdout, mfa_cred_label(c));
+	json_time("created", mfa_cred_created(c));
+	json_time("last_used", mfa_cred_last_used(c));
+	switch (mfa_cred_type(c)) {
+	case MFA_CRED_TOTP:
+		printf(", \"algorithm\": \"%s\", \"digits\": %u, "
+		    "\"period\": %u",
+		    mfa_totp_algorithm_name(mfa_cred_totp_algorithm(c)),
+		    mfa_cred_totp_digits(c), mfa_cred_totp_period(c));
+		break;
+	case MFA_CRED_FIDO2:
+		s = mfa_cred_fido2_algorithm(c);
+		printf(", \"algorithm\": ");
+		mfactl_json_str(stdout, s != NULL ? s : "");
+		s = mfa_cred_fido2_aaguid(c);
+		printf(", \"aaguid\": ");
+		mfactl_json_str(stdout, s != NULL ? s : "");
+		printf(", \"counter\": %" PRIu64, mfa_cred_fido2_counter(c));
+		break;
+	case MFA_CRED_RECOVERY:
+		printf(", \"remaining\": %u", mfa_user_recovery_remaining(u));
+		break;
+	default:
+		break;
+	}
+	putchar('}');
+}
+
+static void
+json_list(const char *user, const mfa_user_t *u)
+{
+	size_t i, n = mfa_user_cred_count(u);
+
+	printf("{\n  \"user\": ");
+	mfactl_json_str(stdout, user);
+	printf(",\n  \"recovery_codes_left\": %u,\n  \"credentials\": [",
+	    mfa_user_recovery_remaining(u));
+	for (i = 0; i < n; i++) {
+		if (mfa_user_cred(u, i) == NULL)
+			continue;
+		printf("%s\n", i == 0 ? "" : ",");
+		json_cred(u, mfa_user_cred(u, i));
+	}
+	printf("%s]\n}\n", n > 0 ? "\n  " : "");
+}
+
 int
 cmd_list(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	mfa_user_t *u = NULL;
 	const char *user;
 	size_t i, n;
-	int ch, r, status = EXIT_FAIL;
+	int ch, r, json = 0, status = EXIT_FAIL;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
-			printf("usage: mfactl [global options] list %s\n",
-			    LIST_USAGE);
+			printf("%s: mfactl [%s] list %s\n", _("usage"),
+			    _("global options"), LIST_USAGE);
 			return EXIT_OK;
 		default:
 			return mfactl_badopt("list", ch, argv);
@@ -124,17 +165,21 @@ cmd_list(struct mfactl *m, int argc, char **argv)
 		mfactl_error(m, "list", user, r);
 		goto out;
 	}
+	status = EXIT_OK;
+	if (json) {
+		json_list(user, u);
+		goto out;
+	}
 	if ((n = mfa_user_cred_count(u)) == 0) {
-		printf("%s has no credentials\n", user);
-		status = EXIT_OK;
+		printf(_("%s has no credentials"), user);
+		putchar('\n');
 		goto out;
 	}
 	printf("%-4s %-8s %-8s %-13s %-20s %-20s %s\n", "ID", "TYPE",
 	    "STATUS", "ALG/DIGITS/S", "CREATED", "LAST USED", "LABEL");
 	for (i = 0; i < n; i++)
 		if (mfa_user_cred(u, i) != NULL)
-			print_cred(mfa_user_cred(u, i));
-	status = EXIT_OK;
+			print_cred(u, mfa_user_cred(u, i));
 out:
 	mfa_user_free(&u);
 	return status;

@@ -18,15 +18,16 @@ cmd_remove(struct mfactl *m, int argc, char **argv)
 	};
 	unsigned long long id;
 	mfa_user_t *u = NULL;
+	const mfa_cred_t *c;
 	const char *user;
-	int ch, r, status = EXIT_FAIL;
+	int ch, r, type, status = EXIT_FAIL;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			printf("usage: mfactl [global options] remove %s\n",
-			    REMOVE_USAGE);
+			printf("%s: mfactl [%s] remove %s\n", _("usage"),
+			    _("global options"), REMOVE_USAGE);
 			return EXIT_OK;
 		default:
 			return mfactl_badopt("remove", ch, argv);
@@ -36,8 +37,11 @@ cmd_remove(struct mfactl *m, int argc, char **argv)
 		return mfactl_usage("remove", REMOVE_USAGE);
 	user = argv[optind];
 	if (mfactl_parse_uint(argv[optind + 1], 1, UINT32_MAX, &id) == -1) {
-		fprintf(stderr, "mfactl: remove %s: %s: not a credential id\n",
-		    user, argv[optind + 1]);
+		fprintf(stderr, "mfactl: remove ");
+		mfactl_print_safe(stderr, user);
+		fputs(": ", stderr);
+		mfactl_print_safe(stderr, argv[optind + 1]);
+		fprintf(stderr, ": %s\n", _("not a credential id"));
 		return EXIT_USAGE;
 	}
 
@@ -47,12 +51,19 @@ cmd_remove(struct mfactl *m, int argc, char **argv)
 	if (mfactl_ctx(m, "remove", user) != MFA_OK ||
 	    mfactl_check_user(m, "remove", user) != EXIT_OK)
 		goto out;
-	if ((r = mfa_user_open(m->ctx, user, MFA_OPEN_WRITE, &u)) != MFA_OK ||
-	    (r = mfa_user_remove(u, (unsigned)id)) != MFA_OK) {
+	if ((r = mfa_user_open(m->ctx, user, MFA_OPEN_WRITE, &u)) == MFA_OK) {
+		c = mfactl_find_cred(u, (unsigned)id);
+		type = c != NULL ? mfa_cred_type(c) : 0;
+		r = mfa_user_remove(u, (unsigned)id);
+		mfactl_audit("remove", user, (unsigned)id, type, NULL,
+		    r == MFA_OK);
+	}
+	if (r != MFA_OK) {
 		mfactl_error(m, "remove", user, r);
 		goto out;
 	}
-	printf("removed credential %u of %s\n", (unsigned)id, user);
+	printf(_("removed credential %u of %s"), (unsigned)id, user);
+	putchar('\n');
 	status = EXIT_OK;
 out:
 	mfa_user_free(&u);

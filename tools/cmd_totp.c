@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mfactl totp add | confirm: enrol a TOTP authenticator (pending until a
- * right code confirms it) and activate a pending one.
+ * right code confirms it) and activate a pending one.  The new secret
+ * goes out once: as the otpauth:// URI, as a QR code on the terminal,
+ * and, when asked, as a QR code in a PNG file for printing.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +18,10 @@
 #include "mfactl.h"
 
 #define ADD_USAGE	"add USER [--label L] [--issuer I] " \
-			"[--algorithm sha1|sha256|sha512] [--digits N]"
+			"[--algorithm sha1|sha256|sha512] [--digits N] " \
+			"[--qr] [--qr-png FILE]"
 #define CONFIRM_USAGE	"confirm USER CODE [--id ID]"
 #define CONFIRM_TRIES	3
-#define PROMPT		"Enter a code from the authenticator to confirm: "
 
 /*
  * Writes a secret and a newline with write(2), so that no stdio buffer
@@ -54,7 +57,8 @@ put_secret_line(const char *s)
 static void
 print_pending(const struct mfactl *m, const char *user, unsigned id)
 {
-	printf("credential %u is pending; activate it with:\n  mfactl", id);
+	printf(_("credential %u is pending; activate it with:"), id);
+	printf("\n  mfactl");
 	if (m->store != NULL)
 		printf(" --store %s", m->store);
 	if (m->config != NULL)
@@ -93,7 +97,8 @@ confirm_interactive(struct mfactl *m, const char *user, unsigned id)
 	/* No stdio buffer keeps a copy of the code. */
 	(void)setvbuf(stdin, NULL, _IONBF, 0);
 	for (i = 0; i < CONFIRM_TRIES; i++) {
-		fputs(PROMPT, stderr);
+		fputs(_("Enter a code from the authenticator to confirm: "),
+		    stderr);
 		fflush(stderr);
 		if ((n = getline(&line, &cap, stdin)) == -1) {
 			fputc('\n', stderr);
@@ -103,8 +108,11 @@ confirm_interactive(struct mfactl *m, const char *user, unsigned id)
 			line[--n] = '\0';
 		r = confirm_once(m, user, id, line);
 		explicit_bzero(line, cap);
+		mfactl_audit("totp-confirm", user, id, MFA_CRED_TOTP, NULL,
+		    r == MFA_OK);
 		if (r == MFA_OK) {
-			printf("activated credential %u\n", id);
+			printf(_("activated credential %u"), id);
+			putchar('\n');
 			status = EXIT_OK;
 			goto out;
 		}
@@ -129,18 +137,20 @@ totp_add(struct mfactl *m, int argc, char **argv)
 		{ "issuer", required_argument, NULL, 'i' },
 		{ "algorithm", required_argument, NULL, 'a' },
 		{ "digits", required_argument, NULL, 'd' },
+		{ "qr", no_argument, NULL, 'q' },
+		{ "qr-png", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *label = NULL, *issuer = NULL, *user;
+	const char *label = NULL, *issuer = NULL, *png = NULL, *user;
 	unsigned long long digits = 0;
-	int algorithm = -1, ch, r, status = EXIT_FAIL;
+	int algorithm = -1, qr = 0, pngfd = -1, ch, r, status = EXIT_FAIL;
 	mfa_user_t *u = NULL;
 	char *uri = NULL;
 	unsigned id = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":l:i:a:d:h", opts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, ":l:i:a:d:qp:h", opts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'l':
@@ -153,7 +163,8 @@ totp_add(struct mfactl *m, int argc, char **argv)
 			if (mfa_totp_algorithm_parse(optarg, &algorithm) !=
 			    MFA_OK) {
 				fprintf(stderr, "mfactl: totp add: --algorithm "
-				    "%s: not sha1, sha256 or sha512\n", optarg);
+				    "%s: %s\n", optarg,
+				    _("not sha1, sha256 or sha512"));
 				return EXIT_USAGE;
 			}
 			break;
@@ -161,14 +172,27 @@ totp_add(struct mfactl *m, int argc, char **argv)
 			if (mfactl_parse_uint(optarg, 6, MFA_CODE_MAX,
 			    &digits) == -1) {
 				fprintf(stderr, "mfactl: totp add: --digits "
-				    "%s: not a number from 6 to %d\n", optarg,
+				    "%s: ", optarg);
+				fprintf(stderr, _("not a number from 6 to %d"),
 				    MFA_CODE_MAX);
+				fputc('\n', stderr);
 				return EXIT_USAGE;
 			}
 			break;
+		case 'q':
+			qr = 1;
+			break;
+		case 'p':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "mfactl: totp add: --qr-png: "
+				    "%s\n", _("empty file name"));
+				return EXIT_USAGE;
+			}
+			png = optarg;
+			break;
 		case 'h':
-			printf("usage: mfactl [global options] totp %s\n",
-			    ADD_USAGE);
+			printf("%s: mfactl [%s] totp %s\n", _("usage"),
+			    _("global options"), ADD_USAGE);
 			return EXIT_OK;
 		default:
 			return mfactl_badopt("totp add", ch, argv);
@@ -184,10 +208,21 @@ totp_add(struct mfactl *m, int argc, char **argv)
 	if (mfactl_ctx(m, "totp add", user) != MFA_OK ||
 	    mfactl_check_user(m, "totp add", user) != EXIT_OK)
 		goto out;
+	/* The PNG's file first: no credential when it cannot be made. */
+	if (png != NULL && (pngfd = mfactl_qr_png_create(png)) == -1) {
+		mfactl_errorf("totp add", user, "%s: %s%s", png,
+		    strerror(errno), errno == EEXIST ?
+		    _(" (not overwritten)") : "");
+		goto out;
+	}
 	if ((r = mfa_user_open(m->ctx, user, MFA_OPEN_WRITE | MFA_OPEN_CREATE,
-	    &u)) != MFA_OK ||
-	    (r = mfa_user_totp_add(u, label, issuer, algorithm,
-	    (unsigned)digits, &id, &uri)) != MFA_OK) {
+	    &u)) == MFA_OK) {
+		r = mfa_user_totp_add(u, label, issuer, algorithm,
+		    (unsigned)digits, &id, &uri);
+		mfactl_audit("totp-add", user, id, MFA_CRED_TOTP, NULL,
+		    r == MFA_OK);
+	}
+	if (r != MFA_OK) {
 		mfactl_error(m, "totp add", user, r);
 		goto out;
 	}
@@ -195,9 +230,28 @@ totp_add(struct mfactl *m, int argc, char **argv)
 
 	/* The URI on a line of its own, for a QR encoder or a copy. */
 	if (put_secret_line(uri) == -1) {
-		mfactl_errorf("totp add", user, "cannot write the URI: %s",
+		mfactl_errorf("totp add", user, _("cannot write the URI: %s"),
 		    strerror(errno));
 		goto out;
+	}
+	/* The QR code for the app's camera, where someone can see it. */
+	if ((qr || isatty(STDOUT_FILENO)) && mfactl_qr_terminal(uri) == -1) {
+		mfactl_errorf("totp add", user,
+		    _("cannot show the QR code: %s"), strerror(errno));
+		goto out;
+	}
+	if (pngfd != -1) {
+		r = mfactl_qr_png_write(pngfd, uri);
+		pngfd = -1;
+		if (r == -1) {
+			mfactl_errorf("totp add", user, "%s: %s", png,
+			    strerror(errno));
+			(void)unlink(png);
+			goto out;
+		}
+		printf(_("QR code written to %s; it holds the secret: "
+		    "destroy it after use"), png);
+		putchar('\n');
 	}
 	mfa_secret_free(&uri);
 
@@ -208,6 +262,11 @@ totp_add(struct mfactl *m, int argc, char **argv)
 		status = EXIT_OK;
 	}
 out:
+	if (pngfd != -1) {
+		/* Made for a credential that does not exist: take it away. */
+		(void)close(pngfd);
+		(void)unlink(png);
+	}
 	mfa_secret_free(&uri);
 	mfa_user_free(&u);
 	return status;
@@ -233,18 +292,6 @@ only_pending(const mfa_user_t *u, size_t *npending)
 	return *npending == 1 ? id : 0;
 }
 
-static const mfa_cred_t *
-find_cred(const mfa_user_t *u, unsigned id)
-{
-	const mfa_cred_t *c;
-	size_t i;
-
-	for (i = 0; i < mfa_user_cred_count(u); i++)
-		if ((c = mfa_user_cred(u, i)) != NULL && mfa_cred_id(c) == id)
-			return c;
-	return NULL;
-}
-
 static int
 totp_confirm(struct mfactl *m, int argc, char **argv)
 {
@@ -268,13 +315,14 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 			if (mfactl_parse_uint(optarg, 1, UINT32_MAX,
 			    &id) == -1) {
 				fprintf(stderr, "mfactl: totp confirm: --id "
-				    "%s: not a credential id\n", optarg);
+				    "%s: %s\n", optarg,
+				    _("not a credential id"));
 				return EXIT_USAGE;
 			}
 			break;
 		case 'h':
-			printf("usage: mfactl [global options] totp %s\n",
-			    CONFIRM_USAGE);
+			printf("%s: mfactl [%s] totp %s\n", _("usage"),
+			    _("global options"), CONFIRM_USAGE);
 			return EXIT_OK;
 		default:
 			return mfactl_badopt("totp confirm", ch, argv);
@@ -295,26 +343,30 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 		mfactl_error(m, "totp confirm", user, r);
 		goto out;
 	}
-	if (id != 0 && (c = find_cred(u, (unsigned)id)) != NULL &&
+	if (id != 0 && (c = mfactl_find_cred(u, (unsigned)id)) != NULL &&
 	    mfa_cred_status(c) != MFA_STATUS_PENDING) {
-		mfactl_errorf("totp confirm", user, "credential %u is not "
-		    "pending", (unsigned)id);
+		mfactl_errorf("totp confirm", user,
+		    _("credential %u is not pending"), (unsigned)id);
 		goto out;
 	}
 	if (id == 0) {
 		if ((id = only_pending(u, &npending)) == 0) {
-			mfactl_errorf("totp confirm", user, npending == 0 ?
-			    "no pending TOTP credential" :
-			    "several pending TOTP credentials; choose one "
-			    "with --id");
+			mfactl_errorf("totp confirm", user, "%s", npending == 0 ?
+			    _("no pending TOTP credential") :
+			    _("several pending TOTP credentials; choose one "
+			    "with --id"));
 			goto out;
 		}
 	}
-	if ((r = mfa_user_totp_confirm(u, (unsigned)id, code)) != MFA_OK) {
+	r = mfa_user_totp_confirm(u, (unsigned)id, code);
+	mfactl_audit("totp-confirm", user, (unsigned)id, MFA_CRED_TOTP, NULL,
+	    r == MFA_OK);
+	if (r != MFA_OK) {
 		mfactl_error(m, "totp confirm", user, r);
 		goto out;
 	}
-	printf("activated credential %u\n", (unsigned)id);
+	printf(_("activated credential %u"), (unsigned)id);
+	putchar('\n');
 	status = EXIT_OK;
 out:
 	/* Even a one-time code does not stay in our memory. */
@@ -332,13 +384,15 @@ cmd_totp(struct mfactl *m, int argc, char **argv)
 		return totp_confirm(m, argc - 1, argv + 1);
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
-		printf("usage: mfactl [global options] totp %s\n"
-		    "       mfactl [global options] totp %s\n",
-		    ADD_USAGE, CONFIRM_USAGE);
+		printf("%s: mfactl [%s] totp %s\n"
+		    "       mfactl [%s] totp %s\n", _("usage"),
+		    _("global options"), ADD_USAGE, _("global options"),
+		    CONFIRM_USAGE);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "usage: mfactl [global options] totp %s\n"
-	    "       mfactl [global options] totp %s\n",
-	    ADD_USAGE, CONFIRM_USAGE);
+	fprintf(stderr, "%s: mfactl [%s] totp %s\n"
+	    "       mfactl [%s] totp %s\n", _("usage"),
+	    _("global options"), ADD_USAGE, _("global options"),
+	    CONFIRM_USAGE);
 	return EXIT_USAGE;
 }

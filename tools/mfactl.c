@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +21,23 @@
 
 static const struct mfactl_cmd commands[] = {
 	{ "totp", cmd_totp, "add USER | confirm USER CODE",
-	    "enrol or confirm a TOTP authenticator" },
+	    N_("enrol or confirm a TOTP authenticator") },
 	{ "fido2", cmd_fido2, "add USER [--device P] [--label L]",
-	    "register a FIDO2 security key" },
-	{ "list", cmd_list, "USER", "list a user's credentials" },
-	{ "remove", cmd_remove, "USER ID", "remove a credential" },
+	    N_("register a FIDO2 security key") },
+	{ "list", cmd_list, "USER [--json]",
+	    N_("list a user's credentials") },
+	{ "remove", cmd_remove, "USER ID", N_("remove a credential") },
+	{ "rename", cmd_rename, "USER ID LABEL",
+	    N_("change a credential's label") },
+	{ "recovery", cmd_recovery, "USER [--count N]",
+	    N_("issue new one-time recovery codes") },
+	{ "unlock", cmd_unlock, "USER", N_("end a lockout") },
+	{ "status", cmd_status, "USER",
+	    N_("show lockout state and enrolment") },
+	{ "check", cmd_check, "[--json] [--stale-days N] [--group G]",
+	    N_("inspect configuration, store and users") },
+	{ "import", cmd_import, "FORMAT FILE [--dry-run]",
+	    N_("take over other modules' credentials") },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -33,20 +46,22 @@ usage_all(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: mfactl [--store DIR] [--config FILE] COMMAND "
+	fprintf(fp, "%s: mfactl [--store DIR] [--config FILE] COMMAND "
 	    "[ARGS]\n"
-	    "       mfactl --help | --version\n\ncommands:\n");
+	    "       mfactl --help | --version\n\n%s\n", _("usage"),
+	    _("commands:"));
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-6s %-33s %s\n", commands[i].name,
-		    commands[i].usage, commands[i].help);
-	fprintf(fp, "\nRun 'mfactl COMMAND --help' for a command's "
-	    "arguments.\n");
+		fprintf(fp, "  %-8s %-38s %s\n", commands[i].name,
+		    commands[i].usage, _(commands[i].help));
+	fprintf(fp, "\n%s\n",
+	    _("Run 'mfactl COMMAND --help' for a command's arguments."));
 }
 
 int
 mfactl_usage(const char *cmd, const char *usage)
 {
-	fprintf(stderr, "usage: mfactl [global options] %s %s\n", cmd, usage);
+	fprintf(stderr, "%s: mfactl [%s] %s %s\n", _("usage"),
+	    _("global options"), cmd, usage);
 	return EXIT_USAGE;
 }
 
@@ -59,10 +74,11 @@ mfactl_badopt(const char *cmd, int ch, char **argv)
 	/* optopt names a short option; the argument, a long one. */
 	if (optopt > ' ' && optopt < 0x7f && strncmp(arg, "--", 2) != 0)
 		arg = shortopt;
-	fprintf(stderr, "mfactl: %s: %s option ", cmd,
-	    ch == ':' ? "a value is needed for" : "unknown");
+	fprintf(stderr, "mfactl: %s: %s ", cmd,
+	    ch == ':' ? _("a value is needed for option") :
+	    _("unknown option"));
 	mfactl_print_safe(stderr, arg);
-	fprintf(stderr, "; try 'mfactl %s --help'.\n", cmd);
+	fprintf(stderr, _("; try 'mfactl %s --help'.\n"), cmd);
 	return EXIT_USAGE;
 }
 
@@ -98,7 +114,8 @@ mfactl_error(struct mfactl *m, const char *cmd, const char *obj, int err)
 		fputc(' ', stderr);
 		mfactl_print_safe(stderr, obj);
 	}
-	fprintf(stderr, ": %s", mfa_strerror(err));
+	/* libmfa's reasons are English; po/ may translate them. */
+	fprintf(stderr, ": %s", _(mfa_strerror(err)));
 	if (m != NULL && m->logmsg != NULL) {
 		fputs(" (", stderr);
 		put_reason(m->logmsg);
@@ -128,7 +145,7 @@ mfactl_errorf(const char *cmd, const char *obj, const char *fmt, ...)
 		mfactl_print_safe(stderr, obj);
 	}
 	fputs(": ", stderr);
-	put_reason(n >= 0 && reason != NULL ? reason : "out of memory");
+	put_reason(n >= 0 && reason != NULL ? reason : _("out of memory"));
 	fputc('\n', stderr);
 	if (n >= 0)
 		free(reason);
@@ -139,21 +156,21 @@ int
 mfactl_need_root(const char *cmd, const char *obj)
 {
 	if (geteuid() != 0)
-		return mfactl_errorf(cmd, obj, "must be run as root");
+		return mfactl_errorf(cmd, obj, "%s",
+		    _("must be run as root"));
 	return EXIT_OK;
 }
 
 int
-mfactl_ctx(struct mfactl *m, const char *cmd, const char *obj)
+mfactl_ctx_quiet(struct mfactl *m, const char **configp)
 {
 	const char *config = m->config;
 	struct stat st;
 	int r;
 
-	if ((m->ctx = mfa_ctx_new()) == NULL) {
-		mfactl_error(m, cmd, obj, MFA_ERR_NOMEM);
+	*configp = NULL;
+	if ((m->ctx = mfa_ctx_new()) == NULL)
 		return MFA_ERR_NOMEM;
-	}
 	mfa_ctx_set_log(m->ctx, log_capture, m);
 	/*
 	 * The default file is optional for mfactl (the built-in defaults
@@ -161,19 +178,61 @@ mfactl_ctx(struct mfactl *m, const char *cmd, const char *obj)
 	 */
 	if (config == NULL && lstat(mfa_default_config(), &st) == 0)
 		config = mfa_default_config();
+	*configp = config;
 	if (config != NULL &&
-	    (r = mfa_ctx_load_config(m->ctx, config)) != MFA_OK) {
-		mfactl_error(m, cmd, obj, r);
+	    (r = mfa_ctx_load_config(m->ctx, config)) != MFA_OK)
 		return r;
-	}
 	if (m->store != NULL &&
-	    (r = mfa_ctx_set_store(m->ctx, m->store)) != MFA_OK) {
-		mfactl_errorf(cmd, obj, "store %s: %s", m->store,
-		    r == MFA_ERR_INVAL ? "not an absolute path" :
-		    mfa_strerror(r));
+	    (r = mfa_ctx_set_store(m->ctx, m->store)) != MFA_OK)
 		return r;
-	}
 	return MFA_OK;
+}
+
+int
+mfactl_ctx(struct mfactl *m, const char *cmd, const char *obj)
+{
+	const char *config;
+	int r;
+
+	if ((r = mfactl_ctx_quiet(m, &config)) == MFA_OK)
+		return MFA_OK;
+	if (r == MFA_ERR_NOMEM || r == MFA_ERR_CONFIG || m->store == NULL)
+		mfactl_error(m, cmd, obj, r);
+	else
+		mfactl_errorf(cmd, obj, _("store %s: %s"), m->store,
+		    r == MFA_ERR_INVAL ? _("not an absolute path") :
+		    _(mfa_strerror(r)));
+	return r;
+}
+
+void
+mfactl_audit(const char *op, const char *user, unsigned id, int type,
+    const char *extra, int success)
+{
+	char detail[160], tty[64];
+	const char *ttyp = NULL;
+	size_t len = 0;
+	int r;
+
+	detail[0] = '\0';
+	if (id != 0)
+		len += (size_t)snprintf(detail, sizeof(detail), "id=%u ", id);
+	if (type != 0 && len < sizeof(detail))
+		len += (size_t)snprintf(detail + len, sizeof(detail) - len,
+		    "type=%s ", mfactl_type_name(type));
+	if (extra != NULL && len < sizeof(detail))
+		len += (size_t)snprintf(detail + len, sizeof(detail) - len,
+		    "%s ", extra);
+	if (len > 0 && len <= sizeof(detail))
+		detail[len - 1] = '\0';
+	/* The terminal the administrator works on, for the record. */
+	if (ttyname_r(STDIN_FILENO, tty, sizeof(tty)) == 0)
+		ttyp = tty;
+	r = mfa_audit(MFA_AUDIT_MGMT, op, user,
+	    detail[0] != '\0' ? detail : NULL, NULL, ttyp, success);
+	if (r != MFA_OK)
+		mfactl_errorf(op, user, _("warning: audit record not sent: %s"),
+		    _(mfa_strerror(r)));
 }
 
 int
@@ -191,10 +250,10 @@ mfactl_check_user(struct mfactl *m, const char *cmd, const char *user)
 	 */
 	store = mfa_ctx_store(m->ctx);
 	if (store != NULL && stat(store, &st) == -1)
-		return mfactl_errorf(cmd, user, "store %s: %s", store,
+		return mfactl_errorf(cmd, user, _("store %s: %s"), store,
 		    strerror(errno));
 	if (store != NULL && !S_ISDIR(st.st_mode))
-		return mfactl_errorf(cmd, user, "store %s: %s", store,
+		return mfactl_errorf(cmd, user, _("store %s: %s"), store,
 		    strerror(ENOTDIR));
 	return EXIT_OK;
 }
@@ -262,6 +321,11 @@ main(int argc, char **argv)
 	const struct mfactl_cmd *cmd;
 	int ch, r;
 
+	/* Messages in the user's language; log lines stay English. */
+	(void)setlocale(LC_ALL, "");
+	(void)bindtextdomain(PACKAGE, LOCALEDIR);
+	(void)textdomain(PACKAGE);
+
 	memset(&m, 0, sizeof(m));
 	m.loglevel = LOG_WARNING;
 	/* '+': stop at the command; its options are its own. */
@@ -270,8 +334,8 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 's':
 			if (optarg[0] != '/') {
-				fprintf(stderr, "mfactl: --store %s: not an "
-				    "absolute path\n", optarg);
+				fprintf(stderr, "mfactl: --store %s: %s\n",
+				    optarg, _("not an absolute path"));
 				return EXIT_USAGE;
 			}
 			m.store = optarg;
@@ -286,10 +350,11 @@ main(int argc, char **argv)
 			printf("mfactl %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "mfactl: %s option ",
-			    ch == ':' ? "a value is needed for" : "unknown");
+			fprintf(stderr, "mfactl: %s ",
+			    ch == ':' ? _("a value is needed for option") :
+			    _("unknown option"));
 			mfactl_print_safe(stderr, argv[optind - 1]);
-			fprintf(stderr, "; try 'mfactl --help'.\n");
+			fprintf(stderr, "%s\n", _("; try 'mfactl --help'."));
 			return EXIT_USAGE;
 		}
 	}
@@ -300,15 +365,17 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((cmd = find_command(argv[0])) == NULL) {
-		fprintf(stderr, "mfactl: %s: unknown command; try "
-		    "'mfactl --help'.\n", argv[0]);
+		fprintf(stderr, "mfactl: ");
+		mfactl_print_safe(stderr, argv[0]);
+		fprintf(stderr, ": %s\n",
+		    _("unknown command; try 'mfactl --help'."));
 		return EXIT_USAGE;
 	}
 	/* Stdout may be a pipe: report a failed write as a failure. */
 	r = cmd->fn(&m, argc, argv);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "mfactl: %s: write error: %s\n", cmd->name,
-		    strerror(errno));
+		fprintf(stderr, "mfactl: %s: %s: %s\n", cmd->name,
+		    _("write error"), strerror(errno));
 		r = EXIT_FAIL;
 	}
 	mfa_ctx_free(&m.ctx);

@@ -7,9 +7,15 @@
 #ifndef MFACTL_H
 #define MFACTL_H
 
+#include <libintl.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mfa.h"
+
+/* User-facing messages go through gettext (domain PACKAGE, po/). */
+#define _(s)	gettext(s)
+#define N_(s)	(s)
 
 /* Exit status. */
 #define EXIT_OK		0
@@ -37,6 +43,12 @@ int cmd_totp(struct mfactl *m, int argc, char **argv);
 int cmd_list(struct mfactl *m, int argc, char **argv);
 int cmd_remove(struct mfactl *m, int argc, char **argv);
 int cmd_fido2(struct mfactl *m, int argc, char **argv);
+int cmd_import(struct mfactl *m, int argc, char **argv);
+int cmd_rename(struct mfactl *m, int argc, char **argv);
+int cmd_recovery(struct mfactl *m, int argc, char **argv);
+int cmd_unlock(struct mfactl *m, int argc, char **argv);
+int cmd_status(struct mfactl *m, int argc, char **argv);
+int cmd_check(struct mfactl *m, int argc, char **argv);
 
 /*
  * Makes m->ctx: loads --config (or the default file when it exists) and
@@ -44,6 +56,13 @@ int cmd_fido2(struct mfactl *m, int argc, char **argv);
  * returns MFA_OK or an MFA_ERR_* code.
  */
 int mfactl_ctx(struct mfactl *m, const char *cmd, const char *obj);
+
+/*
+ * The same without reporting: *config gets the file loaded (NULL: the
+ * built-in defaults); on failure m->logmsg may hold the library's
+ * reason.  Returns MFA_OK or an MFA_ERR_* code.
+ */
+int mfactl_ctx_quiet(struct mfactl *m, const char **config);
 
 /*
  * Prints "mfactl: CMD OBJ: REASON" on stderr, one line.  With err != 0
@@ -88,5 +107,55 @@ void mfactl_print_safe(FILE *fp, const char *s);
 /* Wipes a NUL-terminated string in place (codes given on the command
  * line or read from the terminal). */
 void mfactl_wipe_str(char *s);
+
+/*
+ * Sends the audit record of an enrolment change made by mfactl
+ * (mfa_audit() MFA_AUDIT_MGMT, the terminal of standard input) with the
+ * detail "id=ID type=TYPE" (id 0 and type 0 left out) and extra (may
+ * be NULL) appended; never a secret.  A failure to send is reported on
+ * stderr as a warning; it does not change the command's result.
+ */
+void mfactl_audit(const char *op, const char *user, unsigned id, int type,
+    const char *extra, int success);
+
+/* show.c: shared presentation of credentials. */
+/* "totp", "fido2", "recovery" or "?". */
+const char *mfactl_type_name(int type);
+/* "pending", "active" or "?". */
+const char *mfactl_status_name(int status);
+#define MFACTL_TIME_LEN	sizeof("YYYY-MM-DDTHH:MM:SSZ")
+/* ISO 8601 in UTC into buf[MFACTL_TIME_LEN], or "never" for t <= 0. */
+void mfactl_format_time(int64_t t, char *buf, size_t len);
+/* The user's credential id, or NULL. */
+const mfa_cred_t *mfactl_find_cred(const mfa_user_t *u, unsigned id);
+/*
+ * Writes s as a JSON string (quotes included): '"', '\\' and control
+ * bytes escaped, invalid UTF-8 replaced by U+FFFD.
+ */
+void mfactl_json_str(FILE *fp, const char *s);
+
+/*
+ * Writes s to fp as text: well-formed UTF-8 as it is, control bytes and
+ * malformed sequences as \xHH (no terminal escapes get out).
+ */
+void mfactl_print_text(FILE *fp, const char *s);
+
+/* qr.c: the otpauth:// URI as a QR code (it holds the secret). */
+/*
+ * Draws text as a QR code with a quiet zone on standard output with
+ * write(2) (UTF-8 half blocks, or coloured spaces without a UTF-8
+ * locale), wiping every buffer.  Returns 0, or -1 with errno set.
+ */
+int mfactl_qr_terminal(const char *text);
+/*
+ * Creates path for a PNG (0600, O_EXCL|O_NOFOLLOW: never overwrites).
+ * Returns the descriptor, or -1 with errno set.
+ */
+int mfactl_qr_png_create(const char *path);
+/*
+ * Writes text as a QR code PNG to fd (then closed), wiping the buffers.
+ * Returns 0, or -1 with errno set (EIO when encoding failed).
+ */
+int mfactl_qr_png_write(int fd, const char *text);
 
 #endif /* MFACTL_H */

@@ -37,7 +37,8 @@ esac
 # Longest useful input per target: a few credentials, two state slots
 # (8 KiB) plus a little, a config with some sections, one expression
 # (512 bytes accepted), a URI's worth of fields, one typed code, a
-# DER RSA key or authenticator data.
+# DER RSA key or authenticator data, a pam_u2f line with a few keys, a
+# pam_oath line, a google-authenticator file, a PSKC file of a few keys.
 max_len() {
 	case $1 in
 	store) echo 8192 ;;
@@ -47,6 +48,10 @@ max_len() {
 	uri) echo 1024 ;;
 	code) echo 128 ;;
 	fido2) echo 1024 ;;
+	import_u2f) echo 4096 ;;
+	import_oath) echo 512 ;;
+	import_gauth) echo 1024 ;;
+	import_pskc) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }
@@ -54,7 +59,9 @@ max_len() {
 # Leaks are findings; UBSan must stop the run, not only print.
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export ASAN_OPTIONS UBSAN_OPTIONS
+# Leaks inside third-party libraries we cannot fix (lsan.supp says which).
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp}
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mfa-fuzz.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT INT TERM

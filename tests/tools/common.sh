@@ -4,6 +4,9 @@
 
 : "${MFA_TOP_SRCDIR:?run through make check}"
 : "${MFA_TOP_BUILDDIR:?run through make check}"
+# The tests match mfactl's English messages.
+LC_ALL=C
+export LC_ALL
 # shellcheck disable=SC2034
 PYTHON=/usr/bin/python3
 # shellcheck disable=SC2034
@@ -122,4 +125,53 @@ matches() {
 # lacks STRING SUBSTRING
 lacks() {
 	! contains "$1" "$2"
+}
+
+# nss_env DIR: a passwd and a group file in DIR for nss_wrapper (made
+# by the caller); prints the environment words that make a program see
+# them (for env(1)).  Returns 1 when nss_wrapper is missing.
+nss_env() {
+	_lib=$(pkg-config --libs nss_wrapper 2>/dev/null | tr -d " ")
+	[ -f "$_lib" ] || return 1
+	echo "LD_PRELOAD=${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$_lib" \
+	    "NSS_WRAPPER_PASSWD=$1/passwd NSS_WRAPPER_GROUP=$1/group"
+}
+
+# state_set FILE KEY=VALUE...: rewrites a user's state file (see
+# pam_mfa-store(5)) as a login would: the newer slot with the changes
+# ("failures=N", "locked-until=T", "used.ID=T") goes into the other
+# slot with the next sequence number and a fresh checksum.
+state_set() {
+	"$PYTHON" - "$@" <<'PYEOF'
+import hashlib, re, sys
+path, changes = sys.argv[1], sys.argv[2:]
+SLOT = 4096
+data = open(path, "rb").read()
+assert len(data) == 2 * SLOT, "state file of unexpected size"
+best = None
+for i in range(2):
+    text = data[i * SLOT:(i + 1) * SLOT].rstrip(b"\0").decode()
+    m = re.search(r"^sha256 ([0-9a-f]{64})$", text, re.M)
+    if not m or hashlib.sha256(text[:m.start()].encode()).hexdigest() \
+            != m.group(1):
+        continue
+    seq = int(re.search(r"^seq (\d+)$", text, re.M).group(1))
+    if best is None or seq > best[1]:
+        best = (i, seq, text[:m.start()])
+i, seq, body = best
+body = re.sub(r"^seq \d+$", "seq %d" % (seq + 1), body, flags=re.M)
+for ch in changes:
+    key, value = ch.split("=", 1)
+    if key.startswith("used."):
+        body = re.sub(r"^(cred %s .*used )\d+$" % key[5:],
+                      lambda m: m.group(1) + value, body, flags=re.M)
+    else:
+        body = re.sub(r"^%s \d+$" % key, "%s %s" % (key, value), body,
+                      flags=re.M)
+text = body + "sha256 " + hashlib.sha256(body.encode()).hexdigest() + "\n"
+slot = text.encode().ljust(SLOT, b"\0")
+other = 1 - i
+out = data[:other * SLOT] + slot + data[(other + 1) * SLOT:]
+open(path, "r+b").write(out)
+PYEOF
 }

@@ -1,0 +1,243 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# mfactl check: a clean store exits 0; then each kind of problem is put
+# into a prepared store or configuration and must be found (text line
+# and --json entry) with exit 1.  Users and groups come from
+# nss_wrapper's files, so the real /etc is neither needed nor read.
+. "$MFA_TOP_SRCDIR/tests/tools/common.sh"
+
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
+command -v oathtool >/dev/null 2>&1 || skip_all "oathtool is missing"
+
+MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+WORK=$(mktemp -d /tmp/mfactl-check.XXXXXX) || exit 99
+trap 'rm -rf "$WORK"' EXIT
+NSSENV=$(nss_env "$WORK") || skip_all "nss_wrapper is missing"
+STORE=$WORK/store
+mkdir -m 0700 "$STORE"
+CONF=$WORK/pam_mfa.conf
+cat >"$CONF" <<EOF
+fail_delay = 0
+
+[group staff]
+require = password AND totp
+
+[group admins]
+require = password AND fido2
+EOF
+cat >"$WORK/passwd" <<EOF
+root:x:0:0:root:/root:/bin/sh
+alice:x:5001:5000:Alice:/nonexistent:/bin/sh
+bob:x:5002:5002:Bob:/nonexistent:/bin/sh
+carol:x:5003:5003:Carol:/nonexistent:/bin/sh
+dave:x:5004:5004:Dave:/nonexistent:/bin/sh
+erin:x:5005:5005:Erin:/nonexistent:/bin/sh
+EOF
+# staff: alice by her primary group, bob as a listed member.
+cat >"$WORK/group" <<EOF
+root:x:0:
+staff:x:5000:bob
+bob:x:5002:
+carol:x:5003:
+dave:x:5004:
+erin:x:5005:
+admins:x:5100:
+sudo:x:27:
+EOF
+
+M() {
+	# shellcheck disable=SC2086
+	env $NSSENV "$MFACTL" --config "$CONF" --store "$STORE" "$@"
+}
+
+# enrol USER: an active TOTP credential.
+enrol() {
+	run M totp add "$1"
+	_s=$(uri_param "$(printf '%s\n' "$out" | grep '^otpauth://')" secret)
+	run M totp confirm "$1" "$(totp "$_s" sha1 6)"
+}
+
+# finding KIND TEXT: the last check's JSON ($out) has a finding of KIND
+# whose object, problem or action contains TEXT.
+finding() {
+	printf '%s\n' "$out" | "$PYTHON" -c '
+import json, sys
+kind, text = sys.argv[1], sys.argv[2]
+j = json.load(sys.stdin)
+sys.exit(0 if any(f["kind"] == kind and text in
+    f["object"] + ": " + f["problem"] + ": " + f["action"] for f in j)
+    else 1)' "$1" "$2"
+}
+
+# check_json DESC ARGS...: mfactl check --json ARGS, exit 1, valid JSON.
+check_json() {
+	_d=$1
+	shift
+	run M check --json "$@"
+	check "$_d: exit 1" [ "$rc" -eq 1 ]
+	check "$_d: valid JSON" sh -c "printf '%s\n' \"\$1\" |
+	    $PYTHON -m json.tool >/dev/null" sh "$out"
+}
+
+# ---- usage -----------------------------------------------------------------
+expect_rc 2 "check with an argument" M check alice
+for d in 0 x -1 36501 ""; do
+	expect_rc 2 "check --stale-days '$d'" M check --stale-days "$d"
+done
+expect_rc 2 "check --group ''" M check --group ""
+expect_rc 2 "check --group without a value" M check --group
+
+# ---- a clean store -------------------------------------------------------
+enrol alice
+enrol bob
+expect_rc 0 "clean store: check exits 0" M check --group staff
+check "clean store: says so" [ "$out" = "no problems found" ]
+expect_rc 0 "clean store: check --json" M check --json --group staff
+check "clean store: empty array" [ "$(printf '%s' "$out" | tr -d ' \n')" = \
+    "[]" ]
+
+# ---- users the policy covers -------------------------------------------------
+sed -i 's/^staff:x:5000:bob$/staff:x:5000:bob,dave,erin/' "$WORK/group"
+run M totp add erin
+expect_rc 1 "unenrolled staff: exit 1" M check
+check "text: one line for dave, saying what to do" contains "$out" \
+    "user dave: no second factor enrolled: cannot log in (unenrolled = deny): run 'mfactl totp add dave' or 'mfactl fido2 add dave'"
+check_json "unenrolled staff"
+check "json: dave has no second factor" finding user-no-factor "user dave"
+check "json: erin's is pending" finding user-no-factor \
+    "'mfactl totp confirm erin CODE'"
+check "json: erin's pending credential" finding user-pending \
+    "mfactl totp confirm erin CODE --id 1"
+sed -i 's/^admins:x:5100:$/admins:x:5100:carol/' "$WORK/group"
+enrol carol
+check_json "policy not met"
+check "json: carol's totp does not meet 'password AND fido2'" \
+    finding user-policy-unmet "mfactl fido2 add carol"
+run M remove erin 1
+sed -i 's/^staff:x:5000:.*/staff:x:5000:bob/; s/^admins:x:5100:.*/admins:x:5100:/' \
+    "$WORK/group"
+run M remove carol 1
+rm -f "$STORE/erin" "$STORE/erin.state" "$STORE/carol" "$STORE/carol.state"
+expect_rc 0 "clean again" M check
+check_json "--group naming no group" --group nosuch
+check "json: unknown --group" finding group-unknown "group nosuch"
+
+# ---- the users in the store ----------------------------------------------------
+enrol ghost
+check_json "credentials without an account"
+check "json: ghost has no account" finding user-no-account "user ghost"
+rm -f "$STORE/ghost" "$STORE/ghost.state"
+
+state_set "$STORE/bob.state" failures=5 \
+    locked-until=$(( $(date +%s) + 600 ))
+check_json "a locked user"
+check "json: bob is locked" finding user-locked "mfactl unlock bob"
+run M unlock bob
+
+now=$(date +%s)
+run M totp add alice --label laptop
+s=$(uri_param "$(printf '%s\n' "$out" | grep '^otpauth://')" secret)
+run M totp confirm alice "$(totp "$s" sha1 6)" --id 2
+state_set "$STORE/alice.state" "used.2=$((now - 100 * 86400))"
+check_json "a credential unused for 100 days"
+check "json: alice's laptop unused" finding user-stale \
+    "credential 2 (totp 'laptop') unused since"
+check "json: says how to remove it" finding user-stale "mfactl remove alice 2"
+expect_rc 0 "--stale-days 101: not stale yet" M check --stale-days 101
+state_set "$STORE/alice.state" "used.2=$now"
+
+sed -i "s/created=[0-9]*/created=$((now - 200 * 86400))/" "$STORE/bob"
+check_json "a credential never used in 200 days"
+check "json: bob's never used" finding user-unused "never used since"
+expect_rc 0 "--stale-days 365: not reported" M check --stale-days 365
+sed -i "s/created=[0-9]*/created=$now/" "$STORE/bob"
+
+run M recovery alice --count 2
+check_json "few recovery codes left"
+check "json: alice has 2 codes left" finding user-recovery-low \
+    "mfactl recovery alice"
+run M recovery alice
+expect_rc 0 "enough recovery codes: clean" M check
+
+# ---- the store's files and directory ---------------------------------------------
+chmod 0640 "$STORE/bob"
+check_json "a group-readable credentials file"
+check "json: bob's file unsafe" finding store-file "chmod 0600 $STORE/bob"
+chmod 0600 "$STORE/bob"
+: >"$STORE/bad name"
+: >"$STORE/alice~tmp"
+ln -s /etc/passwd "$STORE/zed"
+check_json "stray files"
+check "json: a file of another program" finding store-stray \
+    "file $STORE/bad name"
+check "json: a leftover temporary file" finding store-stray \
+    "file $STORE/alice~tmp"
+check "json: a symbolic link" finding store-file "file $STORE/zed"
+rm -f "$STORE/bad name" "$STORE/alice~tmp" "$STORE/zed"
+chmod 0755 "$STORE"
+check_json "a store others can list"
+check "json: store mode" finding store-unsafe "chmod 0700 $STORE"
+chmod 0777 "$STORE"
+check_json "a world-writable store"
+check "json: world-writable store" finding store-unsafe "others can change"
+chmod 0700 "$STORE"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$CONF" --store "$WORK/none" check --json
+check "missing store: exit 1" [ "$rc" -eq 1 ]
+check "json: missing store" finding store-missing "does not exist"
+expect_rc 0 "store repaired: clean" M check
+
+# ---- the configuration -------------------------------------------------------------
+printf 'fail_delay = 0\nno_such_key = 1\n' >"$WORK/broken.conf"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$WORK/broken.conf" --store "$STORE" check
+check "broken config: exit 1" [ "$rc" -eq 1 ]
+check "broken config: names file and line" contains "$out" "broken.conf:2"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$WORK/broken.conf" --store "$STORE" \
+    check --json
+check "json: broken config" finding config-load "does not load"
+cat >"$WORK/weak.conf" <<EOF
+fail_delay = 0
+lockout_attempts = 0
+totp_window = 5
+fido2_attestation = any
+fido2_uv = discouraged
+require = password OR fido2
+unenrolled = allow
+allow_empty_password = yes
+
+[group staff]
+require = password AND recovery
+recovery = no
+
+[group nosuch]
+require = password AND totp
+
+[service sshd]
+require = totp OR recovery
+EOF
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$WORK/weak.conf" --store "$STORE" \
+    check --json --group sudo
+check "weak config: exit 1" [ "$rc" -eq 1 ]
+check "json: password alone" finding config-require "met by the password alone"
+check "json: unenrolled = allow" finding config-unenrolled \
+    "unenrolled = deny"
+check "json: empty passwords" finding config-empty-password \
+    "allow_empty_password = no"
+check "json: no lockout" finding config-lockout "lockout_attempts = 0"
+check "json: wide TOTP window" finding config-totp-window "totp_window = 5"
+check "json: any attestation" finding config-fido2-attestation \
+    "fido2_attestation = verified"
+check "json: no PIN needed" finding config-fido2-uv "fido2_uv = required"
+check "json: a policy never met" finding config-require \
+    "[group staff] (line 10): require 'password AND recovery' can never be met"
+check "json: a section for no group" finding config-unknown-group \
+    "[group nosuch]"
+check "json: one factor without the password" finding config-require \
+    "[service sshd] (line 17): require 'totp OR recovery' is met by totp alone"
+check "json: recovery codes for administrators" finding \
+    config-recovery-admin "[group sudo]"
+
+finish

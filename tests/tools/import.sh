@@ -1,0 +1,217 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# mfactl import: pam_u2f, pam_oath, google-authenticator and PSKC files
+# (fixtures in tests/tools/import/), each with good and bad records:
+# the line-by-line report, the exit status, --dry-run writing nothing,
+# re-imports refused as duplicates, what `mfactl list` shows, and the
+# secrets stored (compared in the store file: the report never shows
+# them).  That an imported TOTP secret gives the codes oathtool computes
+# is checked by tests/unit/test_import.c.
+. "$MFA_TOP_SRCDIR/tests/tools/common.sh"
+
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
+
+MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+FIX="$MFA_TOP_SRCDIR/tests/tools/import"
+WORK=$(mktemp -d /tmp/mfactl-import.XXXXXX) || exit 99
+trap 'rm -rf "$WORK"' EXIT
+STORE=$WORK/store
+mkdir -m 0700 "$STORE"
+CONF=$WORK/pam_mfa.conf
+printf 'fail_delay = 0\nfido2_rp_id = pam://import-test\n' >"$CONF"
+
+M() {
+	"$MFACTL" --config "$CONF" --store "$STORE" "$@"
+}
+
+# line N TEXT: the report has a line "LINE N: TEXT..." (ERE after it).
+line() {
+	matches "$out" "^LINE $1: $2"
+}
+
+# secret_of USER ID: the base32 secret stored for credential ID.
+secret_of() {
+	sed -n "s/^totp $2 .* secret=\\([A-Z2-7]*\\).*/\\1/p" "$STORE/$1"
+}
+
+# The fixtures' secrets, in base32 as the store holds them.
+S20=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ		# "12345678901234567890"
+S32=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA
+SAT=IFBEGRCFIZDUQSKKJNGE2TSPKBIVEU2U		# "ABCDEFGHIJKLMNOPQRST"
+SPSKC=MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK		# "abcdefghijabcdefghij"
+
+# ---- usage errors: exit 2, nothing written --------------------------
+expect_rc 2 "import without arguments" M import
+expect_rc 2 "import without a file" M import pam_oath
+expect_rc 2 "unknown format" M import pam_frob "$FIX/pam_oath.users"
+expect_rc 2 "unknown option" M import pam_oath "$FIX/pam_oath.users" --frob
+expect_rc 2 "google-authenticator needs --user" M import \
+    google-authenticator "$FIX/google_authenticator"
+expect_rc 2 "--user only for google-authenticator" M import pam_oath \
+    "$FIX/pam_oath.users" --user alice
+expect_rc 2 "--assign only for pskc" M import pam_oath \
+    "$FIX/pam_oath.users" --assign TOK-0001=alice
+for a in TOK-0001 =alice "TOK-0001=" "TOK-0001=../x" "TOK 1=alice"; do
+	expect_rc 2 "--assign '$a'" M import pskc "$FIX/tokens.pskc" \
+	    --assign "$a"
+done
+expect_rc 2 "--assign twice for a serial" M import pskc \
+    "$FIX/tokens.pskc" --assign TOK-0001=alice --assign TOK-0001=bob
+expect_rc 2 "--label empty" M import pam_oath "$FIX/pam_oath.users" \
+    --label ""
+check "usage errors wrote nothing" [ -z "$(ls -A "$STORE")" ]
+expect_rc 0 "import --help" M import --help
+check "import --help shows the formats" contains "$out" "pskc"
+expect_fail_line "missing file" M import pam_oath "$WORK/none"
+expect_fail_line "a directory is no file" M import pam_oath "$WORK"
+expect_fail_line "pskc without assignments" M import pskc \
+    "$FIX/tokens.pskc"
+check "pskc without assignments: says how" contains "$err" "--assign"
+expect_fail_line "google-authenticator, bad --user" M import \
+    google-authenticator "$FIX/google_authenticator" --user ../x
+check "failures wrote nothing" [ -z "$(ls -A "$STORE")" ]
+
+# ---- pam_oath ---------------------------------------------------------
+expect_rc 1 "pam_oath --dry-run (bad lines: exit 1)" M import pam_oath \
+    "$FIX/pam_oath.users" --dry-run
+check "dry run: alice would be imported" line 2 \
+    "would import alice credential \\(totp sha1/6/30, label pam_oath\\)"
+# A dry run writes nothing, so it cannot see that line 11 repeats line 2.
+check "dry run: summary" contains "$out" \
+    "4 would be imported, 8 skipped (dry run: nothing written)"
+check "dry run wrote nothing" [ -z "$(ls -A "$STORE")" ]
+
+expect_rc 1 "pam_oath import" M import pam_oath "$FIX/pam_oath.users"
+check "HOTP/T30: alice" line 2 \
+    "imported alice credential 1 \\(totp sha1/6/30, label pam_oath\\)$"
+check "HOTP/T30/8: bob" line 3 \
+    "imported bob credential 1 \\(totp sha1/8/30, label pam_oath\\)$"
+check "HOTP/T60/6: carol, period 60" line 4 \
+    "imported carol credential 1 \\(totp sha1/6/60, label pam_oath\\)$"
+check "carol's pam_oath password: noted" line 4 \
+    "note: its pam_oath password is not imported"
+check "comment and blank lines: no report" lacks "$out" "LINE 1:"
+check "blank line 5: no report" lacks "$out" "LINE 5:"
+check "HOTP: refused" line 6 "skipped: event-based HOTP"
+check "HOTP/E/8: refused" line 7 "skipped: event-based HOTP"
+check "bad hex: refused" line 8 "skipped: secret is not hex"
+check "unknown type: refused" line 9 "skipped: unknown token type"
+check "bad user name: refused" line 10 "skipped: user name not acceptable"
+check "duplicate: refused" line 11 "skipped: alice: already imported"
+check "short secret: refused" line 12 "skipped: secret shorter than 10"
+check "9 digits: refused" line 13 "skipped: token type: digits not 6..8"
+check "missing fields: refused" line 14 "skipped: not TYPE USER"
+check "summary" contains "$out" "3 imported, 9 skipped"
+check "no secret in the report" lacks "$out" "3132333435"
+check "alice's secret stored" [ "$(secret_of alice 1)" = "$S20" ]
+check "bob's 32-byte secret stored" [ "$(secret_of bob 1)" = "$S32" ]
+check "carol's secret stored" [ "$(secret_of carol 1)" = "$SAT" ]
+for u in dave erin frank heidi ivan judy; do
+	check "no store for refused user $u" [ ! -e "$STORE/$u" ]
+done
+expect_rc 0 "list alice" M list alice
+check "list: imported TOTP is active" matches "$out" \
+    "^1 +totp +active +sha1/6/30 .* pam_oath$"
+expect_rc 1 "pam_oath again" M import pam_oath "$FIX/pam_oath.users"
+check "again: nothing imported twice" contains "$out" "0 imported, 12"
+
+# ---- google-authenticator -------------------------------------------
+expect_rc 0 "google-authenticator" M import google-authenticator \
+    "$FIX/google_authenticator" --user gina --label phone
+check "GA: imported" line 1 \
+    "imported gina credential 1 \\(totp sha1/6/30, label phone\\)$"
+check "GA: options noted" line 1 "note: google-authenticator options"
+check "GA: scratch codes not imported, told what to do" contains "$out" \
+    "5 scratch codes were not imported"
+check "GA: points to mfactl recovery" contains "$out" \
+    "'mfactl recovery gina'"
+check "GA: no scratch code printed" lacks "$out" "12345678"
+check "GA: secret stored" [ "$(secret_of gina 1)" = "$S20" ]
+expect_rc 1 "GA again: duplicate" M import google-authenticator \
+    "$FIX/google_authenticator" --user gina
+check "GA again: already imported" line 1 "skipped: gina: already"
+expect_rc 1 "GA HOTP_COUNTER" M import google-authenticator \
+    "$FIX/google_authenticator.hotp" --user ivan
+check "GA HOTP: refused on its line" line 2 "skipped: counter-based"
+expect_rc 1 "GA unknown option" M import google-authenticator \
+    "$FIX/google_authenticator.badopt" --user ivan
+check "GA unknown option: its line" line 3 "skipped: unknown option"
+expect_rc 1 "GA bad base32" M import google-authenticator \
+    "$FIX/google_authenticator.badsecret" --user ivan
+check "GA bad base32: line 1" line 1 "skipped: secret is not base32"
+check "GA refusals wrote nothing" [ ! -e "$STORE/ivan" ]
+
+# ---- pam_u2f ------------------------------------------------------------
+expect_rc 1 "pam_u2f, fido2_attestation = verified" M import pam_u2f \
+    "$FIX/pam_u2f.authfile"
+check "RP ID told" contains "$out" "RP ID pam://import-test"
+check "no attestation: refused with the way out" line 2 \
+    "skipped: alice: refused by the FIDO2 configuration.*--allow-unattested"
+check "refused keys wrote no fido2 record" [ -z "$(grep -h '^fido2' \
+    "$STORE"/* 2>/dev/null)" ]
+expect_rc 1 "pam_u2f --allow-unattested" M import pam_u2f \
+    "$FIX/pam_u2f.authfile" --allow-unattested
+check "es256 +presence" line 2 \
+    "imported alice credential 2 \\(fido2 es256 presence, label pam_u2f\\)$"
+check "eddsa +presence+pin" line 3 \
+    "imported bob credential 2 \\(fido2 eddsa presence verification,"
+check "rs256 +verification, same line" line 3 \
+    "imported bob credential 3 \\(fido2 rs256 verification,"
+check "old U2F form" line 4 "imported carol credential 2 \\(fido2 es256 u2f"
+check "three fields, 0x04 point" line 5 "imported dave credential 1 "
+check "resident: refused" line 6 "skipped: credential 1: resident"
+check "es384: refused" line 7 "skipped: credential 1: COSE type"
+check "point off the curve: refused" line 8 \
+    "skipped: credential 1: public key is not a valid es256 key"
+check "bad user name: refused" line 9 "skipped: user name not acceptable"
+check "duplicate key: refused" line 10 "skipped: alice: already imported"
+check "unknown option: refused" line 11 "skipped: credential 1: options"
+check "bad key handle: refused" line 12 "skipped: credential 1: key handle"
+check "summary" contains "$out" "5 imported, 7 skipped"
+expect_rc 0 "list bob" M list bob
+check "list: eddsa key active" matches "$out" "^2 +fido2 +active +eddsa "
+check "list: rs256 key active" matches "$out" "^3 +fido2 +active +rs256 "
+check "store: bob's eddsa key registered with UV and UP" \
+    grep -q '^fido2 2 status=active alg=eddsa .* uv=1 up=1$' "$STORE/bob"
+check "store: carol's U2F key without UV" \
+    grep -q '^fido2 2 status=active alg=es256 .* uv=0 up=1$' "$STORE/carol"
+printf 'fido2_attestation = any\nfido2_algorithms = es256\n' >"$WORK/es.conf"
+expect_rc 1 "pam_u2f, fido2_algorithms = es256" "$MFACTL" --config \
+    "$WORK/es.conf" --store "$STORE" import pam_u2f \
+    "$FIX/pam_u2f.authfile" --dry-run
+check "algorithm not allowed: refused" line 3 \
+    "skipped: bob: refused .*eddsa is not in fido2_algorithms"
+
+# ---- pskc -----------------------------------------------------------------
+expect_rc 1 "pskc, one token unassigned" M import pskc "$FIX/tokens.pskc" \
+    --assign TOK-0001=kim --assign TOK-0002=lee
+out_k=$out
+check "pskc: TOTP key, 6 digits, 30 s" matches "$out_k" \
+    "^KEY 1: imported kim credential 1 \\(totp sha1/6/30, label token TOK-0001"
+check "pskc: 8 digits, 60 s" matches "$out_k" \
+    "^KEY 2: imported lee credential 1 \\(totp sha1/8/60, label token"
+check "pskc: HOTP key refused" matches "$out_k" \
+    "^KEY 3: skipped: serial TOK-0003: event-based HOTP"
+check "pskc: unassigned token skipped" matches "$out_k" \
+    "^KEY 4: skipped: serial TOK-0004: not assigned"
+check "pskc: kim's secret stored" [ "$(secret_of kim 1)" = "$S20" ]
+check "pskc: lee's secret stored" [ "$(secret_of lee 1)" = "$S32" ]
+expect_rc 1 "pskc --map (with an unknown serial)" M import pskc \
+    "$FIX/tokens.pskc" --map "$FIX/tokens.map" --assign TOK-0004=kim
+check "--map: TOK-0001 is alice's pam_oath secret: duplicate" matches \
+    "$out" "^KEY 1: skipped: alice: already imported"
+check "--assign with --map: kim gets TOK-0004" matches "$out" \
+    "^KEY 4: imported kim credential 2 "
+check "--map: a serial not in the file is reported" contains "$out" \
+    "serial TOK-0009 (assigned to zed) is not in the file"
+check "pskc: TOK-0004 secret stored" [ "$(secret_of kim 2)" = "$SPSKC" ]
+printf 'TOK-0001 alice extra\n' >"$WORK/bad.map"
+expect_fail_line "--map with a bad line" M import pskc "$FIX/tokens.pskc" \
+    --map "$WORK/bad.map"
+check "--map bad line: names it" contains "$err" "line 1"
+printf 'not xml\n' >"$WORK/bad.pskc"
+expect_fail_line "not PSKC" M import pskc "$WORK/bad.pskc" \
+    --assign X=alice
+check "no secret in any report" lacks "$out$out_k" "$S20"
+
+finish

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mfactl check: the self-inspection for administrators and auditors.
+ * cmd_check.c runs the parts and prints the findings; check_config.c
+ * looks at the configuration, check_store.c at the store directory and
+ * every user in it, check_users.c at the users the policy covers.
+ */
+#ifndef MFACTL_CHECK_H
+#define MFACTL_CHECK_H
+
+#include <stdint.h>
+
+#include "mfactl.h"
+
+/* How urgent a finding is. */
+#define CHECK_LOW	1
+#define CHECK_MEDIUM	2
+#define CHECK_HIGH	3
+
+#define CHECK_GROUPS_MAX	256	/* --group options */
+#define CHECK_RECOVERY_LOW	3	/* fewer recovery codes left: say so */
+
+struct check_finding {
+	const char	*kind;		/* stable key, e.g. "user-no-factor" */
+	int		 severity;
+	char		*object;	/* "user bob", "store /var/lib/..." */
+	char		*problem;
+	char		*action;	/* what to do */
+};
+
+/* A [user], [group] or [service] section of the configuration file. */
+#define CHECK_SEC_USER		1
+#define CHECK_SEC_GROUP		2
+#define CHECK_SEC_SERVICE	3
+struct check_section {
+	int		 kind;
+	char		*name;
+	unsigned	 line;
+};
+
+struct check {
+	struct mfactl		*m;
+	const char		*config;	/* file in effect, or NULL */
+	int64_t			 now;
+	int64_t			 stale;		/* seconds */
+	const char		*groups[CHECK_GROUPS_MAX];	/* --group */
+	size_t			 ngroups;
+	struct check_finding	*f;
+	size_t			 nf;
+	int			 nomem;		/* a finding was lost */
+	struct check_section	*sec;
+	size_t			 nsec;
+	char			*users;		/* store users, NUL-separated */
+	size_t			 nusers;
+	size_t			 userslen;
+};
+
+/*
+ * Records a finding.  object and action are malloc'd strings (from
+ * check_fmt()) that the check takes over; NULL counts as out of memory.
+ */
+void check_add(struct check *c, const char *kind, int severity,
+    char *object, char *action, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* A malloc'd formatted string, or NULL. */
+char *check_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* check_config.c: reads the sections, checks the policies and keys. */
+void check_config(struct check *c);
+/* check_store.c: the store directory, its files, each user in it. */
+void check_store(struct check *c);
+/* check_users.c: users of the groups that the policy covers. */
+void check_covered(struct check *c);
+/*
+ * The user's enrolment against the policy for the user (u NULL: no
+ * store): no second factor, or factors that do not meet the policy.
+ */
+void check_user_policy(struct check *c, const char *user,
+    const mfa_user_t *u);
+/* 1 when an account of that name exists (NSS), 0 if not, -1 on error. */
+int check_account(const char *user);
+/* 1 when a group of that name exists (NSS), 0 if not, -1 on error. */
+int check_group_exists(const char *group);
+
+#endif /* MFACTL_CHECK_H */

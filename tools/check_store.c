@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mfactl check, the store: the directory and its parents (owner, mode),
+ * every file in it (type, owner, mode, stray files), and every user
+ * with a credentials file: readable by libmfa, an account to go with
+ * it, lockout, pending and unused credentials, recovery codes left,
+ * and a second factor that meets the user's policy.  This is the one
+ * place that lists the store; libmfa opens users by name only.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define STATE_SUFFIX	".state"
+#define TMP_SUFFIX	"~tmp"	/* libmfa's temporary files */
+#define STORE_FILES_MAX	100000
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The store directory itself and every directory above it. */
+static int
+check_dir(struct check *c, const char *store)
+{
+	struct stat st;
+	const char *why = NULL;
+	char *path, *slash;
+	int ok = 1;
+
+	if (lstat(store, &st) == -1)
+		why = errno == ENOENT ? _("does not exist") : strerror(errno);
+	else if (S_ISLNK(st.st_mode))
+		why = _("is a symbolic link (libmfa refuses it)");
+	else if (!S_ISDIR(st.st_mode))
+		why = _("is not a directory");
+	if (why != NULL) {
+		check_add(c, "store-missing", CHECK_HIGH,
+		    check_fmt("store %s", store), check_fmt("%s",
+		    _("create it (root, mode 0700) or fix 'store' in the "
+		    "configuration")), "%s", why);
+		return 0;
+	}
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		check_add(c, "store-unsafe", CHECK_HIGH,
+		    check_fmt("store %s", store), check_fmt(_("run 'chown "
+		    "root: %s; chmod 0700 %s'"), store, store),
+		    _("owned by uid %u with mode %04o: others can change "
+		    "credentials (libmfa refuses the store)"),
+		    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		ok = 0;
+	} else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		check_add(c, "store-unsafe", CHECK_LOW,
+		    check_fmt("store %s", store), check_fmt(_("run 'chmod "
+		    "0700 %s'"), store), _("mode %04o: others can see who "
+		    "is enrolled"), (unsigned)(st.st_mode & 07777));
+	if ((path = strdup(store)) == NULL) {
+		c->nomem = 1;
+		return 0;
+	}
+	while ((slash = strrchr(path, '/')) != NULL && slash != path) {
+		*slash = '\0';
+		if (stat(path, &st) == -1)
+			break;
+		if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+		    !(st.st_mode & S_ISVTX))) {
+			check_add(c, "store-unsafe", CHECK_HIGH,
+			    check_fmt("store %s", store), check_fmt(_("make "
+			    "%s root's and not writable by others"), path),
+			    _("parent %s (uid %u, mode %04o) lets others "
+			    "replace the store"), path, (unsigned)st.st_uid,
+			    (unsigned)(st.st_mode & 07777));
+			ok = 0;
+		}
+	}
+	free(path);
+	return ok;
+}
+
+/* One file of the store; 1 when it is a user's credentials file. */
+static int
+check_file(struct check *c, int dfd, const char *store, const char *name)
+{
+	struct stat st;
+	char base[MFA_USER_MAX + 1];
+	size_t n = strlen(name);
+	int state = ends_with(name, STATE_SUFFIX);
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return 0;
+	if (ends_with(name, TMP_SUFFIX) && S_ISREG(st.st_mode)) {
+		check_add(c, "store-stray", CHECK_LOW,
+		    check_fmt("file %s/%s", store, name),
+		    check_fmt("%s", _("remove it when no mfactl is running")),
+		    "%s", _("temporary file left by an interrupted change"));
+		return 0;
+	}
+	if (state)
+		n -= strlen(STATE_SUFFIX);
+	if (n > MFA_USER_MAX)
+		n = MFA_USER_MAX;
+	memcpy(base, name, n);
+	base[n] = '\0';
+	if (mfa_username_check(base) != MFA_OK ||
+	    (state && strlen(name) != n + strlen(STATE_SUFFIX))) {
+		check_add(c, "store-stray", CHECK_LOW,
+		    check_fmt("file %s/%s", store, name),
+		    check_fmt("%s", _("move it out of the store")), "%s",
+		    _("not a file of pam_mfa"));
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		check_add(c, "store-file", CHECK_HIGH,
+		    check_fmt("file %s/%s", store, name),
+		    check_fmt("%s", _("remove it; re-enrol the user if "
+		    "needed")), "%s", S_ISLNK(st.st_mode) ?
+		    _("is a symbolic link (libmfa refuses it)") :
+		    _("is not a regular file (libmfa refuses it)"));
+		return 0;
+	}
+	if (st.st_uid != 0 || (st.st_mode & 077) != 0) {
+		check_add(c, "store-file", CHECK_HIGH,
+		    check_fmt("file %s/%s", store, name),
+		    check_fmt(_("run 'chown root: %s/%s; chmod 0600 %s/%s' "
+		    "and, if others could read it, re-enrol the user"),
+		    store, name, store, name), _("owned by uid %u with mode "
+		    "%04o: others can read or change it (libmfa refuses it)"),
+		    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return 0;
+	}
+	return !state;
+}
+
+static void
+check_creds(struct check *c, const char *user, const mfa_user_t *u)
+{
+	const mfa_cred_t *cr;
+	char when[MFACTL_TIME_LEN];
+	const char *type;
+	int64_t used, created;
+	unsigned id, left;
+	size_t i;
+	int recovery = 0;
+
+	for (i = 0; i < mfa_user_cred_count(u); i++) {
+		cr = mfa_user_cred(u, i);
+		id = mfa_cred_id(cr);
+		type = mfactl_type_name(mfa_cred_type(cr));
+		used = mfa_cred_last_used(cr);
+		created = mfa_cred_created(cr);
+		if (mfa_cred_type(cr) == MFA_CRED_RECOVERY) {
+			recovery = 1;
+			continue;
+		}
+		if (mfa_cred_status(cr) == MFA_STATUS_PENDING) {
+			mfactl_format_time(created, when, sizeof(when));
+			check_add(c, "user-pending", CHECK_LOW,
+			    check_fmt("user %s", user), check_fmt(_("confirm "
+			    "it with 'mfactl totp confirm %s CODE --id %u' or "
+			    "run 'mfactl remove %s %u'"), user, id, user, id),
+			    _("credential %u (%s '%s') pending since %s"), id,
+			    type, mfa_cred_label(cr), when);
+		} else if (used > 0 && c->now - used > c->stale) {
+			mfactl_format_time(used, when, sizeof(when));
+			check_add(c, "user-stale", CHECK_MEDIUM,
+			    check_fmt("user %s", user), check_fmt(_("ask %s "
+			    "whether it is still in use; if not, run 'mfactl "
+			    "remove %s %u'"), user, user, id),
+			    _("credential %u (%s '%s') unused since %s"), id,
+			    type, mfa_cred_label(cr), when);
+		} else if (used <= 0 && c->now - created > c->stale) {
+			mfactl_format_time(created, when, sizeof(when));
+			check_add(c, "user-unused", CHECK_MEDIUM,
+			    check_fmt("user %s", user), check_fmt(_("ask %s "
+			    "whether it is still in use; if not, run 'mfactl "
+			    "remove %s %u'"), user, user, id),
+			    _("credential %u (%s '%s') never used since it "
+			    "was added on %s"), id, type, mfa_cred_label(cr),
+			    when);
+		}
+	}
+	left = mfa_user_recovery_remaining(u);
+	if (recovery && left < CHECK_RECOVERY_LOW)
+		check_add(c, "user-recovery-low", left == 0 ? CHECK_MEDIUM :
+		    CHECK_LOW, check_fmt("user %s", user),
+		    check_fmt(_("run 'mfactl recovery %s' for a new set"),
+		    user), _("%u recovery codes left"), left);
+}
+
+static void
+check_user(struct check *c, const char *user)
+{
+	mfa_user_t *u = NULL;
+	char until_s[MFACTL_TIME_LEN];
+	int64_t until = 0;
+	unsigned failures = 0;
+	int r;
+
+	if ((r = mfa_user_open(c->m->ctx, user, MFA_OPEN_READ, &u)) !=
+	    MFA_OK) {
+		check_add(c, "store-unreadable", CHECK_HIGH,
+		    check_fmt("user %s", user), check_fmt("%s", _("repair "
+		    "or remove the user's files and re-enrol (see "
+		    "pam_mfa-store(5)); until then the user cannot log in")),
+		    "%s: %s%s%s%s", _("credentials cannot be read"),
+		    _(mfa_strerror(r)), c->m->logmsg != NULL ? " (" : "",
+		    c->m->logmsg != NULL ? c->m->logmsg : "",
+		    c->m->logmsg != NULL ? ")" : "");
+		free(c->m->logmsg);
+		c->m->logmsg = NULL;
+		return;
+	}
+	if (check_account(user) == 0)
+		check_add(c, "user-no-account", CHECK_MEDIUM,
+		    check_fmt("user %s", user), check_fmt(_("if the account "
+		    "is gone for good, remove its credentials ('mfactl list "
+		    "%s', then 'mfactl remove %s ID')"), user, user), "%s",
+		    _("has credentials but no account"));
+	if (mfa_user_lock_status(u, &until, &failures) == MFA_ERR_LOCKED) {
+		mfactl_format_time(until, until_s, sizeof(until_s));
+		check_add(c, "user-locked", CHECK_MEDIUM,
+		    check_fmt("user %s", user), check_fmt(_("find out who "
+		    "made the attempts, then run 'mfactl unlock %s'"), user),
+		    _("locked out until %s after %u failed attempts"),
+		    until_s, failures);
+	}
+	check_creds(c, user, u);
+	if (check_account(user) == 1)
+		check_user_policy(c, user, u);
+	mfa_user_free(&u);
+}
+
+void
+check_store(struct check *c)
+{
+	const char *store = mfa_ctx_store(c->m->ctx);
+	struct dirent *de;
+	DIR *d = NULL;
+	char **names = NULL, **nn, *s;
+	size_t n = 0, i, len;
+	int dfd;
+
+	if (store == NULL || !check_dir(c, store))
+		return;
+	if ((dfd = open(store, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd != -1)
+			close(dfd);
+		check_add(c, "store-missing", CHECK_HIGH,
+		    check_fmt("store %s", store), check_fmt("%s",
+		    _("run mfactl check as root")), "%s", strerror(errno));
+		return;
+	}
+	/* Sorted, so that the report reads the same each time. */
+	while ((de = readdir(d)) != NULL && n < STORE_FILES_MAX) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((nn = reallocarray(names, n + 1, sizeof(*nn))) == NULL ||
+		    (nn[n] = strdup(de->d_name)) == NULL) {
+			if (nn != NULL)
+				names = nn;
+			c->nomem = 1;
+			goto out;
+		}
+		names = nn;
+		n++;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		if (!check_file(c, dirfd(d), store, names[i]))
+			continue;
+		/* Remember the user for check_covered(). */
+		len = strlen(names[i]) + 1;
+		if ((s = realloc(c->users, c->userslen + len)) == NULL) {
+			c->nomem = 1;
+			goto out;
+		}
+		c->users = s;
+		memcpy(c->users + c->userslen, names[i], len);
+		c->userslen += len;
+		c->nusers++;
+		check_user(c, names[i]);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+}

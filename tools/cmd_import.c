@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mfactl import FORMAT FILE: takes over credentials from pam_u2f,
+ * pam_oath, google-authenticator and PSKC seed files of hardware TOTP
+ * tokens, so that a site can migrate.  Each record is validated and
+ * reported on stdout, one line per outcome:
+ *	LINE N: imported USER credential ID (DESC, label L)
+ *	LINE N: skipped: REASON
+ * (KEY N for the keys of a PSKC file).  Secrets are never printed.
+ * Exit status 0 when everything was imported, 1 when anything was not.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mfactl.h"
+#include "import_pskc.h"
+
+#define IMPORT_USAGE \
+	"pam_u2f|pam_oath|google-authenticator|pskc FILE\n" \
+	"       [--user USER] [--assign SERIAL=USER]... [--map FILE]\n" \
+	"       [--label L] [--allow-unattested] [--dry-run]"
+#define FILE_MAX	(16 * 1024 * 1024)	/* bytes of an input file */
+#define MAP_MAX		(1024 * 1024)	/* bytes of a --map file */
+#define FMT_PSKC	100
+
+struct assign {
+	char		*serial;
+	char		*user;
+	unsigned	 used;
+};
+
+struct import {
+	struct mfactl	*m;
+	int		 format;
+	const char	*file;
+	const char	*user;		/* --user */
+	const char	*label;		/* --label */
+	int		 flags;		/* MFA_IMPORT_* */
+	struct assign	*assign;
+	size_t		 nassign;
+	unsigned	 imported;
+	unsigned	 failed;
+};
+
+static int
+format_parse(const char *s, int *format)
+{
+	if (strcmp(s, "pam_u2f") == 0)
+		*format = MFA_IMPORT_PAM_U2F;
+	else if (strcmp(s, "pam_oath") == 0)
+		*format = MFA_IMPORT_PAM_OATH;
+	else if (strcmp(s, "google-authenticator") == 0)
+		*format = MFA_IMPORT_GAUTH;
+	else if (strcmp(s, "pskc") == 0)
+		*format = FMT_PSKC;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * Reads a whole regular file of at most max bytes into a NUL-terminated
+ * malloc'd buffer (wiped and freed by the caller: it holds secrets).
+ */
+static int
+read_file(const char *path, size_t max, char **out, size_t *outlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		goto fail;
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;	/* shrank meanwhile: take what is there */
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	*out = buf;
+	*outlen = len;
+	return 0;
+fail:
+	saved = errno;
+	if (buf != NULL) {
+		explicit_bzero(buf, len);
+		free(buf);
+	}
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+static void
+free_secret_buf(char *buf, size_t len)
+{
+	if (buf != NULL) {
+		explicit_bzero(buf, len);
+		free(buf);
+	}
+}
+
+/* Printable ASCII without spaces or '=': a serial we can match. */
+static int
+serial_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > PSKC_SERIAL_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '=')
+			return 0;
+	return 1;
+}
+
+/* Adds SERIAL -> USER; "why" says what is wrong, NULL when fine. */
+static const char *
+assign_add(struct import *im, const char *serial, size_t slen,
+    const char *user)
+{
+	struct assign *a;
+	size_t i;
+
+	if (slen == 0 || slen > PSKC_SERIAL_MAX)
+		return "serial number not 1..48 characters";
+	for (i = 0; i < im->nassign; i++)
+		if (strlen(im->assign[i].serial) == slen &&
+		    memcmp(im->assign[i].serial, serial, slen) == 0)
+			return "serial number assigned twice";
+	if (mfa_username_check(user) != MFA_OK)
+		return "user name not acceptable";
+	if ((a = reallocarray(im->assign, im->nassign + 1,
+	    sizeof(*a))) == NULL)
+		return "out of memory";
+	im->assign = a;
+	a = &im->assign[im->nassign];
+	memset(a, 0, sizeof(*a));
+	if ((a->serial = strndup(serial, slen)) == NULL ||
+	    (a->user = strdup(user)) == NULL) {
+		free(a->serial);
+		return "out of memory";
+	}
+	if (!serial_ok(a->serial)) {
+		free(a->serial);
+		free(a->user);
+		return "serial number not printable without spaces or '='";
+	}
+	im->nassign++;
+	return NULL;
+}
+
+/* --assign SERIAL=USER */
+static int
+assign_arg(struct import *im, const char *arg)
+{
+	const char *eq, *why;
+
+	if ((eq = strchr(arg, '=')) == NULL)
+		why = "not SERIAL=USER";
+	else
+		why = assign_add(im, arg, (size_t)(eq - arg), eq + 1);
+	if (why == NULL)
+		return EXIT_OK;
+	fprintf(stderr, "mfactl: import: --assign ");
+	mfactl_print_safe(stderr, arg);
+	fprintf(stderr, ": %s\n", why);
+	return EXIT_USAGE;
+}
+
+/* --map FILE: lines "SERIAL USER"; '#' comments and blank lines. */
+static int
+map_file(struct import *im, const char *path)
+{
+	char *buf = NULL, *line, *next, *serial, *user, *end;
+	const char *why = NULL;
+	size_t len = 0, slen;
+	unsigned lineno;
+
+	if (read_file(path, MAP_MAX, &buf, &len) == -1)
+		return mfactl_errorf("import", path, "%s", strerror(errno));
+	for (lineno = 1, line = buf; line != NULL && why == NULL;
+	    lineno++, line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		serial = line + strspn(line, " \t\r");
+		if (*serial == '\0' || *serial == '#')
+			continue;
+		slen = strcspn(serial, " \t\r");
+		user = serial + slen + strspn(serial + slen, " \t");
+		end = user + strcspn(user, " \t\r");
+		if (*user == '\0' || end[strspn(end, " \t\r")] != '\0')
+			why = "not SERIAL USER";
+		else {
+			*end = '\0';
+			why = assign_add(im, serial, slen, user);
+		}
+	}
+	free(buf);
+	if (why != NULL)
+		return mfactl_errorf("import", path, "line %u: %s", lineno - 1,
+		    why);
+	return EXIT_OK;
+}
+
+static void
+report_prefix(const char *what, unsigned n)
+{
+	printf("%s %u: ", what, n);
+}
+
+/* "skipped: REASON" for a library error, with its log line if any. */
+static void
+report_error(struct import *im, const char *what, unsigned n,
+    const char *user, int r)
+{
+	struct mfactl *m = im->m;
+
+	report_prefix(what, n);
+	printf("skipped: ");
+	if (user != NULL) {
+		mfactl_print_safe(stdout, user);
+		printf(": ");
+	}
+	switch (r) {
+	case MFA_ERR_EXCLUDED:
+		printf("already imported");
+		break;
+	case MFA_ERR_ATTEST:
+		printf("refused by the FIDO2 configuration");
+		break;
+	default:
+		printf("%s", mfa_strerror(r));
+		break;
+	}
+	if (m->logmsg != NULL) {
+		printf(" (");
+		mfactl_print_safe(stdout, m->logmsg);
+		printf(")");
+		free(m->logmsg);
+		m->logmsg = NULL;
+	}
+	if (r == MFA_ERR_ATTEST &&
+	    (im->flags & MFA_IMPORT_UNATTESTED) == 0)
+		printf("; --allow-unattested accepts keys without "
+		    "attestation");
+	putchar('\n');
+	im->failed++;
+}
+
+static void
+report_ok(struct import *im, const char *what, unsigned n, const char *user,
+    unsigned id, const char *desc, const char *label)
+{
+	report_prefix(what, n);
+	if (im->flags & MFA_IMPORT_DRYRUN)
+		printf("would import ");
+	else
+		printf("imported ");
+	mfactl_print_safe(stdout, user);
+	if (im->flags & MFA_IMPORT_DRYRUN)
+		printf(" credential (%s, label ", desc);
+	else
+		printf(" credential %u (%s, label ", id, desc);
+	mfactl_print_safe(stdout, label);
+	printf(")\n");
+	im->imported++;
+}
+
+/*
+ * Opens the user's store for the import: for writing (created when
+ * missing), or for reading in a dry run (*u NULL when there is none).
+ */
+static int
+open_user(struct import *im, const char *user, mfa_user_t **u)
+{
+	int r;
+
+	*u = NULL;
+	if ((im->flags & MFA_IMPORT_DRYRUN) == 0)
+		return mfa_user_open(im->m->ctx, user,
+		    MFA_OPEN_WRITE | MFA_OPEN_CREATE, u);
+	r = mfa_user_open(im->m->ctx, user, MFA_OPEN_READ, u);
+	return r == MFA_ERR_NOTENROLLED ? MFA_OK : r;
+}
+
+/* Imports every credential of a parsed record for user. */
+static void
+import_record(struct import *im, const mfa_import_t *imp, const char *user,
+    unsigned lineno)
+{
+	const char *label, *note;
+	mfa_user_t *u = NULL;
+	unsigned id;
+	size_t i, n = mfa_import_count(imp);
+	int r;
+
+	if ((r = open_user(im, user, &u)) != MFA_OK) {
+		report_error(im, "LINE", lineno, user, r);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		label = im->label;
+		if (label == NULL)
+			label = mfa_import_type(imp, i) == MFA_CRED_FIDO2 ?
+			    "pam_u2f" : im->format == MFA_IMPORT_PAM_OATH ?
+			    "pam_oath" : "google-authenticator";
+		r = MFA_OK;
+		if (u == NULL)
+			r = mfa_import_check(im->m->ctx, imp, i, im->flags);
+		if (r == MFA_OK)
+			r = mfa_user_import(u, imp, i, label, im->flags, &id);
+		if (r != MFA_OK)
+			report_error(im, "LINE", lineno, user, r);
+		else
+			report_ok(im, "LINE", lineno, user, id,
+			    mfa_import_desc(imp, i), label);
+	}
+	mfa_user_free(&u);
+	if ((note = mfa_import_note(imp)) != NULL) {
+		report_prefix("LINE", lineno);
+		printf("note: %s\n", note);
+	}
+}
+
+static void
+report_parse_error(struct import *im, const mfa_import_t *imp,
+    unsigned base)
+{
+	unsigned line = 0;
+	const char *why = mfa_import_why(imp, &line);
+
+	report_prefix("LINE", base + (line > 0 ? line - 1 : 0));
+	printf("skipped: %s\n", why[0] != '\0' ? why : "not understood");
+	im->failed++;
+}
+
+/* pam_u2f and pam_oath: one record per line. */
+static void
+import_lines(struct import *im, mfa_import_t *imp, char *buf)
+{
+	char *line, *next, *p;
+	size_t len;
+	unsigned lineno;
+	int r;
+
+	for (lineno = 1, line = buf; line != NULL; lineno++, line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		len = strlen(line);
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		r = mfa_import_parse(imp, im->format, line, len);
+		if (r != MFA_OK)
+			report_parse_error(im, imp, lineno);
+		else
+			import_record(im, imp, mfa_import_user(imp), lineno);
+	}
+}
+
+static void
+import_gauth(struct import *im, mfa_import_t *imp, const char *buf,
+    size_t len)
+{
+	unsigned scratch;
+
+	if (mfa_import_parse(imp, MFA_IMPORT_GAUTH, buf, len) != MFA_OK) {
+		report_parse_error(im, imp, 1);
+		return;
+	}
+	import_record(im, imp, im->user, 1);
+	if ((scratch = mfa_import_scratch_codes(imp)) > 0) {
+		printf("NOTE: %u scratch code%s not imported: pam_mfa's "
+		    "recovery codes have another form (8-digit codes could "
+		    "pass for TOTP codes); give ", scratch,
+		    scratch == 1 ? " was" : "s were");
+		mfactl_print_safe(stdout, im->user);
+		printf(" new ones with 'mfactl recovery ");
+		mfactl_print_safe(stdout, im->user);
+		printf("'\n");
+	}
+}
+
+static const struct assign *
+assigned(struct import *im, const char *serial)
+{
+	size_t i;
+
+	for (i = 0; i < im->nassign; i++)
+		if (strcmp(im->assign[i].serial, serial) == 0) {
+			im->assign[i].used++;
+			return &im->assign[i];
+		}
+	return NULL;
+}
+
+static void
+import_pskc(struct import *im, const char *buf, size_t len)
+{
+	struct pskc_entry *e = NULL;
+	const struct assign *a;
+	mfa_user_t *u = NULL;
+	char why[PSKC_WHY_MAX], label[MFA_LABEL_MAX + 1], desc[32];
+	size_t n = 0, i;
+	unsigned id;
+	int r;
+
+	if (import_pskc_load(buf, len, &e, &n, why, sizeof(why)) == -1) {
+		mfactl_errorf("import", im->file, "%s", why);
+		im->failed++;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		a = e[i].serial[0] != '\0' ? assigned(im, e[i].serial) : NULL;
+		if (!e[i].ok || a == NULL) {
+			report_prefix("KEY", (unsigned)i + 1);
+			printf("skipped: ");
+			if (e[i].serial[0] != '\0')
+				printf("serial %s: ", e[i].serial);
+			printf("%s\n", !e[i].ok ? e[i].why : "not assigned to "
+			    "a user (--assign SERIAL=USER or --map FILE)");
+			im->failed++;
+			continue;
+		}
+		if (im->label != NULL)
+			(void)snprintf(label, sizeof(label), "%s", im->label);
+		else
+			(void)snprintf(label, sizeof(label), "token %s",
+			    e[i].serial);
+		if ((r = open_user(im, a->user, &u)) == MFA_OK)
+			r = mfa_user_totp_import(u, label, MFA_TOTP_SHA1,
+			    e[i].digits, e[i].period, e[i].secret,
+			    e[i].secret_len, im->flags, &id);
+		mfa_user_free(&u);
+		if (r != MFA_OK) {
+			report_error(im, "KEY", (unsigned)i + 1, a->user, r);
+			continue;
+		}
+		(void)snprintf(desc, sizeof(desc), "totp sha1/%u/%u",
+		    e[i].digits, e[i].period);
+		report_ok(im, "KEY", (unsigned)i + 1, a->user, id, desc,
+		    label);
+	}
+	import_pskc_free(&e, n);
+	for (i = 0; i < im->nassign; i++)
+		if (im->assign[i].used == 0) {
+			printf("NOTE: serial %s (assigned to ",
+			    im->assign[i].serial);
+			mfactl_print_safe(stdout, im->assign[i].user);
+			printf(") is not in the file\n");
+			im->failed++;
+		}
+}
+
+/* A clearer message than the library's when the store is missing. */
+static int
+store_check(struct mfactl *m)
+{
+	const char *store = mfa_ctx_store(m->ctx);
+	struct stat st;
+
+	if (store == NULL)
+		return EXIT_OK;
+	if (stat(store, &st) == -1)
+		return mfactl_errorf("import", NULL, "store %s: %s", store,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return mfactl_errorf("import", NULL, "store %s: %s", store,
+		    strerror(ENOTDIR));
+	return EXIT_OK;
+}
+
+/* Tells once under which RP ID imported FIDO2 keys will be asked. */
+static void
+rp_id_note(struct import *im)
+{
+	char rp[256];
+
+	if (mfa_ctx_fido2_rp_id(im->m->ctx, rp, sizeof(rp)) != MFA_OK)
+		(void)snprintf(rp, sizeof(rp), "(unknown)");
+	printf("NOTE: pam_mfa asks security keys for RP ID ");
+	mfactl_print_safe(stdout, rp);
+	printf("; an imported key works only if pam_u2f used the same "
+	    "origin (appid for old U2F lines; pam_u2f's default is "
+	    "pam://HOSTNAME)\n");
+	free(im->m->logmsg);
+	im->m->logmsg = NULL;
+}
+
+int
+cmd_import(struct mfactl *m, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "assign", required_argument, NULL, 'a' },
+		{ "map", required_argument, NULL, 'M' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "allow-unattested", no_argument, NULL, 'A' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct import im;
+	mfa_import_t *imp = NULL;
+	const char *map = NULL;
+	char *buf = NULL;
+	size_t len = 0, i;
+	int ch, status = EXIT_FAIL;
+
+	memset(&im, 0, sizeof(im));
+	im.m = m;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":u:a:M:l:Anh", opts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'u':
+			im.user = optarg;
+			break;
+		case 'a':
+			if ((status = assign_arg(&im, optarg)) != EXIT_OK)
+				goto out;
+			break;
+		case 'M':
+			map = optarg;
+			break;
+		case 'l':
+			im.label = optarg;
+			break;
+		case 'A':
+			im.flags |= MFA_IMPORT_UNATTESTED;
+			break;
+		case 'n':
+			im.flags |= MFA_IMPORT_DRYRUN;
+			break;
+		case 'h':
+			printf("usage: mfactl [global options] import %s\n",
+			    IMPORT_USAGE);
+			status = EXIT_OK;
+			goto out;
+		default:
+			status = mfactl_badopt("import", ch, argv);
+			goto out;
+		}
+	}
+	status = EXIT_USAGE;
+	if (argc - optind != 2) {
+		mfactl_usage("import", IMPORT_USAGE);
+		goto out;
+	}
+	if (format_parse(argv[optind], &im.format) == -1) {
+		fprintf(stderr, "mfactl: import: ");
+		mfactl_print_safe(stderr, argv[optind]);
+		fprintf(stderr, ": not pam_u2f, pam_oath, "
+		    "google-authenticator or pskc\n");
+		goto out;
+	}
+	im.file = argv[optind + 1];
+	if ((im.format == MFA_IMPORT_GAUTH) != (im.user != NULL)) {
+		fprintf(stderr, "mfactl: import: --user USER is %s\n",
+		    im.user == NULL ? "needed for google-authenticator" :
+		    "for google-authenticator only");
+		goto out;
+	}
+	if (im.format != FMT_PSKC && (im.nassign > 0 || map != NULL)) {
+		fprintf(stderr, "mfactl: import: --assign and --map are for "
+		    "pskc only\n");
+		goto out;
+	}
+	if (im.label != NULL && (im.label[0] == '\0' ||
+	    strlen(im.label) > MFA_LABEL_MAX)) {
+		fprintf(stderr, "mfactl: import: --label: 1..%d bytes\n",
+		    MFA_LABEL_MAX);
+		goto out;
+	}
+	if (im.user != NULL && mfa_username_check(im.user) != MFA_OK) {
+		status = mfactl_error(m, "import", im.user, MFA_ERR_USERNAME);
+		goto out;
+	}
+
+	if ((status = mfactl_need_root("import", im.file)) != EXIT_OK)
+		goto out;
+	status = EXIT_FAIL;
+	if (map != NULL && map_file(&im, map) != EXIT_OK)
+		goto out;
+	if (im.format == FMT_PSKC && im.nassign == 0) {
+		status = mfactl_errorf("import", im.file, "no token is "
+		    "assigned to a user: use --assign SERIAL=USER or --map "
+		    "FILE");
+		goto out;
+	}
+	if (mfactl_ctx(m, "import", im.file) != MFA_OK)
+		goto out;
+	if (store_check(m) != EXIT_OK)
+		goto out;
+	if (read_file(im.file, FILE_MAX, &buf, &len) == -1) {
+		status = mfactl_errorf("import", im.file, "%s",
+		    strerror(errno));
+		goto out;
+	}
+	if ((imp = mfa_import_new()) == NULL) {
+		status = mfactl_error(m, "import", im.file, MFA_ERR_NOMEM);
+		goto out;
+	}
+
+	if (im.format == MFA_IMPORT_PAM_U2F)
+		rp_id_note(&im);
+	if (im.format == MFA_IMPORT_GAUTH)
+		import_gauth(&im, imp, buf, len);
+	else if (im.format == FMT_PSKC)
+		import_pskc(&im, buf, len);
+	else
+		import_lines(&im, imp, buf);
+	if (im.imported == 0 && im.failed == 0) {
+		printf("NOTE: no credential in the file\n");
+		im.failed++;
+	}
+	printf("%u %s, %u skipped%s\n", im.imported,
+	    im.flags & MFA_IMPORT_DRYRUN ? "would be imported" : "imported",
+	    im.failed, im.flags & MFA_IMPORT_DRYRUN ? " (dry run: nothing "
+	    "written)" : "");
+	status = im.failed == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	mfa_import_free(&imp);
+	free_secret_buf(buf, len);
+	for (i = 0; i < im.nassign; i++) {
+		free(im.assign[i].serial);
+		free(im.assign[i].user);
+	}
+	free(im.assign);
+	return status;
+}

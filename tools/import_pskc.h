@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mfactl import pskc: reads a PSKC (RFC 6030) container with libpskc and
+ * checks each key for what pam_mfa can take over: a TOTP key with a
+ * serial number, a plain secret, decimal codes of 6..8 digits and a time
+ * step of 1..3600 seconds.  Uses libpskc and mfa.h only (the fuzz target
+ * tests/fuzz/fuzz_import_pskc.c builds this file on its own).
+ */
+#ifndef IMPORT_PSKC_H
+#define IMPORT_PSKC_H
+
+#include <stddef.h>
+
+#include "mfa.h"
+
+#define PSKC_SERIAL_MAX	48	/* bytes of a usable serial number */
+#define PSKC_WHY_MAX	128
+#define PSKC_KEYS_MAX	10000	/* keys per container */
+
+/* One key of the container; ok = 0 means it cannot be imported (why). */
+struct pskc_entry {
+	int		ok;
+	char		serial[PSKC_SERIAL_MAX + 1]; /* "": unusable */
+	unsigned	digits;
+	unsigned	period;
+	unsigned char	secret[64];
+	size_t		secret_len;
+	char		why[PSKC_WHY_MAX];
+};
+
+/*
+ * Parses buf[0..len) and fills *out with a calloc'd array of *n entries,
+ * one per key in container order.  Returns 0, or -1 with a reason in
+ * why[whylen] (not PSKC, no key, too many keys, out of memory).
+ */
+int import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
+    size_t *n, char *why, size_t whylen);
+
+/* Wipes the secrets and frees the array; clears *entries. */
+void import_pskc_free(struct pskc_entry **entries, size_t n);
+
+#endif /* IMPORT_PSKC_H */
