@@ -393,8 +393,7 @@ parse_aaguids(struct parser *p, const struct key *k, const char *value,
 			return perr(p, "bad AAGUID '%s' in '%s' (expected 32 "
 			    "hex digits)", q, k->name);
 		for (j = 0; j < i; j++)
-			if (memcmp(aaguids[j], aaguids[i], MFA_AAGUID_LEN) ==
-			    0)
+			if (ct_equal(aaguids[j], aaguids[i], MFA_AAGUID_LEN))
 				return perr(p, "AAGUID '%s' listed twice in "
 				    "'%s'", q, k->name);
 	}
@@ -867,7 +866,10 @@ config_load_file(struct mfa_config *cfg, const char *path, char *err,
 		r = file_err(err, errlen, "0: invalid argument");
 		goto out;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must be refused by the fstat check below, not
+	 * hang every login in open(). */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			r = file_err(err, errlen,

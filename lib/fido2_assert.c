@@ -133,7 +133,7 @@ reply_cred(const struct login *l, const fido_assert_t *a, const size_t *idx,
 		return n == 1 ? 0 : NONE;
 	for (i = 0; i < n; i++) {
 		c = &l->u->creds[idx[i]];
-		if (c->credid_len == len && memcmp(c->credid, id, len) == 0)
+		if (c->credid_len == len && ct_equal(c->credid, id, len))
 			return i;
 	}
 	return NONE;
@@ -197,7 +197,7 @@ find_key(struct login *l, struct fido2_devinfo *devs, size_t ndevs,
     fido_dev_t **out, size_t *which)
 {
 	fido_dev_t	*dev = NULL;
-	size_t		 i, k, maybe = NONE;
+	size_t		 i, k = NONE, maybe = NONE;
 	int		 r, err = MFA_ERR_NOTFOUND;
 
 	for (i = 0; i < ndevs; i++) {

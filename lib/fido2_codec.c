@@ -261,7 +261,7 @@ pkey_from_der(int alg, const unsigned char *der, size_t len)
 	    p != der + len || !pkey_is(pkey, alg))
 		goto out;
 	if ((relen = i2d_PUBKEY(pkey, &re)) <= 0 || (size_t)relen != len ||
-	    memcmp(re, der, len) != 0)
+	    !ct_equal(re, der, len))
 		goto out;
 	ok = 1;
 out:

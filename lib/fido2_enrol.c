@@ -397,7 +397,7 @@ cred_from_reply(const struct enrol *e, const fido_cred_t *cred, int alg,
 	for (i = 0; i < e->u->ncreds; i++) {
 		o = &e->u->creds[i];
 		if (o->type == MFA_CRED_FIDO2 && o->credid_len == len &&
-		    memcmp(o->credid, fido_cred_id_ptr(cred), len) == 0)
+		    ct_equal(o->credid, fido_cred_id_ptr(cred), len))
 			return reject(e, MFA_ERR_EXCLUDED, "already registered "
 			    "for this user (the key ignored the exclude "
 			    "list)");
@@ -430,8 +430,8 @@ aaguid_check(const struct enrol *e, const struct mfa_cred *c)
 	if (e->cfg->fido2_naaguids == 0)
 		return MFA_OK;
 	for (i = 0; i < e->cfg->fido2_naaguids; i++)
-		if (memcmp(e->cfg->fido2_aaguids[i], c->aaguid,
-		    MFA_AAGUID_LEN) == 0)
+		if (ct_equal(e->cfg->fido2_aaguids[i], c->aaguid,
+		    MFA_AAGUID_LEN))
 			return MFA_OK;
 	return reject(e, MFA_ERR_ATTEST, "AAGUID %s is not in fido2_aaguids",
 	    c->aaguid_hex);

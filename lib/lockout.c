@@ -32,6 +32,17 @@ lockout_check(const struct mfa_user *u, int64_t now)
 	return MFA_OK;
 }
 
+/* now + secs, saturating: a clock near INT64_MAX must still lock. */
+static int64_t
+lock_end(int64_t now, int64_t secs)
+{
+	if (now < 0)
+		now = 0;
+	if (now > INT64_MAX - secs)
+		return INT64_MAX;
+	return now + secs;
+}
+
 void
 lockout_fail(struct mfa_user *u, int64_t now)
 {
@@ -52,8 +63,8 @@ lockout_fail(struct mfa_user *u, int64_t now)
 	/* Without a configuration, lock rather than keep counting. */
 	if (cfg == NULL || (cfg->lockout_attempts > 0 &&
 	    st->failures >= cfg->lockout_attempts && st->locked_until == 0))
-		st->locked_until = (now < 0 ? 0 : now) +
-		    (cfg == NULL ? 900 : (int64_t)cfg->lockout_time);
+		st->locked_until = lock_end(now,
+		    cfg == NULL ? 900 : (int64_t)cfg->lockout_time);
 }
 
 void

@@ -20,37 +20,37 @@ extern "C" {
 
 /* Error codes. */
 #define MFA_OK			  0
-#define MFA_ERR_NOMEM		 -1	/* out of memory */
-#define MFA_ERR_INVAL		 -2	/* invalid argument */
-#define MFA_ERR_USERNAME	 -3	/* user name not acceptable */
-#define MFA_ERR_NOTENROLLED	 -4	/* no store file for the user */
-#define MFA_ERR_UNSAFE		 -5	/* unsafe owner/mode/type of a file */
-#define MFA_ERR_IO		 -6	/* I/O error */
-#define MFA_ERR_FORMAT		 -7	/* malformed store or state file */
-#define MFA_ERR_VERSION		 -8	/* unsupported store format version */
-#define MFA_ERR_TOOBIG		 -9	/* file or field over its size cap */
-#define MFA_ERR_CONFIG		-10	/* configuration error */
-#define MFA_ERR_BADCODE		-11	/* one-time code wrong */
-#define MFA_ERR_REPLAY		-12	/* one-time code already used */
-#define MFA_ERR_LOCKED		-13	/* user locked out */
-#define MFA_ERR_CRYPTO		-14	/* crypto library failure */
-#define MFA_ERR_NOSPC		-15	/* no space left on the store device */
-#define MFA_ERR_NOTFOUND	-16	/* no such credential */
-#define MFA_ERR_LIMIT		-17	/* too many credentials */
-#define MFA_ERR_BADPASS		-18	/* password wrong */
-#define MFA_ERR_NOPASS		-19	/* account has no usable password */
-#define MFA_ERR_CODEFMT		-20	/* code is not N ASCII digits */
-#define MFA_ERR_PENDING		-21	/* credential not yet confirmed */
-#define MFA_ERR_STATE		-22	/* credential in the wrong state */
-#define MFA_ERR_NODEVICE	-23	/* no FIDO2 security key connected */
-#define MFA_ERR_TIMEOUT		-24	/* no touch within the time limit */
-#define MFA_ERR_DEVICE		-25	/* FIDO2 device error or bad reply */
-#define MFA_ERR_ATTEST		-26	/* attestation missing or not allowed */
-#define MFA_ERR_CLONED		-27	/* signature counter did not increase */
-#define MFA_ERR_BADPIN		-28	/* security key PIN wrong or blocked */
-#define MFA_ERR_EXCLUDED	-29	/* security key already registered */
-#define MFA_ERR_BADSIG		-30	/* assertion did not verify */
-#define MFA_ERR_UV		-31	/* user verification required, not done */
+#define MFA_ERR_NOMEM		 (-1)	/* out of memory */
+#define MFA_ERR_INVAL		 (-2)	/* invalid argument */
+#define MFA_ERR_USERNAME	 (-3)	/* user name not acceptable */
+#define MFA_ERR_NOTENROLLED	 (-4)	/* no store file for the user */
+#define MFA_ERR_UNSAFE		 (-5)	/* unsafe owner/mode/type of a file */
+#define MFA_ERR_IO		 (-6)	/* I/O error */
+#define MFA_ERR_FORMAT		 (-7)	/* malformed store or state file */
+#define MFA_ERR_VERSION		 (-8)	/* unsupported store format version */
+#define MFA_ERR_TOOBIG		 (-9)	/* file or field over its size cap */
+#define MFA_ERR_CONFIG		(-10)	/* configuration error */
+#define MFA_ERR_BADCODE		(-11)	/* one-time code wrong */
+#define MFA_ERR_REPLAY		(-12)	/* one-time code already used */
+#define MFA_ERR_LOCKED		(-13)	/* user locked out */
+#define MFA_ERR_CRYPTO		(-14)	/* crypto library failure */
+#define MFA_ERR_NOSPC		(-15)	/* no space left on the store device */
+#define MFA_ERR_NOTFOUND	(-16)	/* no such credential */
+#define MFA_ERR_LIMIT		(-17)	/* too many credentials */
+#define MFA_ERR_BADPASS		(-18)	/* password wrong */
+#define MFA_ERR_NOPASS		(-19)	/* account has no usable password */
+#define MFA_ERR_CODEFMT		(-20)	/* code is not N ASCII digits */
+#define MFA_ERR_PENDING		(-21)	/* credential not yet confirmed */
+#define MFA_ERR_STATE		(-22)	/* credential in the wrong state */
+#define MFA_ERR_NODEVICE	(-23)	/* no FIDO2 security key connected */
+#define MFA_ERR_TIMEOUT		(-24)	/* no touch within the time limit */
+#define MFA_ERR_DEVICE		(-25)	/* FIDO2 device error or bad reply */
+#define MFA_ERR_ATTEST		(-26)	/* attestation missing or not allowed */
+#define MFA_ERR_CLONED		(-27)	/* signature counter did not increase */
+#define MFA_ERR_BADPIN		(-28)	/* security key PIN wrong or blocked */
+#define MFA_ERR_EXCLUDED	(-29)	/* security key already registered */
+#define MFA_ERR_BADSIG		(-30)	/* assertion did not verify */
+#define MFA_ERR_UV		(-31)	/* user verification required, not done */
 
 /*
  * Returns a static, English description of an MFA_ERR_* code; never NULL.

@@ -213,7 +213,7 @@ parse_atom(struct eparser *p, int *idx)
 static int
 parse_and(struct eparser *p, int *idx)
 {
-	int left, right, r;
+	int left = -1, right = -1, r;
 
 	if ((r = parse_atom(p, &left)) != MFA_OK)
 		return r;
@@ -232,7 +232,7 @@ parse_and(struct eparser *p, int *idx)
 static int
 parse_or(struct eparser *p, int *idx)
 {
-	int left, right, r;
+	int left = -1, right = -1, r;
 
 	if ((r = parse_and(p, &left)) != MFA_OK)
 		return r;

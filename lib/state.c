@@ -195,7 +195,7 @@ slot_parse(const char *buf, struct mfa_state *st)
 	hash = buf + textlen - (sizeof(HASH_TAG) - 1 + 2 * HASH_LEN + 1);
 	if (hash != buf && hash[-1] != '\n')
 		return MFA_ERR_FORMAT;
-	if (memcmp(hash, HASH_TAG, sizeof(HASH_TAG) - 1) != 0)
+	if (!ct_equal(hash, HASH_TAG, sizeof(HASH_TAG) - 1))
 		return MFA_ERR_FORMAT;
 	for (i = 0; i < HASH_LEN; i++) {
 		hi = hexval(hash[sizeof(HASH_TAG) - 1 + 2 * i]);
