@@ -94,7 +94,7 @@ ctl(const char *arg, ...)
 static char *
 mkdev(struct fixture *f, const char *opt, ...)
 {
-	const char	*o[10];
+	const char	*o[12];
 	char		*path;
 	va_list		 ap;
 	int		 n = 0;
@@ -102,12 +102,12 @@ mkdev(struct fixture *f, const char *opt, ...)
 	assert_true(asprintf(&path, "%s/dev%s-%d", tmp, f->store +
 	    strlen(f->store) - 6, f->ndev++) > 0);
 	va_start(ap, opt);
-	for (; opt != NULL && n < 9; opt = va_arg(ap, const char *))
+	for (; opt != NULL && n < 11; opt = va_arg(ap, const char *))
 		o[n++] = opt;
 	va_end(ap);
 	o[n] = NULL;
 	ctl("init", path, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7],
-	    o[8], (const char *)NULL);
+	    o[8], o[9], o[10], (const char *)NULL);
 	return path;
 }
 
@@ -465,6 +465,123 @@ test_enrol_touch(void **state)
 	free(dev);
 }
 
+/*
+ * EdDSA and RS256 keys: an EdDSA-only (or RS256-only) key is registered
+ * with its own algorithm under the default fido2_algorithms and logs
+ * in; a key that offers none of fido2_algorithms is refused before
+ * the PIN or the touch is asked for, and the log says why.
+ */
+static void
+test_enrol_eddsa(void **state)
+{
+	struct fixture		*f = *state;
+	struct ui		 ui = { .pin = PIN };
+	const mfa_cred_t	*c;
+	char			*ed, *rs, *both, *path, *text;
+	uint64_t		 c0;
+	unsigned		 id = 0, cid = 0;
+
+	ed = mkdev(f, "--pin", PIN, "--alg", "eddsa", NULL);
+	plug(ed, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "ed", ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_non_null(strstr(tu_log_buf, "eddsa, aaguid " AAGUID ", self "
+	    "attestation)"));
+	reopen(f, "alice");
+	c = cred_by_id(f->u, id);
+	assert_string_equal(mfa_cred_fido2_algorithm(c), "eddsa");
+	c0 = mfa_cred_fido2_counter(c);
+	path = tu_path(f->store, "alice");
+	text = tu_read(path, NULL);
+	assert_non_null(strstr(text, "\nfido2 1 status=active alg=eddsa "));
+	free(text);
+	free(path);
+	/* It logs in, in a new process as it were. */
+	tu_now += 60;
+	tu_log_reset();
+	ui.pins = ui.touches = 0;
+	if (mfa_user_fido2_verify(f->u, ui_cb, &ui, &cid) != MFA_OK)
+		fail_msg("eddsa login: %s", tu_log_buf);
+	assert_int_equal(cid, id);
+	assert_int_equal(ui.touches, 1);
+	assert_non_null(strstr(tu_log_buf, "fido2 login with key 'ed'"));
+	assert_true(mfa_cred_fido2_counter(cred_by_id(f->u, id)) > c0);
+	/* A signature that does not verify is still caught. */
+	ctl("set", ed, "fault=badsig", (const char *)NULL);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADSIG);
+	ctl("set", ed, "fault=none", (const char *)NULL);
+	assert_int_equal(mfa_user_unlock(f->u), MFA_OK);
+
+	/* RS256 the same way. */
+	rs = mkdev(f, "--pin", PIN, "--alg", "rs256", NULL);
+	plug(rs, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "rs", ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_string_equal(mfa_cred_fido2_algorithm(cred_by_id(f->u, id)),
+	    "rs256");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, &cid),
+	    MFA_OK);
+	assert_int_equal(cid, id);
+
+	/* A key with both: the first of fido2_algorithms it offers. */
+	both = mkdev(f, "--pin", PIN, "--alg", "eddsa,es256", NULL);
+	plug(both, NULL);
+	reopen(f, "bob");
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_string_equal(mfa_cred_fido2_algorithm(cred_by_id(f->u, id)),
+	    "es256");
+	config(f, "fido2_algorithms = eddsa, es256\n");
+	reopen(f, "carol");
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_string_equal(mfa_cred_fido2_algorithm(cred_by_id(f->u, id)),
+	    "eddsa");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+
+	/* fido2_algorithms = es256 and an EdDSA-only key: refused. */
+	config(f, "fido2_algorithms = es256\n");
+	reopen(f, "dave");
+	plug(ed, NULL);
+	tu_log_reset();
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_ATTEST);
+	assert_non_null(strstr(tu_log_buf, "user dave: security key vfido "
+	    "virtual authenticator rejected: offers none of "
+	    "fido2_algorithms"));
+	assert_int_equal(ui.pins + ui.touches, 0);
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	free(ed);
+	free(rs);
+	free(both);
+}
+
+/* EdDSA with x5c: the attestation key keeps its own ES256. */
+static void
+test_enrol_eddsa_x5c(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*dev, conf[512];
+	unsigned	 id = 0;
+
+	dev = mkdev(f, "--pin", PIN, "--alg", "eddsa", "--attestation",
+	    "x5c", "--ca-key", ca1_key, "--ca-cert", ca1_cert, NULL);
+	snprintf(conf, sizeof(conf), "fido2_ca = %s\n", ca1_cert);
+	config(f, conf);
+	plug(dev, NULL);
+	if (mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui, &id) != MFA_OK)
+		fail_msg("eddsa x5c: %s", tu_log_buf);
+	assert_non_null(strstr(tu_log_buf, "eddsa, aaguid " AAGUID ", "
+	    "certificate attestation)"));
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	free(dev);
+}
+
 /* ---- login ----------------------------------------------------------- */
 
 static void
@@ -786,6 +903,44 @@ test_login_faults(void **state)
 	free(dev);
 }
 
+/*
+ * The key answers the silent probe, then vanishes during the touched
+ * assertion (fault-at=2): a device error, nothing stored, not counted;
+ * the key back, the next login works.
+ */
+static void
+test_login_vanish_touch(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	unsigned	 failures = 9;
+	uint64_t	 c;
+	char		*dev;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	c = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
+	ctl("set", dev, "fault=vanish", "fault-at=2", (const char *)NULL);
+	tu_log_reset();
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_DEVICE);
+	/* It got as far as the touch: the probe went through. */
+	assert_int_equal(ui.touches, 1);
+	assert_non_null(strstr(tu_log_buf, "fido2 login failed on vfido "
+	    "virtual authenticator, key 'yubi'"));
+	assert_null(strstr(tu_log_buf, "probe:"));
+	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)), c);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 0);
+	/* Back again (the fault was for the 2nd assertion only). */
+	reopen(f, "alice");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_true(mfa_cred_fido2_counter(cred_by_id(f->u, 1)) > c);
+	free(dev);
+}
+
 static int
 group_setup(void **state)
 {
@@ -837,6 +992,10 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_touch, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_eddsa, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_eddsa_x5c, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_login, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_pin, setup,
 		    teardown),
@@ -849,6 +1008,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_lockout, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_faults, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_vanish_touch, setup,
 		    teardown),
 	};
 	const char	*pre = getenv("LD_PRELOAD"), *asan;

@@ -213,7 +213,7 @@ vfido_attest_issue(struct vfido_state *st, const char *cakey,
 		goto out;
 	if ((len = i2d_X509(x, &der)) <= 0 ||
 	    (size_t)len > sizeof(st->att_cert) ||
-	    vfido_ec_export(key, st->att_key, sizeof(st->att_key),
+	    vfido_key_export(key, st->att_key, sizeof(st->att_key),
 	    &st->att_key_len) < 0)
 		goto out;
 	memcpy(st->att_cert, der, (size_t)len);

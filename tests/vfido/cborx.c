@@ -3,11 +3,14 @@
  * vfido's CBOR helpers over libcbor: typed accessors that refuse
  * anything unexpected (so malformed requests get a CTAP error, never a
  * crash), map builders with CTAP's small integer keys, and COSE_Key
- * encoding/decoding for EC2 P-256 keys.
+ * encoding (EC2 P-256, OKP Ed25519, RSA) and decoding (EC2 P-256).
  */
 #include "config.h"
 
 #include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 
 #include "vfido_int.h"
 
@@ -16,8 +19,15 @@
 #define COSE_CRV	(-1)
 #define COSE_X		(-2)
 #define COSE_Y		(-3)
+#define COSE_N		(-1)	/* RSA */
+#define COSE_E		(-2)	/* RSA */
+#define COSE_KTY_OKP	1
 #define COSE_KTY_EC2	2
+#define COSE_KTY_RSA	3
 #define COSE_CRV_P256	1
+#define COSE_CRV_ED25519 6
+#define RSA_N_LEN	256	/* RS256 keys are RSA-2048 */
+#define RSA_E_LEN	3	/* as libfido2 wants it: 65537 */
 
 /* Any CBOR integer that fits an int64_t. */
 int
@@ -200,13 +210,74 @@ vfido_map_put_int(cbor_item_t *map, int64_t k, cbor_item_t *val)
 	return (vfido_map_put(map, vfido_cbor_int_new(k), val));
 }
 
-/* COSE_Key of an EC2 P-256 public key with the given alg. */
+/* COSE_Key of an Ed25519 public key: kty OKP, alg EdDSA, crv, x. */
+static cbor_item_t *
+cose_okp(EVP_PKEY *pkey)
+{
+	unsigned char	 x[32];
+	size_t		 xlen = sizeof(x);
+	cbor_item_t	*map;
+
+	if (EVP_PKEY_get_raw_public_key(pkey, x, &xlen) != 1 ||
+	    xlen != sizeof(x) || (map = cbor_new_definite_map(4)) == NULL)
+		return (NULL);
+	if (vfido_map_put_int(map, COSE_KTY,
+	    vfido_cbor_int_new(COSE_KTY_OKP)) < 0 ||
+	    vfido_map_put_int(map, COSE_ALG,
+	    vfido_cbor_int_new(VFIDO_COSE_EDDSA)) < 0 ||
+	    vfido_map_put_int(map, COSE_CRV,
+	    vfido_cbor_int_new(COSE_CRV_ED25519)) < 0 ||
+	    vfido_map_put_int(map, COSE_X, cbor_build_bytestring(x, 32)) < 0) {
+		cbor_decref(&map);
+		return (NULL);
+	}
+	return (map);
+}
+
+/* COSE_Key of an RSA-2048 public key: kty RSA, alg RS256, n, e. */
+static cbor_item_t *
+cose_rsa(EVP_PKEY *pkey)
+{
+	unsigned char	 n[RSA_N_LEN], e[RSA_E_LEN];
+	BIGNUM		*bn = NULL, *be = NULL;
+	cbor_item_t	*map = NULL;
+
+	if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &bn) != 1 ||
+	    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &be) != 1 ||
+	    BN_bn2binpad(bn, n, sizeof(n)) != (int)sizeof(n) ||
+	    BN_bn2binpad(be, e, sizeof(e)) != (int)sizeof(e) ||
+	    (map = cbor_new_definite_map(4)) == NULL)
+		goto out;
+	if (vfido_map_put_int(map, COSE_KTY,
+	    vfido_cbor_int_new(COSE_KTY_RSA)) < 0 ||
+	    vfido_map_put_int(map, COSE_ALG,
+	    vfido_cbor_int_new(VFIDO_COSE_RS256)) < 0 ||
+	    vfido_map_put_int(map, COSE_N, cbor_build_bytestring(n,
+	    sizeof(n))) < 0 ||
+	    vfido_map_put_int(map, COSE_E, cbor_build_bytestring(e,
+	    sizeof(e))) < 0)
+		cbor_decref(&map);
+out:
+	BN_free(bn);
+	BN_free(be);
+	return (map);
+}
+
+/*
+ * COSE_Key of a public key: Ed25519 and RSA keys as themselves, EC2
+ * P-256 keys with the given alg (ES256, or ECDH-ES+HKDF-256 for the
+ * PIN protocol's key agreement key).
+ */
 cbor_item_t *
 vfido_cose_encode(EVP_PKEY *pkey, int64_t alg)
 {
 	unsigned char	 x[32], y[32];
 	cbor_item_t	*map;
 
+	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519)
+		return (cose_okp(pkey));
+	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
+		return (cose_rsa(pkey));
 	if (vfido_ec_xy(pkey, x, y) < 0 ||
 	    (map = cbor_new_definite_map(5)) == NULL)
 		return (NULL);

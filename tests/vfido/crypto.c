@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * vfido's cryptography, all through OpenSSL 3: ES256 keys and
- * signatures, the ECDH + AES-256-CBC + HMAC-SHA-256 of PIN protocol 1.
+ * vfido's cryptography, all through OpenSSL 3: ES256, EdDSA (Ed25519)
+ * and RS256 keys and signatures, the ECDH + AES-256-CBC + HMAC-SHA-256
+ * of PIN protocol 1.
  */
 #include "config.h"
 
 #include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -39,9 +42,41 @@ vfido_ec_generate(void)
 	return (EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"));
 }
 
-/* Writes the private key as DER (PKCS#8) into buf. */
+/* A new credential key for a COSE algorithm (ES256, EdDSA, RS256). */
+EVP_PKEY *
+vfido_key_generate(int64_t alg)
+{
+	switch (alg) {
+	case VFIDO_COSE_ES256:
+		return (vfido_ec_generate());
+	case VFIDO_COSE_EDDSA:
+		return (EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"));
+	case VFIDO_COSE_RS256:
+		return (EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048));
+	default:
+		return (NULL);
+	}
+}
+
+/* The COSE signature algorithm of a key, or 0 for other keys. */
+int64_t
+vfido_key_alg(const EVP_PKEY *pkey)
+{
+	switch (EVP_PKEY_get_base_id(pkey)) {
+	case EVP_PKEY_EC:
+		return (VFIDO_COSE_ES256);
+	case EVP_PKEY_ED25519:
+		return (VFIDO_COSE_EDDSA);
+	case EVP_PKEY_RSA:
+		return (EVP_PKEY_get_bits(pkey) == 2048 ? VFIDO_COSE_RS256 : 0);
+	default:
+		return (0);
+	}
+}
+
+/* Writes the private key as DER (traditional or PKCS#8) into buf. */
 int
-vfido_ec_export(EVP_PKEY *pkey, unsigned char *buf, size_t size,
+vfido_key_export(EVP_PKEY *pkey, unsigned char *buf, size_t size,
     size_t *len)
 {
 	unsigned char	*der = NULL;
@@ -61,14 +96,22 @@ out:
 	return (r);
 }
 
+/* Reads a DER private key of any type vfido makes, all of it. */
 EVP_PKEY *
-vfido_ec_import(const unsigned char *der, size_t len)
+vfido_key_import(const unsigned char *der, size_t len)
 {
 	const unsigned char	*p = der;
+	EVP_PKEY		*pkey;
 
 	if (len > LONG_MAX)
 		return (NULL);
-	return (d2i_PrivateKey(EVP_PKEY_EC, NULL, &p, (long)len));
+	if ((pkey = d2i_AutoPrivateKey(NULL, &p, (long)len)) == NULL)
+		return (NULL);
+	if (p != der + len || vfido_key_alg(pkey) == 0) {
+		EVP_PKEY_free(pkey);
+		return (NULL);
+	}
+	return (pkey);
 }
 
 static int
@@ -133,24 +176,47 @@ out:
 }
 
 /*
- * ECDSA-SHA-256 over m1 || m2, DER-encoded into sig (at least 80 bytes;
- * *siglen is its size on input and the signature length on output).
+ * The signature of the key's COSE algorithm over m1 || m2: ES256
+ * (ECDSA-SHA-256, DER), EdDSA (Ed25519, pure, one shot) or RS256
+ * (RSASSA-PKCS1-v1_5 with SHA-256).  *siglen is the size of sig on
+ * input (VFIDO_SIG_MAX is enough) and the signature length on output.
  */
 int
-vfido_ec_sign(EVP_PKEY *pkey, const unsigned char *m1, size_t l1,
+vfido_sign(EVP_PKEY *pkey, const unsigned char *m1, size_t l1,
     const unsigned char *m2, size_t l2, unsigned char *sig, size_t *siglen)
 {
 	EVP_MD_CTX	*md = NULL;
+	unsigned char	*tbs = NULL;
+	size_t		 need;
 	int		 r = -1;
 
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) != 1 ||
+	if (EVP_PKEY_get_size(pkey) <= 0 ||
+	    (size_t)EVP_PKEY_get_size(pkey) > *siglen ||
+	    (md = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	if (vfido_key_alg(pkey) == VFIDO_COSE_EDDSA) {
+		/* Ed25519 signs the message itself: no streaming */
+		if (l1 > SIZE_MAX - l2 || (tbs = malloc(l1 + l2 + 1)) == NULL)
+			goto out;
+		memcpy(tbs, m1, l1);
+		memcpy(tbs + l1, m2, l2);
+		need = *siglen;
+		if (EVP_DigestSignInit(md, NULL, NULL, NULL, pkey) != 1 ||
+		    EVP_DigestSign(md, sig, &need, tbs, l1 + l2) != 1)
+			goto out;
+		*siglen = need;
+	} else if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL,
+	    pkey) != 1 ||
 	    EVP_DigestSignUpdate(md, m1, l1) != 1 ||
 	    EVP_DigestSignUpdate(md, m2, l2) != 1 ||
 	    EVP_DigestSignFinal(md, sig, siglen) != 1)
 		goto out;
 	r = 0;
 out:
+	if (tbs != NULL) {
+		explicit_bzero(tbs, l1 + l2 + 1);
+		free(tbs);
+	}
 	EVP_MD_CTX_free(md);
 	return (r);
 }

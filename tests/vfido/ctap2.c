@@ -75,24 +75,34 @@ info_options(const struct vfido_state *st)
 	return (m);
 }
 
+/* authenticatorGetInfo's algorithms: what the device supports. */
 static cbor_item_t *
-info_algorithms(void)
+info_algorithms(const struct vfido_state *st)
 {
-	cbor_item_t *a, *m;
+	const unsigned int algs = vfido_algs(st);
+	cbor_item_t	*a, *m;
+	size_t		 n = 0;
 
-	if ((a = cbor_new_definite_array(1)) == NULL)
+	for (unsigned int bit = 1; bit <= VFIDO_ALG_RS256; bit <<= 1)
+		n += (algs & bit) != 0;
+	if ((a = cbor_new_definite_array(n)) == NULL)
 		return (NULL);
-	if ((m = cbor_new_definite_map(2)) == NULL ||
-	    vfido_map_put(m, cbor_build_string("alg"),
-	    vfido_cbor_int_new(-7)) < 0 ||
-	    vfido_map_put(m, cbor_build_string("type"),
-	    cbor_build_string("public-key")) < 0 || !cbor_array_push(a, m)) {
-		if (m != NULL)
-			cbor_decref(&m);
-		cbor_decref(&a);
-		return (NULL);
+	for (unsigned int bit = 1; bit <= VFIDO_ALG_RS256; bit <<= 1) {
+		if ((algs & bit) == 0)
+			continue;
+		if ((m = cbor_new_definite_map(2)) == NULL ||
+		    vfido_map_put(m, cbor_build_string("alg"),
+		    vfido_cbor_int_new(vfido_alg_cose(bit))) < 0 ||
+		    vfido_map_put(m, cbor_build_string("type"),
+		    cbor_build_string("public-key")) < 0 ||
+		    !cbor_array_push(a, m)) {
+			if (m != NULL)
+				cbor_decref(&m);
+			cbor_decref(&a);
+			return (NULL);
+		}
+		cbor_decref(&m);
 	}
-	cbor_decref(&m);
 	return (a);
 }
 
@@ -115,7 +125,7 @@ get_info(const struct vfido_state *st, cbor_item_t **reply)
 	    vfido_map_put_int(m, 5, vfido_cbor_int_new(1200)) < 0 ||
 	    vfido_map_put_int(m, 6, protos) < 0 ||
 	    vfido_map_put_int(m, 9, str_array("usb")) < 0 ||
-	    vfido_map_put_int(m, 10, info_algorithms()) < 0) {
+	    vfido_map_put_int(m, 10, info_algorithms(st)) < 0) {
 		cbor_decref(&m);
 		return (CTAP1_ERR_OTHER);
 	}
@@ -221,6 +231,27 @@ assertion_fault(enum vfido_fault f, cbor_item_t **reply, unsigned char *out,
 }
 
 /*
+ * The fault that applies to this request.  With fault-at N the fault
+ * fires on the N-th GetAssertion request since it was set (counted in
+ * the state file, so across processes) and on nothing else; with
+ * fault-at 0 on every request it concerns.
+ */
+static enum vfido_fault
+fault_now(struct vfido_state *st, uint8_t cmd, bool *dirty)
+{
+	if (st->fault == VFIDO_FAULT_NONE || st->fault_at == 0)
+		return (st->fault);
+	if (cmd != CTAP2_GET_ASSERTION)
+		return (VFIDO_FAULT_NONE);
+	if (st->fault_count < UINT32_MAX) {
+		st->fault_count++;
+		*dirty = true;
+	}
+	return (st->fault_count == st->fault_at ? st->fault :
+	    VFIDO_FAULT_NONE);
+}
+
+/*
  * Runs one CTAP2 request (command byte + CBOR) and writes the reply
  * (status byte + CBOR) into out (VFIDO_MAX_MSG bytes).  Returns 0,
  * VFIDO_NOREPLY (waiting for a touch that never comes), VFIDO_GONE (the
@@ -233,6 +264,7 @@ vfido_ctap2(struct vfido_dev *d, const unsigned char *req, size_t len,
 {
 	struct vfido_state	*st = NULL;
 	cbor_item_t		*args = NULL, *reply = NULL;
+	enum vfido_fault	 fault = VFIDO_FAULT_NONE, set;
 	bool			 dirty = false;
 	int			 lockfd, status, r = VFIDO_GONE;
 
@@ -242,8 +274,11 @@ vfido_ctap2(struct vfido_dev *d, const unsigned char *req, size_t len,
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
 	    vfido_state_load(d->state_path, st) < 0)
 		goto out;
+	/* the commands see the fault of this request only */
+	set = st->fault;
+	fault = st->fault = fault_now(st, req[0], &dirty);
 	if ((status = parse_args(req + 1, len - 1, &args)) != CTAP2_OK)
-		goto reply;
+		goto save;
 	switch (req[0]) {
 	case CTAP2_GET_INFO:
 		status = get_info(st, &reply);
@@ -264,15 +299,16 @@ vfido_ctap2(struct vfido_dev *d, const unsigned char *req, size_t len,
 		status = CTAP1_ERR_INVALID_COMMAND;
 		break;
 	}
+save:
+	st->fault = set;
 	if (dirty && vfido_state_save(d->state_path, st) < 0)
 		status = CTAP1_ERR_OTHER;
 	if (status == VFIDO_NOREPLY) {
 		r = VFIDO_NOREPLY;
 		goto out;
 	}
-reply:
 	if (req[0] == CTAP2_GET_ASSERTION && status == CTAP2_OK)
-		r = assertion_fault(st->fault, &reply, out, outlen);
+		r = assertion_fault(fault, &reply, out, outlen);
 	else
 		r = serialize(status, reply, out, outlen);
 out:

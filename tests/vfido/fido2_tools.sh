@@ -36,7 +36,8 @@ cd "$WORK" || exit 99
 # F COMMAND...: runs a fido2 tool with the shim, without a terminal
 # (so a PIN is read from stdin, never from /dev/tty).
 F() {
-	LD_PRELOAD=$SHIM VFIDO_STATE=$WORK/d0:$WORK/d1 setsid -w "$@"
+	LD_PRELOAD=$SHIM VFIDO_STATE=$WORK/d0:$WORK/d1:$WORK/d2:$WORK/d3 \
+	    setsid -w "$@"
 }
 counter() { "$CTL" show "$1" | sed -n 's/^counter //p'; }
 
@@ -44,6 +45,9 @@ check "test CA" "$CTL" ca ca.key ca.pem
 check "device 0: self attestation, no PIN" "$CTL" init d0
 check "device 1: x5c attestation, PIN" "$CTL" init d1 --attestation x5c \
 	--ca-key ca.key --ca-cert ca.pem --pin 1234
+check "device 2: EdDSA only, x5c attestation" "$CTL" init d2 --alg eddsa \
+	--attestation x5c --ca-key ca.key --ca-cert ca.pem
+check "device 3: RS256 only, self attestation" "$CTL" init d3 --alg rs256
 
 F fido2-token -L >list 2>&1
 check "fido2-token -L lists vfido:0" grep -q '^vfido:0: ' list
@@ -116,6 +120,56 @@ check "fido2-assert -G -v with the PIN" \
 	F fido2-assert -G -v -i assert_param1 -o assert1 vfido:1 <pin
 check "fido2-assert -V -v (user verified)" \
 	F fido2-assert -V -v -i assert1 pub1 es256
+
+# EdDSA and RS256 keys: the algorithm asked for, or a refusal
+F fido2-token -I vfido:2 >info2 2>&1
+check "fido2-token -I: EdDSA only" \
+	grep -q '^algorithms: eddsa (public-key)$' info2
+check "an ES256 credential on an EdDSA-only key: refused" \
+	eval '! F fido2-cred -M -q -i cred_param -o x vfido:2 es256 \
+	    2>/dev/null'
+check "fido2-cred -M eddsa (x5c)" \
+	F fido2-cred -M -q -i cred_param -o cred2 vfido:2 eddsa
+check "fido2-cred -V eddsa (x5c, ES256 attestation key)" \
+	F fido2-cred -V -i cred2 -o pub2 eddsa
+check "fido2-cred -M rs256 (self attestation)" \
+	F fido2-cred -M -q -i cred_param -o cred3 vfido:3 rs256
+check "fido2-cred -V rs256 (self attestation)" \
+	F fido2-cred -V -i cred3 -o pub3 rs256
+for k in 2 3; do
+	{
+		echo "assertion challenge" | openssl sha256 -binary | base64
+		echo example.org
+		sed -n 1p pub$k
+	} >assert_param$k
+done
+check "an EdDSA assertion verifies" \
+	eval 'F fido2-assert -G -p -i assert_param2 vfido:2 |
+	    F fido2-assert -V -p pub2 eddsa'
+check "an RS256 assertion verifies" \
+	eval 'F fido2-assert -G -p -i assert_param3 vfido:3 |
+	    F fido2-assert -V -p pub3 rs256'
+check "an EdDSA assertion is not an RS256 one" \
+	eval '! { F fido2-assert -G -p -i assert_param2 vfido:2 |
+	    F fido2-assert -V -p pub3 rs256; } 2>/dev/null'
+
+# fault-at: only the N-th GetAssertion since the fault was set fails
+check "fault=badsig fault-at=2" "$CTL" set d0 fault=badsig fault-at=2
+check "assertion 1 of fault-at=2 verifies" \
+	eval 'F fido2-assert -G -p -i assert_param vfido:0 |
+	    F fido2-assert -V -p pub0 es256'
+check "assertion 2 of fault-at=2 does not" \
+	eval '! { F fido2-assert -G -p -i assert_param vfido:0 |
+	    F fido2-assert -V -p pub0 es256; } 2>/dev/null'
+check "assertion 3 of fault-at=2 verifies" \
+	eval 'F fido2-assert -G -p -i assert_param vfido:0 |
+	    F fido2-assert -V -p pub0 es256'
+check "the count is kept in the state file" \
+	eval '"$CTL" show d0 | grep -q "^fault-count 3$"'
+check "setting the fault again restarts the count" \
+	eval '"$CTL" set d0 fault=badsig && "$CTL" show d0 |
+	    grep -q "^fault-count 0$"'
+check "fault=none" "$CTL" set d0 fault=none fault-at=0
 
 check "touch=deny" "$CTL" set d0 touch=deny
 check "a denied touch fails fido2-assert" \

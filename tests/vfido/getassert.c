@@ -126,7 +126,7 @@ sign_reply(const struct vfido_state *st, const struct vfido_cred *c,
     const struct ga_req *q, cbor_item_t **reply)
 {
 	EVP_PKEY	*key = NULL;
-	unsigned char	 ad[AUTHDATA_LEN], sig[128];
+	unsigned char	 ad[AUTHDATA_LEN], sig[VFIDO_SIG_MAX];
 	size_t		 siglen = sizeof(sig);
 	cbor_item_t	*m = NULL;
 	const uint32_t	 ctr = st->counter_zero ? 0 : st->counter;
@@ -142,8 +142,8 @@ sign_reply(const struct vfido_state *st, const struct vfido_cred *c,
 	ad[34] = (unsigned char)(ctr >> 16);
 	ad[35] = (unsigned char)(ctr >> 8);
 	ad[36] = (unsigned char)ctr;
-	if ((key = vfido_ec_import(c->key, c->key_len)) == NULL ||
-	    vfido_ec_sign(key, ad, sizeof(ad), q->cdh, q->cdh_len, sig,
+	if ((key = vfido_key_import(c->key, c->key_len)) == NULL ||
+	    vfido_sign(key, ad, sizeof(ad), q->cdh, q->cdh_len, sig,
 	    &siglen) < 0)
 		goto out;
 	if (st->fault == VFIDO_FAULT_BADSIG)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * authenticatorMakeCredential (CTAP 2.0 section 5.1): an ES256 key per
- * credential, a random credential ID, the credential kept in the state
- * file, and "packed" attestation, either self attestation or signed by
- * an attestation key whose certificate (issued by a test CA) goes into
- * x5c.
+ * authenticatorMakeCredential (CTAP 2.0 section 5.1): a key per
+ * credential, of the first algorithm in pubKeyCredParams the device
+ * supports (ES256, EdDSA, RS256), a random credential ID, the
+ * credential kept in the state file, and "packed" attestation, either
+ * self attestation (the credential key's algorithm) or signed by an
+ * attestation key (its own algorithm) whose certificate (issued by a
+ * test CA) goes into x5c.
  */
 #include "config.h"
 
@@ -22,9 +24,9 @@
 #define ARG_OPTIONS	7
 #define ARG_PIN_AUTH	8
 #define ARG_PIN_PROTO	9
-#define COSE_ES256	(-7)
 #define RP_ID_MAX	256
-#define AUTHDATA_MAX	(37 + 16 + 2 + VFIDO_CRED_ID_LEN + 128)
+/* an RSA-2048 COSE_Key is the biggest: 256 + 3 bytes and headers */
+#define AUTHDATA_MAX	(37 + 16 + 2 + VFIDO_CRED_ID_LEN + 320)
 
 struct mc_req {
 	const unsigned char	*cdh;
@@ -32,13 +34,17 @@ struct mc_req {
 	unsigned char		 rp_hash[32];
 	const unsigned char	*user_id;
 	size_t			 user_id_len;
+	int64_t			 alg;	/* COSE algorithm of the new key */
 	bool			 uv;
 };
 
+/* The first public-key algorithm in params that the device supports. */
 static int
-has_es256(const cbor_item_t *params)
+pick_alg(const struct vfido_state *st, const cbor_item_t *params,
+    int64_t *out)
 {
 	cbor_item_t	**v;
+	const unsigned int algs = vfido_algs(st);
 	int64_t		  alg;
 
 	if (!cbor_isa_array(params) || !cbor_array_is_definite(params))
@@ -48,10 +54,14 @@ has_es256(const cbor_item_t *params)
 		if (!cbor_isa_map(v[i]))
 			return (CTAP2_ERR_CBOR_UNEXPECTED_TYPE);
 		if (vfido_cbor_text_eq(vfido_map_get_str(v[i], "type"),
-		    "public-key") == 0 &&
-		    vfido_cbor_int(vfido_map_get_str(v[i], "alg"), &alg) == 0 &&
-		    alg == COSE_ES256)
-			return (CTAP2_OK);
+		    "public-key") != 0 ||
+		    vfido_cbor_int(vfido_map_get_str(v[i], "alg"), &alg) < 0)
+			continue;
+		for (unsigned int bit = 1; bit <= VFIDO_ALG_RS256; bit <<= 1)
+			if ((algs & bit) != 0 && vfido_alg_cose(bit) == alg) {
+				*out = alg;
+				return (CTAP2_OK);
+			}
 	}
 	return (CTAP2_ERR_UNSUPPORTED_ALGORITHM);
 }
@@ -79,7 +89,8 @@ parse_options(const cbor_item_t *opt)
 }
 
 static int
-parse_req(const cbor_item_t *args, struct mc_req *q)
+parse_req(const struct vfido_state *st, const cbor_item_t *args,
+    struct mc_req *q)
 {
 	const cbor_item_t	*rp, *user;
 	char			 rp_id[RP_ID_MAX + 1];
@@ -106,7 +117,8 @@ parse_req(const cbor_item_t *args, struct mc_req *q)
 	if (q->user_id_len > VFIDO_USER_ID_MAX)
 		return (CTAP1_ERR_INVALID_LENGTH);
 	vfido_sha256(rp_id, strlen(rp_id), q->rp_hash);
-	if ((r = has_es256(vfido_map_get(args, ARG_PARAMS))) != CTAP2_OK)
+	if ((r = pick_alg(st, vfido_map_get(args, ARG_PARAMS), &q->alg)) !=
+	    CTAP2_OK)
 		return (r);
 	if (vfido_map_get(args, ARG_EXCLUDE) != NULL &&
 	    (!cbor_isa_array(vfido_map_get(args, ARG_EXCLUDE)) ||
@@ -156,7 +168,7 @@ build_authdata(const struct vfido_state *st, const struct mc_req *q,
 	ad[off++] = VFIDO_CRED_ID_LEN;
 	memcpy(ad + off, c->id, VFIDO_CRED_ID_LEN);
 	off += VFIDO_CRED_ID_LEN;
-	if ((cose = vfido_cose_encode(key, COSE_ES256)) == NULL)
+	if ((cose = vfido_cose_encode(key, q->alg)) == NULL)
 		return (-1);
 	n = cbor_serialize(cose, ad + off, AUTHDATA_MAX - off);
 	cbor_decref(&cose);
@@ -166,16 +178,20 @@ build_authdata(const struct vfido_state *st, const struct mc_req *q,
 	return (0);
 }
 
+/*
+ * packed attStmt: alg is the signer's own algorithm, the credential's
+ * for self attestation, the attestation key's with x5c.
+ */
 static cbor_item_t *
 build_attstmt(const struct vfido_state *st, EVP_PKEY *signer,
     const unsigned char *ad, size_t adlen, const struct mc_req *q)
 {
-	unsigned char	 sig[128];
+	unsigned char	 sig[VFIDO_SIG_MAX];
 	size_t		 siglen = sizeof(sig);
 	cbor_item_t	*m = NULL, *x5c = NULL;
 	const bool	 full = st->attest == VFIDO_ATTEST_X5C;
 
-	if (vfido_ec_sign(signer, ad, adlen, q->cdh, q->cdh_len, sig,
+	if (vfido_sign(signer, ad, adlen, q->cdh, q->cdh_len, sig,
 	    &siglen) < 0)
 		return (NULL);
 	if (st->fault == VFIDO_FAULT_BADATTEST)
@@ -183,7 +199,7 @@ build_attstmt(const struct vfido_state *st, EVP_PKEY *signer,
 	if ((m = cbor_new_definite_map(full ? 3 : 2)) == NULL)
 		return (NULL);
 	if (vfido_map_put(m, cbor_build_string("alg"),
-	    vfido_cbor_int_new(COSE_ES256)) < 0 ||
+	    vfido_cbor_int_new(vfido_key_alg(signer))) < 0 ||
 	    vfido_map_put(m, cbor_build_string("sig"),
 	    cbor_build_bytestring(sig, siglen)) < 0)
 		goto fail;
@@ -236,12 +252,12 @@ create(struct vfido_state *st, const struct mc_req *q, cbor_item_t **reply,
 	if (st->ncreds == VFIDO_MAX_CREDS)
 		return (CTAP2_ERR_KEY_STORE_FULL);
 	if (st->attest == VFIDO_ATTEST_X5C && (st->att_cert_len == 0 ||
-	    (att = vfido_ec_import(st->att_key, st->att_key_len)) == NULL))
+	    (att = vfido_key_import(st->att_key, st->att_key_len)) == NULL))
 		return (CTAP1_ERR_OTHER);
 	c = &st->creds[st->ncreds];
 	memset(c, 0, sizeof(*c));
-	if ((key = vfido_ec_generate()) == NULL ||
-	    vfido_ec_export(key, c->key, sizeof(c->key), &c->key_len) < 0 ||
+	if ((key = vfido_key_generate(q->alg)) == NULL ||
+	    vfido_key_export(key, c->key, sizeof(c->key), &c->key_len) < 0 ||
 	    vfido_random(c->id, sizeof(c->id)) < 0)
 		goto out;
 	memcpy(c->rp_hash, q->rp_hash, 32);
@@ -274,7 +290,7 @@ vfido_make_credential(struct vfido_dev *d, struct vfido_state *st,
 	int			 r;
 
 	memset(&q, 0, sizeof(q));
-	if ((r = parse_req(args, &q)) != CTAP2_OK)
+	if ((r = parse_req(st, args, &q)) != CTAP2_OK)
 		return (r);
 	auth = vfido_map_get(args, ARG_PIN_AUTH);
 	if ((r = vfido_pin_empty_auth(st, auth)) != 0)

@@ -10,6 +10,9 @@
  *	touch auto|deny|never
  *	attestation self|x5c
  *	fault none|badsig|...
+ *	fault-at 0|N		(0: every time; N: only the N-th GetAssertion)
+ *	fault-count N		(GetAssertion requests since the fault was set)
+ *	alg es256|eddsa|rs256[,...]	(the algorithms it supports)
  *	counter-mode inc|zero
  *	pin -|<LEFT(SHA-256(PIN),16) in hex>
  *	pin-retries 8
@@ -40,6 +43,73 @@ static const char *const fault_names[] = { "none", "badsig", "wrongrp",
 	"badattest" };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char	*name;
+	unsigned int	 bit;
+	int64_t		 cose;
+} alg_names[] = {
+	{ "es256", VFIDO_ALG_ES256, VFIDO_COSE_ES256 },
+	{ "eddsa", VFIDO_ALG_EDDSA, VFIDO_COSE_EDDSA },
+	{ "rs256", VFIDO_ALG_RS256, VFIDO_COSE_RS256 },
+};
+
+/* The device's algorithms: ES256 alone unless set otherwise. */
+unsigned int
+vfido_algs(const struct vfido_state *st)
+{
+	return (st->algs == 0 ? VFIDO_ALG_ES256 : st->algs);
+}
+
+int64_t
+vfido_alg_cose(unsigned int bit)
+{
+	for (size_t i = 0; i < NITEMS(alg_names); i++)
+		if (alg_names[i].bit == bit)
+			return (alg_names[i].cose);
+	return (0);
+}
+
+/* "es256", "eddsa,es256", ...: a non-empty set without repeats. */
+int
+vfido_algs_parse(const char *s, unsigned int *algs)
+{
+	unsigned int	set = 0;
+	size_t		n, i;
+
+	for (;;) {
+		n = strcspn(s, ",");
+		for (i = 0; i < NITEMS(alg_names); i++)
+			if (strlen(alg_names[i].name) == n &&
+			    strncmp(alg_names[i].name, s, n) == 0)
+				break;
+		if (i == NITEMS(alg_names) || (set & alg_names[i].bit) != 0)
+			return (-1);
+		set |= alg_names[i].bit;
+		if (s[n] == '\0')
+			break;
+		s += n + 1;
+	}
+	*algs = set;
+	return (0);
+}
+
+void
+vfido_algs_format(unsigned int algs, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NITEMS(alg_names); i++) {
+		if ((algs & alg_names[i].bit) == 0)
+			continue;
+		(void)snprintf(buf + len, size - len, "%s%s", len > 0 ? "," :
+		    "", alg_names[i].name);
+		len = strlen(buf);
+	}
+}
 
 const char *
 vfido_touch_name(enum vfido_touch t)
@@ -159,6 +229,17 @@ vfido_state_set(struct vfido_state *st, const char *key, const char *val)
 		if ((i = lookup(fault_names, NITEMS(fault_names), val)) < 0)
 			return (-1);
 		st->fault = (enum vfido_fault)i;
+	} else if (strcmp(key, "fault-at") == 0) {
+		if (parse_u64(val, UINT32_MAX, &u) < 0)
+			return (-1);
+		st->fault_at = (uint32_t)u;
+	} else if (strcmp(key, "fault-count") == 0) {
+		if (parse_u64(val, UINT32_MAX, &u) < 0)
+			return (-1);
+		st->fault_count = (uint32_t)u;
+	} else if (strcmp(key, "alg") == 0) {
+		if (vfido_algs_parse(val, &st->algs) < 0)
+			return (-1);
 	} else if (strcmp(key, "counter-mode") == 0) {
 		if (strcmp(val, "inc") == 0)
 			st->counter_zero = false;
@@ -271,11 +352,16 @@ out:
 static int
 write_state(FILE *f, const struct vfido_state *st)
 {
+	char algs[32];
+
+	vfido_algs_format(vfido_algs(st), algs, sizeof(algs));
 	fprintf(f, "vfido-state 1\naaguid ");
 	puthex(f, st->aaguid, sizeof(st->aaguid));
-	fprintf(f, "\ntouch %s\nattestation %s\nfault %s\n"
-	    "counter-mode %s\npin ", vfido_touch_name(st->touch),
-	    vfido_attest_name(st->attest), vfido_fault_name(st->fault),
+	fprintf(f, "\ntouch %s\nattestation %s\nfault %s\nfault-at %lu\n"
+	    "fault-count %lu\nalg %s\ncounter-mode %s\npin ",
+	    vfido_touch_name(st->touch), vfido_attest_name(st->attest),
+	    vfido_fault_name(st->fault), (unsigned long)st->fault_at,
+	    (unsigned long)st->fault_count, algs,
 	    st->counter_zero ? "zero" : "inc");
 	puthex(f, st->pin_hash, st->pin_set ? sizeof(st->pin_hash) : 0);
 	fprintf(f, "\npin-retries %u\ncounter %lu\natt-key ",

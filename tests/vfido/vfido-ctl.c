@@ -5,9 +5,15 @@
  *   vfido-ctl ca KEY.pem CERT.pem
  *   vfido-ctl init FILE [--pin PIN] [--attestation self|x5c
  *	--ca-key K --ca-cert C] [--touch auto|deny|never] [--aaguid HEX]
- *	[--counter-mode inc|zero]
- *   vfido-ctl set FILE KEY=VALUE...   (touch, fault, counter,
- *	counter-mode, pin-retries, aaguid, pin=PIN or pin= to clear)
+ *	[--counter-mode inc|zero] [--alg es256|eddsa|rs256[,...]]
+ *   vfido-ctl set FILE KEY=VALUE...   (touch, fault, fault-at, counter,
+ *	counter-mode, pin-retries, aaguid, alg, pin=PIN or pin= to clear)
+ *
+ * --alg: the algorithms the key supports (default es256); a new
+ * credential gets the first of the platform's pubKeyCredParams among
+ * them.  fault-at=N (default 0: every time): the fault fires on the
+ * N-th GetAssertion request only, counted from when fault or fault-at
+ * was last set.
  *   vfido-ctl show FILE
  */
 #include "config.h"
@@ -33,6 +39,7 @@ usage(void)
 	    "--ca-key K --ca-cert C]\n"
 	    "                 [--touch auto|deny|never] [--aaguid HEX] "
 	    "[--counter-mode inc|zero]\n"
+	    "                 [--alg es256|eddsa|rs256[,...]]\n"
 	    "       vfido-ctl set FILE KEY=VALUE...\n"
 	    "       vfido-ctl show FILE\n");
 	return (2);
@@ -103,7 +110,8 @@ cmd_init(int argc, char **argv, struct vfido_state *st)
 			ca_cert = v;
 		else if ((strcmp(o, "--touch") == 0 ||
 		    strcmp(o, "--aaguid") == 0 ||
-		    strcmp(o, "--counter-mode") == 0) &&
+		    strcmp(o, "--counter-mode") == 0 ||
+		    strcmp(o, "--alg") == 0) &&
 		    vfido_state_set(st, o + 2, v) == 0)
 			continue;
 		else {
@@ -156,6 +164,9 @@ cmd_set(int argc, char **argv, struct vfido_state *st)
 			r = 2;
 			goto out;
 		}
+		/* a fault set anew counts its GetAssertions from zero */
+		if (strcmp(kv, "fault") == 0 || strcmp(kv, "fault-at") == 0)
+			st->fault_count = 0;
 		free(kv);
 	}
 	r = vfido_state_save(file, st) < 0 ? 1 : 0;
@@ -169,6 +180,8 @@ out:
 static int
 cmd_show(const char *file, struct vfido_state *st)
 {
+	char algs[32];
+
 	if (vfido_state_load(file, st) < 0) {
 		fprintf(stderr, "vfido-ctl: %s: cannot read\n", file);
 		return (1);
@@ -176,10 +189,14 @@ cmd_show(const char *file, struct vfido_state *st)
 	printf("aaguid ");
 	for (size_t i = 0; i < sizeof(st->aaguid); i++)
 		printf("%02x", st->aaguid[i]);
-	printf("\ntouch %s\nattestation %s\nfault %s\ncounter-mode %s\n"
+	vfido_algs_format(vfido_algs(st), algs, sizeof(algs));
+	printf("\ntouch %s\nattestation %s\nfault %s\nfault-at %lu\n"
+	    "fault-count %lu\nalg %s\ncounter-mode %s\n"
 	    "counter %lu\ncredentials %zu\npin %s\npin-retries %u\n",
 	    vfido_touch_name(st->touch), vfido_attest_name(st->attest),
-	    vfido_fault_name(st->fault), st->counter_zero ? "zero" : "inc",
+	    vfido_fault_name(st->fault), (unsigned long)st->fault_at,
+	    (unsigned long)st->fault_count, algs,
+	    st->counter_zero ? "zero" : "inc",
 	    (unsigned long)st->counter, st->ncreds,
 	    st->pin_set ? "set" : "unset", st->pin_retries);
 	return (0);

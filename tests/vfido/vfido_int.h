@@ -18,9 +18,19 @@
 #define VFIDO_CRED_ID_LEN	32
 #define VFIDO_USER_ID_MAX	64
 #define VFIDO_PIN_RETRIES	8
-#define VFIDO_KEY_MAX		256		/* DER private key */
+#define VFIDO_KEY_MAX		1280		/* DER private key (RSA-2048) */
+#define VFIDO_SIG_MAX		512		/* a signature, any algorithm */
 #define VFIDO_CERT_MAX		2048		/* DER attestation cert */
-#define VFIDO_STATE_MAX		65536		/* state file size cap */
+#define VFIDO_STATE_MAX		262144		/* state file size cap */
+
+/* COSE algorithms of credential keys (RFC 8152, WebAuthn). */
+#define VFIDO_COSE_ES256	(-7)
+#define VFIDO_COSE_EDDSA	(-8)
+#define VFIDO_COSE_RS256	(-257)
+/* Device algorithm set: bits; none set means ES256 only. */
+#define VFIDO_ALG_ES256		0x01
+#define VFIDO_ALG_EDDSA		0x02
+#define VFIDO_ALG_RS256		0x04
 
 /* CTAP2 status codes (CTAP 2.0 section 6.3). */
 #define CTAP2_OK			0x00
@@ -98,7 +108,7 @@ struct vfido_cred {
 	unsigned char	 rp_hash[32];
 	unsigned char	 user_id[VFIDO_USER_ID_MAX];
 	size_t		 user_id_len;
-	unsigned char	 key[VFIDO_KEY_MAX];	/* DER EC private key */
+	unsigned char	 key[VFIDO_KEY_MAX];	/* DER private key (its alg) */
 	size_t		 key_len;
 };
 
@@ -108,6 +118,9 @@ struct vfido_state {
 	enum vfido_touch touch;
 	enum vfido_attest attest;
 	enum vfido_fault fault;
+	uint32_t	 fault_at;	/* 0: always; N: N-th GetAssertion */
+	uint32_t	 fault_count;	/* GetAssertions since fault set */
+	unsigned int	 algs;		/* VFIDO_ALG_* the device supports */
 	bool		 counter_zero;	/* a key without a usage counter */
 	bool		 pin_set;
 	unsigned char	 pin_hash[16];	/* LEFT(SHA-256(PIN), 16) */
@@ -188,12 +201,14 @@ int	vfido_cbor_check_keys(const cbor_item_t *);
 
 /* crypto.c */
 EVP_PKEY *vfido_ec_generate(void);
-int	vfido_ec_export(EVP_PKEY *, unsigned char *, size_t, size_t *);
-EVP_PKEY *vfido_ec_import(const unsigned char *, size_t);
+EVP_PKEY *vfido_key_generate(int64_t);
+int64_t	vfido_key_alg(const EVP_PKEY *);
+int	vfido_key_export(EVP_PKEY *, unsigned char *, size_t, size_t *);
+EVP_PKEY *vfido_key_import(const unsigned char *, size_t);
 int	vfido_ec_xy(EVP_PKEY *, unsigned char [32], unsigned char [32]);
 EVP_PKEY *vfido_ec_from_xy(const unsigned char [32],
 	    const unsigned char [32]);
-int	vfido_ec_sign(EVP_PKEY *, const unsigned char *, size_t,
+int	vfido_sign(EVP_PKEY *, const unsigned char *, size_t,
 	    const unsigned char *, size_t, unsigned char *, size_t *);
 int	vfido_ecdh(EVP_PKEY *, EVP_PKEY *, unsigned char [32]);
 int	vfido_aes256_cbc(int, const unsigned char [32], const unsigned char *,
@@ -213,6 +228,10 @@ int	vfido_state_set(struct vfido_state *, const char *, const char *);
 const char *vfido_touch_name(enum vfido_touch);
 const char *vfido_attest_name(enum vfido_attest);
 const char *vfido_fault_name(enum vfido_fault);
+unsigned int vfido_algs(const struct vfido_state *);
+int	vfido_algs_parse(const char *, unsigned int *);
+void	vfido_algs_format(unsigned int, char *, size_t);
+int64_t	vfido_alg_cose(unsigned int);
 
 /* attest.c */
 int	vfido_ca_create(const char *, const char *);
