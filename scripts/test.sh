@@ -6,10 +6,11 @@
 #
 # Installs missing dependencies, builds out of tree in ./_build with
 # warnings as errors, runs make check (unit tests, PAM tests through
-# pam_wrapper, mfactl and pamtester tests), the same suite again built
-# with ASan + UBSan, short libFuzzer runs of every parser, and make
-# distcheck.  Exits
-# non-zero on the first failure, after printing the failed tests' logs.
+# pam_wrapper, mfactl and pamtester tests, real sshd/su/login, the
+# hardening tests), the PAM-level tests under valgrind, cppcheck and
+# clang-tidy, the same suite again built with ASan + UBSan, short
+# libFuzzer runs of every parser, and make distcheck.  Exits non-zero
+# on the first failure, after printing the failed tests' logs.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +55,12 @@ if ! make -j2 check; then
 	show_failures .
 	exit 1
 fi
+
+step "PAM-level tests under valgrind memcheck"
+make valgrind
+
+step "Static checks: cppcheck and clang-tidy (.clang-tidy)"
+make static-check
 
 step "make check under AddressSanitizer + UndefinedBehaviorSanitizer"
 cd "$TOP"
