@@ -4,76 +4,82 @@
 
 #include "internal.h"
 
+/*
+ * The reasons are English (log lines use them); mfactl shows them
+ * through gettext, so N_() marks them for po/.
+ */
+#define N_(s)	(s)
+
 const char *
 mfa_strerror(int err)
 {
 	switch (err) {
 	case MFA_OK:
-		return "success";
+		return N_("success");
 	case MFA_ERR_NOMEM:
-		return "out of memory";
+		return N_("out of memory");
 	case MFA_ERR_INVAL:
-		return "invalid argument";
+		return N_("invalid argument");
 	case MFA_ERR_USERNAME:
-		return "user name not acceptable";
+		return N_("user name not acceptable");
 	case MFA_ERR_NOTENROLLED:
-		return "user not enrolled";
+		return N_("user not enrolled");
 	case MFA_ERR_UNSAFE:
-		return "unsafe ownership or permissions";
+		return N_("unsafe ownership or permissions");
 	case MFA_ERR_IO:
-		return "input/output error";
+		return N_("input/output error");
 	case MFA_ERR_FORMAT:
-		return "malformed store file";
+		return N_("malformed store file");
 	case MFA_ERR_VERSION:
-		return "unsupported store version";
+		return N_("unsupported store version");
 	case MFA_ERR_TOOBIG:
-		return "file or field too large";
+		return N_("file or field too large");
 	case MFA_ERR_CONFIG:
-		return "configuration error";
+		return N_("configuration error");
 	case MFA_ERR_BADCODE:
-		return "wrong code";
+		return N_("wrong code");
 	case MFA_ERR_REPLAY:
-		return "code already used";
+		return N_("code already used");
 	case MFA_ERR_LOCKED:
-		return "user locked out";
+		return N_("user locked out");
 	case MFA_ERR_CRYPTO:
-		return "cryptographic library failure";
+		return N_("cryptographic library failure");
 	case MFA_ERR_NOSPC:
-		return "no space left on the store device";
+		return N_("no space left on the store device");
 	case MFA_ERR_NOTFOUND:
-		return "no such credential";
+		return N_("no such credential");
 	case MFA_ERR_LIMIT:
-		return "too many credentials";
+		return N_("too many credentials");
 	case MFA_ERR_BADPASS:
-		return "wrong password";
+		return N_("wrong password");
 	case MFA_ERR_NOPASS:
-		return "account has no usable password";
+		return N_("account has no usable password");
 	case MFA_ERR_CODEFMT:
-		return "code is not the expected number of digits";
+		return N_("code is not the expected number of digits");
 	case MFA_ERR_PENDING:
-		return "credential not confirmed";
+		return N_("credential not confirmed");
 	case MFA_ERR_STATE:
-		return "credential in the wrong state";
+		return N_("credential in the wrong state");
 	case MFA_ERR_NODEVICE:
-		return "no security key connected";
+		return N_("no security key connected");
 	case MFA_ERR_TIMEOUT:
-		return "security key not touched in time";
+		return N_("security key not touched in time");
 	case MFA_ERR_DEVICE:
-		return "security key error";
+		return N_("security key error");
 	case MFA_ERR_ATTEST:
-		return "attestation not accepted";
+		return N_("attestation not accepted");
 	case MFA_ERR_CLONED:
-		return "signature counter did not increase (cloned key?)";
+		return N_("signature counter did not increase (cloned key?)");
 	case MFA_ERR_BADPIN:
-		return "security key PIN wrong or blocked";
+		return N_("security key PIN wrong or blocked");
 	case MFA_ERR_EXCLUDED:
-		return "security key already registered";
+		return N_("security key already registered");
 	case MFA_ERR_BADSIG:
-		return "assertion signature did not verify";
+		return N_("assertion signature did not verify");
 	case MFA_ERR_UV:
-		return "user verification required";
+		return N_("user verification required");
 	default:
-		return "unknown error";
+		return N_("unknown error");
 	}
 }
 

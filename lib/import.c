@@ -25,7 +25,7 @@
 #define PERIOD_MAX	3600	/* seconds: the store's maximum */
 #define GA_PERIOD	30
 #define GA_DIGITS	6
-#define GA_SCRATCH_LEN	8	/* digits of a scratch code */
+#define GA_SCRATCH_LEN	MFA_SCRATCH_LEN	/* digits of a scratch code */
 #define U2F_POINT_LEN	65	/* 0x04 || x || y */
 #define U2F_FIELDS_MAX	4	/* KH,PK,COSE,OPTIONS */
 
@@ -35,7 +35,8 @@ struct mfa_import {
 	size_t		 n;
 	struct mfa_cred	*creds;		/* MFA_CREDS_MAX */
 	char		 desc[MFA_CREDS_MAX][DESC_MAX];
-	unsigned	 scratch;
+	unsigned	 scratch;	/* distinct scratch codes */
+	char		 scratch_codes[MFA_SCRATCH_MAX][GA_SCRATCH_LEN + 1];
 	char		 note[NOTE_MAX];
 	char		 why[WHY_MAX];
 	unsigned	 line;
@@ -64,6 +65,7 @@ import_reset(struct mfa_import *imp)
 	imp->format = 0;
 	imp->user[0] = '\0';
 	imp->scratch = 0;
+	wipe(imp->scratch_codes, sizeof(imp->scratch_codes));
 	imp->note[0] = '\0';
 	imp->why[0] = '\0';
 	imp->line = 0;
@@ -336,9 +338,9 @@ parse_u2f(struct mfa_import *imp, char *s)
 		for (i = 0; i + 1 < imp->n; i++)
 			if (imp->creds[i].credid_len ==
 			    imp->creds[imp->n - 1].credid_len &&
-			    memcmp(imp->creds[i].credid,
+			    ct_equal(imp->creds[i].credid,
 			    imp->creds[imp->n - 1].credid,
-			    imp->creds[i].credid_len) == 0)
+			    imp->creds[i].credid_len))
 				return fail(imp, 1, "credential %zu repeats "
 				    "credential %zu", k, i + 1);
 		if (next == NULL)
@@ -434,6 +436,22 @@ scratch_code(const char *s)
 	return s[GA_SCRATCH_LEN] == '\0';
 }
 
+/* Keeps scratch code s once; -1 when there are too many. */
+static int
+add_scratch(struct mfa_import *imp, const char *s)
+{
+	unsigned	i;
+
+	for (i = 0; i < imp->scratch; i++)
+		if (strlen(imp->scratch_codes[i]) == strlen(s) &&
+		    ct_equal(imp->scratch_codes[i], s, strlen(s)))
+			return 0;
+	if (imp->scratch == MFA_SCRATCH_MAX)
+		return -1;
+	memcpy(imp->scratch_codes[imp->scratch++], s, GA_SCRATCH_LEN + 1);
+	return 0;
+}
+
 /* One '" NAME [ARGS]' line; *totp, *hotp, *period as found. */
 static int
 ga_option(struct mfa_import *imp, const char *s, unsigned line, int *totp,
@@ -498,8 +516,9 @@ parse_gauth(struct mfa_import *imp, char *s)
 			if (hotp && hotp_line == 0)
 				hotp_line = line;
 		} else if (scratch_code(p)) {
-			if (imp->scratch < UINT_MAX)
-				imp->scratch++;
+			if (add_scratch(imp, p) != 0)
+				return fail(imp, line, "more than %d scratch "
+				    "codes", MFA_SCRATCH_MAX);
 		} else if (*p != '\0' || next != NULL)
 			/* Only the end of the last line may be empty. */
 			return fail(imp, line, "neither an option nor an "
@@ -518,6 +537,15 @@ parse_gauth(struct mfa_import *imp, char *s)
 	c->period = period;
 	totp_desc(imp, 0);
 	imp->n = 1;
+	/* The scratch codes: one more "credential", the recovery set. */
+	if (imp->scratch > 0) {
+		imp->creds[1].type = MFA_CRED_RECOVERY;
+		imp->creds[1].status = MFA_STATUS_ACTIVE;
+		(void)snprintf(imp->desc[1], sizeof(imp->desc[1]),
+		    "recovery: %u scratch code%s", imp->scratch,
+		    imp->scratch == 1 ? "" : "s");
+		imp->n = 2;
+	}
 	return MFA_OK;
 }
 
@@ -560,6 +588,7 @@ mfa_import_parse(mfa_import_t *imp, int format, const char *text,
 		imp->n = 0;
 		imp->user[0] = '\0';
 		imp->scratch = 0;
+		wipe(imp->scratch_codes, sizeof(imp->scratch_codes));
 		imp->note[0] = '\0';
 	}
 	wipe(s, len + 1);
@@ -711,7 +740,7 @@ duplicate(const struct mfa_user *u, const struct mfa_cred *c)
 			return o;
 		if (c->type == MFA_CRED_FIDO2 &&
 		    o->credid_len == c->credid_len &&
-		    memcmp(o->credid, c->credid, c->credid_len) == 0)
+		    ct_equal(o->credid, c->credid, c->credid_len))
 			return o;
 	}
 	return NULL;
@@ -826,6 +855,11 @@ mfa_user_import(mfa_user_t *user, const mfa_import_t *imp, size_t idx,
 
 	if (imp == NULL || idx >= imp->n || id == NULL)
 		return MFA_ERR_INVAL;
+	if (imp->creds[idx].type == MFA_CRED_RECOVERY)
+		return recovery_scratch_import(user, &imp->scratch_codes[0][0],
+		    imp->scratch, label != NULL ? label :
+		    format_label(imp->format), flags & MFA_IMPORT_DRYRUN, id,
+		    NULL);
 	if ((c = malloc(sizeof(*c))) == NULL)
 		return MFA_ERR_NOMEM;
 	*c = imp->creds[idx];

@@ -27,6 +27,10 @@
 #define MFA_RECOVERY_LEN	12	/* characters of a recovery code */
 #define MFA_RECOVERY_INPUT_MAX	64	/* bytes of a typed one, as given */
 #define MFA_RECOVERY_HASH_MAX	127	/* bytes of its stored hash */
+#define MFA_SCRATCH_MAX		10	/* imported scratch codes per user */
+#define MFA_SCRATCH_LEN		8	/* digits of a scratch code */
+#define MFA_SCRATCH_BIT0	32	/* used mark of scratch code i: bit
+					   MFA_SCRATCH_BIT0 + i */
 
 /* FIDO2 limits and constants. */
 #define MFA_RP_ID_MAX		255	/* bytes of an RP ID */
@@ -219,8 +223,12 @@ struct mfa_cred {
 	uint64_t	counter;		/* copied from the state */
 	/* Recovery codes: the hash of code i (its first character names
 	   i); which are used is in the state (mfa_state_cred.counter). */
-	unsigned	rc_count;		/* 1..MFA_RECOVERY_MAX */
+	unsigned	rc_count;		/* 0..MFA_RECOVERY_MAX */
 	char		rc_hash[MFA_RECOVERY_MAX][MFA_RECOVERY_HASH_MAX + 1];
+	/* Imported 8-digit scratch codes of the same set, hashed with one
+	   shared salt; used marks from bit MFA_SCRATCH_BIT0. */
+	unsigned	sc_count;		/* 0..MFA_SCRATCH_MAX */
+	char		sc_hash[MFA_SCRATCH_MAX][MFA_RECOVERY_HASH_MAX + 1];
 };
 
 struct mfa_user {
@@ -272,6 +280,23 @@ int recovery_hash_ok(const char *h);
  * as shown to the user.
  */
 int recovery_code_make(unsigned slot, char *norm, char *shown);
+/*
+ * 1 when the scratch hashes of set c (1..MFA_SCRATCH_MAX) are well
+ * formed, distinct and share one yescrypt setting (salt and cost).
+ */
+int recovery_scratch_ok(const struct mfa_cred *c);
+/*
+ * Adds the 8-digit scratch codes (google-authenticator's) codes[0..n),
+ * code i at codes + i * (MFA_SCRATCH_LEN + 1), NUL-terminated, to u's
+ * recovery set, creating one labelled label when u has none;
+ * codes already in the set are skipped, MFA_ERR_EXCLUDED when all are.
+ * MFA_ERR_LIMIT past MFA_SCRATCH_MAX.  flags: MFA_IMPORT_DRYRUN (u may
+ * then be NULL or read-only).  *id gets the set's id (0 in a dry run),
+ * *added (may be NULL) how many codes are new.
+ */
+int recovery_scratch_import(struct mfa_user *u, const char *codes,
+    unsigned n, const char *label, int flags, unsigned *id,
+    unsigned *added);
 
 /* ---- totp.c, uri.c ----------------------------------------------- */
 

@@ -370,11 +370,17 @@ int mfa_recovery_code_like(const char *s);
  * then the code is checked and marked used durably before returning
  * MFA_OK; a wrong or used code counts a failure (MFA_ERR_BADCODE /
  * MFA_ERR_REPLAY).  *remaining (may be NULL) gets the unused count.
+ * A code of 8 digits is taken for an imported google-authenticator
+ * scratch code (same rules) only when the user has unused ones and no
+ * active 8-digit TOTP credential; otherwise MFA_ERR_NOTENROLLED is
+ * returned at once, nothing counted, so the caller can check it as a
+ * TOTP code.
  */
 int mfa_user_recovery_verify(mfa_user_t *user, const char *code,
     unsigned *remaining);
 
-/* Unused recovery codes of the user (0 when none). */
+/* Unused recovery codes of the user, imported scratch codes included
+ * (0 when none). */
 unsigned mfa_user_recovery_remaining(const mfa_user_t *user);
 
 /* Changes a credential's label and rewrites the store atomically. */
@@ -464,8 +470,13 @@ const char *mfa_import_desc(const mfa_import_t *imp, size_t idx);
  */
 const char *mfa_import_note(const mfa_import_t *imp);
 
-/* google-authenticator scratch codes seen (never imported: see
- * mfactl(8)). */
+/*
+ * Distinct google-authenticator scratch codes seen (at most 10).  They
+ * are the record's last credential, of type MFA_CRED_RECOVERY:
+ * mfa_user_import() adds them to the user's recovery codes (a set is
+ * created when the user has none; codes the set has already are
+ * skipped, MFA_ERR_EXCLUDED when all are; MFA_ERR_LIMIT past 10).
+ */
 unsigned mfa_import_scratch_codes(const mfa_import_t *imp);
 
 /*
@@ -506,7 +517,8 @@ int mfa_user_totp_import(mfa_user_t *user, const char *label,
  * n||e), cose_alg its COSE algorithm (-7 ES256, -8 EdDSA, -257 RS256).
  * flags may add MFA_IMPORT_UP and MFA_IMPORT_UV (how it was
  * registered).  The credential only works when the RP ID in effect
- * (mfa_ctx_fido2_rp_id()) equals the one it was registered for.  Same rules as mfa_user_import().
+ * (mfa_ctx_fido2_rp_id()) equals the one it was registered for.  Same
+ * rules as mfa_user_import().
  */
 int mfa_user_fido2_import(mfa_user_t *user, const char *label,
     int cose_alg, const unsigned char *credid, size_t credid_len,

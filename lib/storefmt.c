@@ -14,7 +14,8 @@
 
 #define STORE_MAGIC	"pam_mfa-store"
 #define LINE_MAX_LEN	4096	/* a fido2 record with the largest ids,
-				   20 recovery hashes of the largest size */
+				   20 recovery and 10 scratch hashes of
+				   the largest size */
 #define TOKENS_MAX	16
 #define SECRET_MIN	10	/* bytes: 80 bits, the oldest apps' size */
 #define PERIOD_MAX	3600
@@ -46,7 +47,8 @@
 #define R_CREATED	0x02
 #define R_LABEL		0x04
 #define R_HASHES	0x08
-#define R_ALL		0x0f
+#define R_SCRATCH	0x10	/* optional, like hashes: one of them */
+#define R_ALL		0x07
 
 /* Encoded sizes of the largest FIDO2 fields. */
 #define CREDID_B64_MAX	(4 * ((MFA_FIDO2_CREDID_MAX + 2) / 3) + 1)
@@ -270,7 +272,35 @@ parse_hashes(struct mfa_cred *c, char *val)
 	}
 }
 
-/* recovery ID status=active created=T label=L hashes=H,H,... */
+/*
+ * The comma-separated hashes of imported scratch codes: 1 to
+ * MFA_SCRATCH_MAX, no two alike, all with the same setting.
+ */
+static int
+parse_scratch(struct mfa_cred *c, char *val)
+{
+	char	*item, *comma;
+	size_t	 n;
+
+	c->sc_count = 0;
+	for (item = val;; item = comma + 1) {
+		if ((comma = strchr(item, ',')) != NULL)
+			*comma = '\0';
+		n = strlen(item);
+		if (c->sc_count == MFA_SCRATCH_MAX || n == 0 ||
+		    n > MFA_RECOVERY_HASH_MAX)
+			return MFA_ERR_FORMAT;
+		memcpy(c->sc_hash[c->sc_count++], item, n + 1);
+		if (comma == NULL)
+			break;
+	}
+	return recovery_scratch_ok(c) ? MFA_OK : MFA_ERR_FORMAT;
+}
+
+/*
+ * recovery ID status=active created=T label=L [hashes=H,H,...]
+ *     [scratch=H,H,...] (at least one of the two)
+ */
 static int
 parse_recovery(struct mfa_cred *c, char **tok, int ntok)
 {
@@ -279,7 +309,8 @@ parse_recovery(struct mfa_cred *c, char **tok, int ntok)
 	long long	 v;
 	int		 i;
 
-	if (ntok != 6 || num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+	if ((ntok != 6 && ntok != 7) ||
+	    num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
 		return MFA_ERR_FORMAT;
 	c->id = (unsigned)v;
 	c->type = MFA_CRED_RECOVERY;
@@ -308,13 +339,18 @@ parse_recovery(struct mfa_cred *c, char **tok, int ntok)
 			bit = R_HASHES;
 			if (parse_hashes(c, val) != MFA_OK)
 				return MFA_ERR_FORMAT;
+		} else if (strcmp(key, "scratch") == 0) {
+			bit = R_SCRATCH;
+			if (parse_scratch(c, val) != MFA_OK)
+				return MFA_ERR_FORMAT;
 		} else
 			return MFA_ERR_FORMAT;
 		if (seen & bit)
 			return MFA_ERR_FORMAT;
 		seen |= bit;
 	}
-	return seen == R_ALL ? MFA_OK : MFA_ERR_FORMAT;
+	return (seen & R_ALL) == R_ALL && (seen & (R_HASHES | R_SCRATCH)) ?
+	    MFA_OK : MFA_ERR_FORMAT;
 }
 
 static int
@@ -458,9 +494,9 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 				    creds[ncreds].type == MFA_CRED_FIDO2 &&
 				    creds[i].credid_len ==
 				    creds[ncreds].credid_len &&
-				    memcmp(creds[i].credid,
+				    ct_equal(creds[i].credid,
 				    creds[ncreds].credid,
-				    creds[i].credid_len) == 0)
+				    creds[i].credid_len))
 					goto out;
 			}
 			if (creds[ncreds].id >= next_id)
@@ -500,8 +536,11 @@ recovery_set_ok(const struct mfa_cred *c)
 {
 	unsigned	i, j;
 
-	if (c->status != MFA_STATUS_ACTIVE || c->rc_count == 0 ||
-	    c->rc_count > MFA_RECOVERY_MAX)
+	if (c->status != MFA_STATUS_ACTIVE || c->rc_count > MFA_RECOVERY_MAX ||
+	    c->sc_count > MFA_SCRATCH_MAX ||
+	    c->rc_count + c->sc_count == 0)
+		return 0;
+	if (c->sc_count > 0 && !recovery_scratch_ok(c))
 		return 0;
 	for (i = 0; i < c->rc_count; i++) {
 		if (strnlen(c->rc_hash[i], sizeof(c->rc_hash[i])) >
@@ -522,12 +561,15 @@ format_recovery(struct outbuf *b, const struct mfa_cred *c,
 	int		r;
 
 	if ((r = out_add(b, "recovery %u status=active created=%lld "
-	    "label=%s hashes=", c->id, (long long)c->created, label)) !=
-	    MFA_OK)
+	    "label=%s", c->id, (long long)c->created, label)) != MFA_OK)
 		return r;
 	for (i = 0; i < c->rc_count; i++)
-		if ((r = out_add(b, "%s%s", i == 0 ? "" : ",",
+		if ((r = out_add(b, "%s%s", i == 0 ? " hashes=" : ",",
 		    c->rc_hash[i])) != MFA_OK)
+			return r;
+	for (i = 0; i < c->sc_count; i++)
+		if ((r = out_add(b, "%s%s", i == 0 ? " scratch=" : ",",
+		    c->sc_hash[i])) != MFA_OK)
 			return r;
 	return out_add(b, "\n");
 }

@@ -110,10 +110,12 @@ int attempt_outcome(const struct attempt *a);
 void attempt_note_lock(struct attempt *a, const mfa_user_t *u);
 
 /*
- * Recovery codes (recovery.c).  recovery_code() handles a reply to a
- * code prompt that has the shape of a recovery code; recovery_prompt()
+ * Recovery codes (recovery.c).  recovery_code() handles a reply to the
+ * code prompt that has the shape of a recovery code, or 8 digits that
+ * can only be an imported scratch code of the user; it returns 1 when
+ * the reply is for the TOTP check after all, else 0.  recovery_prompt()
  * asks for a code where the policy has no TOTP prompt for one, when
- * recovery_prompt_wanted().  Both return -1 when the conversation broke
+ * recovery_prompt_wanted(), and returns -1 when the conversation broke
  * down.
  */
 int recovery_code(struct attempt *a, const char *code);

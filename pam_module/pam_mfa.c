@@ -489,7 +489,8 @@ totp_reason(int err)
  * still change the outcome.  When the prompt offered the security key
  * instead, an empty answer from a user with a key runs the FIDO2 step.
  * A reply shaped like a recovery code (letters: never a TOTP code) is
- * one (recovery.c).
+ * one, and so are 8 digits that cannot be a TOTP code of the user when
+ * they have imported scratch codes (recovery.c).
  */
 static int
 factor_totp(struct attempt *a)
@@ -513,10 +514,9 @@ factor_totp(struct attempt *a)
 		ret = factor_fido2(a);
 		goto out;
 	}
-	if (mfa_recovery_code_like(code)) {
-		ret = recovery_code(a, code);
+	if ((ret = recovery_code(a, code)) != 1)
 		goto out;
-	}
+	ret = 0;
 	if (a->reason != REASON_OK ||
 	    a->values[MFA_FACTOR_TOTP] != MFA_UNKNOWN ||
 	    attempt_outcome(a) == MFA_FALSE) {

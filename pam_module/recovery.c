@@ -8,6 +8,14 @@
  * "password AND fido2" with the key missing), a prompt of its own is
  * shown last.
  *
+ * Imported google-authenticator scratch codes (8 digits) are recovery
+ * codes too, but a reply of 8 digits at the code prompt is taken for
+ * one only when recovery codes are allowed and libmfa finds that the
+ * user has unused ones and no active 8-digit TOTP credential, so it can
+ * never be the user's TOTP code; otherwise it goes to the TOTP check as
+ * before.  At the recovery prompt of its own, it is always a recovery
+ * code (a wrong one where it cannot be a scratch code).
+ *
  * An accepted code makes every factor but the password true
  * (pam_mfa.conf(5)); libmfa marks it used durably before it says so.
  * Wrong, used, disabled (recovery = no) and, for a user without codes,
@@ -32,6 +40,7 @@
 #define RECOVERY_PROMPT	N_("Recovery code: ")
 #define RECOVERY_FEW	2	/* this many left or fewer: get new ones */
 #define TEXT_MAX	256
+#define SCRATCH_DIGITS	8	/* google-authenticator scratch codes */
 
 /*
  * Whether an accepted code could still satisfy the policy: it makes
@@ -106,27 +115,64 @@ tell_left(struct attempt *a, unsigned left)
 	(void)conv_info(a->pamh, a->flags, text);
 }
 
-int
-recovery_code(struct attempt *a, const char *code)
+/* 8 digits once spaces and '-' are removed: maybe a scratch code. */
+static int
+scratch_shaped(const char *code)
+{
+	char buf[MFA_CODE_MAX + 1];
+	int r;
+
+	r = mfa_code_normalize(code, SCRATCH_DIGITS, buf) == MFA_OK;
+	explicit_bzero(buf, sizeof(buf));
+	return r;
+}
+
+/* Not a TOTP code: that factor is decided by this reply. */
+static void
+not_totp(struct attempt *a)
+{
+	if (a->values[MFA_FACTOR_TOTP] == MFA_UNKNOWN)
+		a->values[MFA_FACTOR_TOTP] = MFA_FALSE;
+}
+
+/*
+ * Checks a reply as a recovery code.  at_code: it was typed at the
+ * one-time-code prompt, where 8 digits are a scratch code only when
+ * libmfa says they cannot be a TOTP code.  Returns 1 when the reply is
+ * the TOTP check's (nothing done), 0 when handled, -1 never.
+ */
+static int
+check_code(struct attempt *a, const char *code, int at_code)
 {
 	mfa_user_t *u = NULL;
 	unsigned left = 0;
-	int r;
+	int r, maybe = 0;
 
-	/* Whatever comes of it, it was not a TOTP code. */
-	if (a->values[MFA_FACTOR_TOTP] == MFA_UNKNOWN)
-		a->values[MFA_FACTOR_TOTP] = MFA_FALSE;
+	if (at_code && !mfa_recovery_code_like(code)) {
+		if (!scratch_shaped(code) || !a->recovery_ok)
+			return 1;
+		maybe = 1;
+	}
 	/* As for a TOTP code: not checked, used or counted in vain. */
-	if (a->reason != REASON_OK || !could_succeed(a))
+	if (a->reason != REASON_OK || !could_succeed(a)) {
+		if (maybe)
+			return 1;
+		not_totp(a);
 		return 0;
-	a->tried |= 1U << MFA_FACTOR_RECOVERY;
+	}
 	if ((r = mfa_user_open(a->ctx, a->user, MFA_OPEN_WRITE, &u)) !=
 	    MFA_OK) {
+		if (maybe && r == MFA_ERR_NOTENROLLED)
+			return 1;
+		not_totp(a);
+		a->tried |= 1U << MFA_FACTOR_RECOVERY;
 		attempt_fail(a, r == MFA_ERR_NOTENROLLED ?
 		    REASON_NOT_ENROLLED : recovery_reason(r), r);
 		goto out;
 	}
 	if (!a->recovery_ok) {
+		not_totp(a);
+		a->tried |= 1U << MFA_FACTOR_RECOVERY;
 		r = count_wrong(u, MFA_ERR_BADCODE);
 		attempt_fail(a, r == MFA_ERR_BADCODE ?
 		    REASON_RECOVERY_DISABLED : recovery_reason(r), r);
@@ -135,6 +181,14 @@ recovery_code(struct attempt *a, const char *code)
 		goto out;
 	}
 	r = mfa_user_recovery_verify(u, code, &left);
+	/* 8 digits that can be a TOTP code of the user: TOTP's turn. */
+	if (maybe && r == MFA_ERR_NOTENROLLED) {
+		mfa_user_free(&u);
+		return 1;
+	}
+	/* Whatever came of it, it was not a TOTP code. */
+	not_totp(a);
+	a->tried |= 1U << MFA_FACTOR_RECOVERY;
 	/* libmfa does not count a user without codes; we do. */
 	if (r == MFA_ERR_NOTENROLLED)
 		r = count_wrong(u, MFA_ERR_BADCODE);
@@ -152,6 +206,17 @@ recovery_code(struct attempt *a, const char *code)
 out:
 	mfa_user_free(&u);
 	return 0;
+}
+
+/*
+ * A reply to the one-time-code prompt: a recovery code when it has
+ * their shape, a scratch code when it has 8 digits that cannot be a
+ * TOTP code of the user.  Returns 1 when it is for the TOTP check.
+ */
+int
+recovery_code(struct attempt *a, const char *code)
+{
+	return check_code(a, code, 1);
 }
 
 /*
@@ -183,7 +248,7 @@ recovery_prompt(struct attempt *a)
 	}
 	/* Enter alone: no code, nothing to check or count. */
 	if (code[0] != '\0')
-		ret = recovery_code(a, code);
+		ret = check_code(a, code, 0);
 	conv_free(&code);
 	return ret;
 }

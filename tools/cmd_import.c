@@ -5,6 +5,7 @@
  * tokens, so that a site can migrate.  Each record is validated and
  * reported on stdout, one line per outcome:
  *	LINE N: imported USER credential ID (DESC, label L)
+ *	LINE N: K scratch codes imported as recovery codes of USER ...
  *	LINE N: skipped: REASON
  * (KEY N for the keys of a PSKC file).  Secrets are never printed.
  * Exit status 0 when everything was imported, 1 when anything was not.
@@ -155,7 +156,7 @@ assign_add(struct import *im, const char *serial, size_t slen,
 		return "serial number not 1..48 characters";
 	for (i = 0; i < im->nassign; i++)
 		if (strlen(im->assign[i].serial) == slen &&
-		    memcmp(im->assign[i].serial, serial, slen) == 0)
+		    strncmp(im->assign[i].serial, serial, slen) == 0)
 			return "serial number assigned twice";
 	if (mfa_username_check(user) != MFA_OK)
 		return "user name not acceptable";
@@ -313,6 +314,46 @@ open_user(struct import *im, const char *user, mfa_user_t **u)
 	return r == MFA_ERR_NOTENROLLED ? MFA_OK : r;
 }
 
+/*
+ * google-authenticator scratch codes: added to the user's recovery
+ * codes; the count is the new ones (codes imported before are skipped).
+ */
+static void
+import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
+    mfa_user_t *u, const char *user)
+{
+	unsigned before, n, id = 0, total = mfa_import_scratch_codes(imp);
+	int r;
+
+	before = u != NULL ? mfa_user_recovery_remaining(u) : 0;
+	r = MFA_OK;
+	if (u == NULL)
+		r = mfa_import_check(im->m->ctx, imp, i, im->flags);
+	if (r == MFA_OK)
+		r = mfa_user_import(u, imp, i, NULL, im->flags, &id);
+	if (r != MFA_OK) {
+		report_error(im, "LINE", 1, user, r);
+		return;
+	}
+	report_prefix("LINE", 1);
+	if (im->flags & MFA_IMPORT_DRYRUN) {
+		printf("would import %u scratch code%s of ", total,
+		    total == 1 ? "" : "s");
+		mfactl_print_safe(stdout, user);
+		printf(" as recovery codes\n");
+	} else {
+		n = mfa_user_recovery_remaining(u) - before;
+		printf("%u scratch code%s imported as recovery codes of ", n,
+		    n == 1 ? "" : "s");
+		mfactl_print_safe(stdout, user);
+		printf(" (credential %u", id);
+		if (n < total)
+			printf(", %u imported before", total - n);
+		printf(")\n");
+	}
+	im->imported++;
+}
+
 /* Imports every credential of a parsed record for user. */
 static void
 import_record(struct import *im, const mfa_import_t *imp, const char *user,
@@ -334,6 +375,11 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 			label = mfa_import_type(imp, i) == MFA_CRED_FIDO2 ?
 			    "pam_u2f" : im->format == MFA_IMPORT_PAM_OATH ?
 			    "pam_oath" : "google-authenticator";
+		/* --label names the TOTP credential, not the codes. */
+		if (mfa_import_type(imp, i) == MFA_CRED_RECOVERY) {
+			import_scratch(im, imp, i, u, user);
+			continue;
+		}
 		r = MFA_OK;
 		if (u == NULL)
 			r = mfa_import_check(im->m->ctx, imp, i, im->flags);
@@ -394,23 +440,12 @@ static void
 import_gauth(struct import *im, mfa_import_t *imp, const char *buf,
     size_t len)
 {
-	unsigned scratch;
-
 	if (mfa_import_parse(imp, MFA_IMPORT_GAUTH, buf, len) != MFA_OK) {
 		report_parse_error(im, imp, 1);
 		return;
 	}
+	/* The secret, then its scratch codes as recovery codes. */
 	import_record(im, imp, im->user, 1);
-	if ((scratch = mfa_import_scratch_codes(imp)) > 0) {
-		printf("NOTE: %u scratch code%s not imported: pam_mfa's "
-		    "recovery codes have another form (8-digit codes could "
-		    "pass for TOTP codes); give ", scratch,
-		    scratch == 1 ? " was" : "s were");
-		mfactl_print_safe(stdout, im->user);
-		printf(" new ones with 'mfactl recovery ");
-		mfactl_print_safe(stdout, im->user);
-		printf("'\n");
-	}
 }
 
 static const struct assign *

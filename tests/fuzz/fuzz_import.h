@@ -58,13 +58,17 @@ fuzz_import(int format, const uint8_t *data, size_t size)
 		FUZZ_CHECK(why[0] == '\0');
 		FUZZ_CHECK(n >= 1 && n <= MFA_CREDS_MAX);
 		if (format == MFA_IMPORT_GAUTH)
-			FUZZ_CHECK(user == NULL && n == 1);
+			/* The secret, then the scratch codes if any. */
+			FUZZ_CHECK(user == NULL && n ==
+			    (mfa_import_scratch_codes(imp) > 0 ? 2u : 1u));
 		else
 			FUZZ_CHECK(user != NULL &&
 			    mfa_username_check(user) == MFA_OK);
 		for (i = 0; i < n; i++) {
 			FUZZ_CHECK(mfa_import_type(imp, i) == MFA_CRED_TOTP ||
-			    mfa_import_type(imp, i) == MFA_CRED_FIDO2);
+			    mfa_import_type(imp, i) == MFA_CRED_FIDO2 ||
+			    (format == MFA_IMPORT_GAUTH && i == 1 &&
+			    mfa_import_type(imp, i) == MFA_CRED_RECOVERY));
 			FUZZ_CHECK(fuzz_printable(mfa_import_desc(imp, i),
 			    64) && mfa_import_desc(imp, i)[0] != '\0');
 			id = 7;

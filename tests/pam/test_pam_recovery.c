@@ -7,7 +7,9 @@
  * the PAM result, the exact dialogue (prompts and the one message after
  * an accepted code), the audit line with its reason, and that no code
  * or password is logged; the store is read back for what was used and
- * counted.  Security keys: test_pam_fido2.c.
+ * counted.  Security keys: test_pam_fido2.c.  Users taken over from
+ * google-authenticator (mfactl import) log in with its 8-digit scratch
+ * codes, which are recovery codes of their own.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -83,6 +86,49 @@ wrong_of(const char *code, char *out, size_t size)
 	(void)snprintf(out, size, "%s", code);
 	n = strlen(out);
 	out[n - 1] = out[n - 1] == 'Z' ? 'Y' : 'Z';
+}
+
+/* The secret and scratch codes of a ~/.google_authenticator. */
+#define GA_RAW		"12345678901234567890"
+#define GA_FILE		"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n\" TOTP_AUTH\n" \
+			"12345678\n23456789\n34567890\n"
+
+/*
+ * Imports GA_FILE for user as mfactl import does (its TOTP secret and
+ * its scratch codes), with an 8-digit TOTP credential too when totp8;
+ * t gets the imported secret.
+ */
+static void
+import_gauth(const char *user, int totp8, struct totp *t)
+{
+	mfa_ctx_t *ctx;
+	mfa_user_t *u = NULL;
+	mfa_import_t *imp;
+	size_t i;
+	unsigned id = 0;
+
+	assert_non_null(ctx = mfa_ctx_new());
+	assert_int_equal(mfa_ctx_set_store(ctx, store), MFA_OK);
+	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_WRITE |
+	    MFA_OPEN_CREATE, &u), MFA_OK);
+	assert_non_null(imp = mfa_import_new());
+	assert_int_equal(mfa_import_parse(imp, MFA_IMPORT_GAUTH, GA_FILE,
+	    strlen(GA_FILE)), MFA_OK);
+	assert_int_equal(mfa_import_count(imp), 2);
+	for (i = 0; i < mfa_import_count(imp); i++)
+		assert_int_equal(mfa_user_import(u, imp, i, NULL, 0, &id),
+		    MFA_OK);
+	if (totp8)
+		assert_int_equal(mfa_user_totp_import(u, "token", MFA_TOTP_SHA1,
+		    8, 30, (const unsigned char *)"ABCDEFGHIJKLMNOPQRST", 20,
+		    0, &id), MFA_OK);
+	mfa_import_free(&imp);
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+	memset(t, 0, sizeof(*t));
+	memcpy(t->key, GA_RAW, 20);
+	t->keylen = 20;
+	t->step = (uint64_t)time(NULL) / 30;
 }
 
 /* ---- tests --------------------------------------------------------- */
@@ -413,6 +459,93 @@ test_fido2_policy_prompt(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * Imported from google-authenticator: a scratch code is accepted once at
+ * the code prompt, its replay and a wrong one are refused and counted;
+ * the 6-digit TOTP code still is a TOTP code.
+ */
+static void
+test_scratch_code(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+	unsigned failures = 9;
+
+	(void)state;
+	import_gauth(ALICE, 0, &t);
+	assert_int_equal(recovery_left(store, ALICE, NULL), 3);
+	conv_answers(&cv, ALICE_PW, "2345-6789");
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, I_FEW(2), NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "success",
+	    "ok"));
+	assert_true(log_has("user " ALICE ": imported scratch code used (2 "
+	    "left)"));
+	assert_no_secrets(&cv, NULL);
+	assert_int_equal(recovery_left(store, ALICE, &failures), 2);
+	assert_int_equal(failures, 0);
+
+	conv_answers(&cv, ALICE_PW, "23456789");
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "failure",
+	    "used_recovery_code"));
+	assert_no_secrets(&cv, NULL);
+	assert_int_equal(recovery_left(store, ALICE, &failures), 2);
+	assert_int_equal(failures, 1);
+
+	conv_answers(&cv, ALICE_PW, "99999999");
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "failure",
+	    "bad_recovery_code"));
+	assert_int_equal(recovery_left(store, ALICE, &failures), 2);
+	assert_int_equal(failures, 2);
+
+	/* The imported secret's own codes: TOTP as before. */
+	totp_code(&t, t.step, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp", "success", "ok"));
+	assert_int_equal(recovery_left(store, ALICE, &failures), 2);
+	assert_int_equal(failures, 0);
+	conv_reset(&cv);
+}
+
+/*
+ * 8 digits are never a scratch code for a user with an 8-digit TOTP
+ * credential, nor where recovery codes are not allowed: TOTP's.
+ */
+static void
+test_scratch_not_totp8(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	unsigned failures = 9;
+
+	(void)state;
+	import_gauth(ALICE, 1, &t);
+	conv_answers(&cv, ALICE_PW, "12345678");
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp", "failure",
+	    "bad_code"));
+	assert_int_equal(recovery_left(store, ALICE, &failures), 3);
+	assert_int_equal(failures, 1);
+
+	import_gauth(BOB, 0, &t);
+	write_config("recovery = no\n");
+	conv_answers(&cv, BOB_PW, "12345678");
+	run_auth("mfa", BOB, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	assert_audit("mfa", AUDIT(BOB, "password,totp", "failure",
+	    "bad_code_format"));
+	assert_int_equal(recovery_left(store, BOB, &failures), 3);
+	conv_reset(&cv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -437,6 +570,10 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fido2_policy_prompt,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_code, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_not_totp8, setup,
+		    teardown),
 	};
 
 	(void)argc;

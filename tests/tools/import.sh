@@ -121,15 +121,41 @@ expect_rc 0 "google-authenticator" M import google-authenticator \
 check "GA: imported" line 1 \
     "imported gina credential 1 \\(totp sha1/6/30, label phone\\)$"
 check "GA: options noted" line 1 "note: google-authenticator options"
-check "GA: scratch codes not imported, told what to do" contains "$out" \
-    "5 scratch codes were not imported"
-check "GA: points to mfactl recovery" contains "$out" \
-    "'mfactl recovery gina'"
+check "GA: scratch codes become recovery codes" line 1 \
+    "5 scratch codes imported as recovery codes of gina \\(credential 2\\)$"
 check "GA: no scratch code printed" lacks "$out" "12345678"
 check "GA: secret stored" [ "$(secret_of gina 1)" = "$S20" ]
+check "GA: scratch codes stored as hashes" grep -q \
+    '^recovery 2 status=active .* label=google-authenticator scratch=\$y\$' \
+    "$STORE/gina"
+check "GA: no scratch code stored" lacks "$(cat "$STORE/gina")" "12345678"
+expect_rc 0 "list gina" M list gina
+check "list: the scratch codes are recovery codes" matches "$out" \
+    "^2 +recovery +active +5 left "
+expect_rc 0 "status gina" M status gina
+check "status: counted as recovery codes" contains "$out" \
+    "recovery codes left: 5"
 expect_rc 1 "GA again: duplicate" M import google-authenticator \
     "$FIX/google_authenticator" --user gina
 check "GA again: already imported" line 1 "skipped: gina: already"
+check "GA again: neither secret nor codes twice" [ "$(printf '%s\n' \
+    "$out" | grep -c '^LINE 1: skipped: gina: already imported')" -eq 2 ]
+expect_rc 0 "GA dry run" M import google-authenticator \
+    "$FIX/google_authenticator" --user hank --dry-run
+check "GA dry run: would import the codes" line 1 \
+    "would import 5 scratch codes of hank as recovery codes$"
+check "GA dry run: no store" [ ! -e "$STORE/hank" ]
+# A new set of recovery codes voids the scratch codes; imported again
+# they are added to it: both kinds kept.
+expect_rc 0 "recovery gina" M recovery gina --count 3
+expect_rc 0 "list gina" M list gina
+check "list: new set only" matches "$out" "^3 +recovery +active +3 left "
+expect_rc 1 "GA to a user with recovery codes" M import \
+    google-authenticator "$FIX/google_authenticator" --user gina
+check "GA: added to gina's recovery codes" contains "$out" \
+    "LINE 1: 5 scratch codes imported as recovery codes of gina (credential 3)"
+expect_rc 0 "list gina" M list gina
+check "list: both kinds counted" matches "$out" "^3 +recovery +active +8 left "
 expect_rc 1 "GA HOTP_COUNTER" M import google-authenticator \
     "$FIX/google_authenticator.hotp" --user ivan
 check "GA HOTP: refused on its line" line 2 "skipped: counter-based"

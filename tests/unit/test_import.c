@@ -5,7 +5,9 @@
  * import into a store: imported TOTP secrets accept the codes liboath
  * computes (as oathtool does) and refuse their replay, imported FIDO2
  * keys are stored as the same DER key, duplicates, limits, dry runs and
- * the FIDO2 configuration checks.
+ * the FIDO2 configuration checks.  google-authenticator scratch codes
+ * become recovery codes: accepted once, replay refused, merged with an
+ * existing set, never taken from a user with an 8-digit TOTP code.
  */
 #include "config.h"
 
@@ -220,9 +222,283 @@ gauth_file_verifies(void **state)
 	    "phone");
 	oath_code(RAW20, 20, NOW, 30, 6, code);
 	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL), MFA_OK);
-	/* Scratch codes are no recovery codes here. */
+	/* The scratch codes are the record's second credential. */
+	assert_int_equal(mfa_import_count(f->imp), 2);
+	assert_int_equal(mfa_import_type(f->imp, 0), MFA_CRED_TOTP);
+	assert_int_equal(mfa_import_type(f->imp, 1), MFA_CRED_RECOVERY);
+	assert_string_equal(mfa_import_desc(f->imp, 1),
+	    "recovery: 3 scratch codes");
 	assert_int_equal(mfa_user_recovery_remaining(f->u), 0);
 	assert_int_equal(mfa_user_has_factor(f->u, MFA_FACTOR_RECOVERY), 0);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 3);
+	assert_int_equal(mfa_user_has_factor(f->u, MFA_FACTOR_RECOVERY), 1);
+}
+
+#define GA_SCRATCH	B32_20 "\n\" TOTP_AUTH\n"
+
+static unsigned
+failures(const mfa_user_t *u)
+{
+	unsigned	n = 99;
+
+	(void)mfa_user_lock_status(u, NULL, &n);
+	return n;
+}
+
+static void
+reopen(struct fixture *f)
+{
+	mfa_user_free(&f->u);
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE,
+	    &f->u), MFA_OK);
+}
+
+static void
+gauth_scratch_codes(void **state)
+{
+	struct fixture *f = *state;
+	char *path, *text;
+	size_t len;
+	unsigned id = 0, id2 = 0, left = 99;
+
+	/* A code given twice is one code. */
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "12345678\n23456789\n34567890\n12345678\n"), MFA_OK);
+	assert_int_equal(mfa_import_scratch_codes(f->imp), 3);
+	/* A dry run and a user without a store: nothing written. */
+	assert_int_equal(mfa_user_import(NULL, f->imp, 1, NULL,
+	    MFA_IMPORT_DRYRUN, &id), MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL,
+	    MFA_IMPORT_DRYRUN, &id), MFA_OK);
+	assert_int_equal(id, 0);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 0);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 0, NULL, 0, &id2),
+	    MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	assert_int_not_equal(id, 0);
+	assert_int_not_equal(id, id2);
+	assert_int_equal(mfa_cred_type(mfa_user_cred(f->u, 1)),
+	    MFA_CRED_RECOVERY);
+	assert_string_equal(mfa_cred_label(mfa_user_cred(f->u, 1)),
+	    "google-authenticator");
+	/* Only salted hashes are stored, in a "scratch" key. */
+	path = tu_path(f->dir, "alice");
+	text = tu_read(path, &len);
+	assert_non_null(strstr(text, " scratch=$y$"));
+	assert_null(strstr(text, "12345678"));
+	assert_null(strstr(text, "23456789"));
+	free(text);
+	free(path);
+
+	/* Accepted once (spaces and dashes as in a TOTP code)... */
+	reopen(f);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 3);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "2345 6789", &left),
+	    MFA_OK);
+	assert_int_equal(left, 2);
+	assert_int_equal(failures(f->u), 0);
+	/* ...its replay refused and counted, durably. */
+	reopen(f);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "23456789", NULL),
+	    MFA_ERR_REPLAY);
+	assert_int_equal(failures(f->u), 1);
+	/* A wrong 8-digit code is a wrong recovery code. */
+	assert_int_equal(mfa_user_recovery_verify(f->u, "99999999", NULL),
+	    MFA_ERR_BADCODE);
+	assert_int_equal(failures(f->u), 2);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 2);
+	/* Locked: refused without a look, not consumed. */
+	tu_log_reset();
+	assert_int_equal(mfa_user_recovery_verify(f->u, "11111111", NULL),
+	    MFA_ERR_BADCODE);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "11111111", NULL),
+	    MFA_ERR_BADCODE);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "11111111", NULL),
+	    MFA_ERR_BADCODE);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "34567890", NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(mfa_user_unlock(f->u), MFA_OK);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "34567890", &left),
+	    MFA_OK);
+	assert_int_equal(left, 1);
+	assert_int_equal(failures(f->u), 0);
+
+	/* Imported again: nothing new. */
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id2),
+	    MFA_ERR_EXCLUDED);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 1);
+	/* A file with one old and one new code: the new one is added. */
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "12345678\n45678901\n"), MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id2),
+	    MFA_OK);
+	assert_int_equal(id2, id);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 2);
+	reopen(f);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "34567890", NULL),
+	    MFA_ERR_REPLAY);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "45678901", NULL),
+	    MFA_OK);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "12345678", &left),
+	    MFA_OK);
+	assert_int_equal(left, 0);
+	/* All used: 8 digits are no scratch code any more (TOTP's). */
+	assert_int_equal(mfa_user_recovery_verify(f->u, "12345678", NULL),
+	    MFA_ERR_NOTENROLLED);
+	assert_int_equal(mfa_user_has_factor(f->u, MFA_FACTOR_RECOVERY), 0);
+}
+
+static void
+gauth_scratch_with_recovery(void **state)
+{
+	struct fixture *f = *state;
+	char **codes = NULL;
+	unsigned id = 0, left = 0;
+
+	assert_int_equal(mfa_user_recovery_generate(f->u, 2, &codes),
+	    MFA_OK);
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "12345678\n23456789\n"), MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	/* One set with both kinds; its name stays. */
+	assert_int_equal(mfa_user_cred_count(f->u), 1);
+	assert_string_equal(mfa_cred_label(mfa_user_cred(f->u, 0)),
+	    "recovery");
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 4);
+	reopen(f);
+	assert_int_equal(mfa_user_recovery_verify(f->u, codes[1], &left),
+	    MFA_OK);
+	assert_int_equal(left, 3);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "12345678", &left),
+	    MFA_OK);
+	assert_int_equal(left, 2);
+	assert_int_equal(mfa_user_recovery_verify(f->u, codes[1], NULL),
+	    MFA_ERR_REPLAY);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "12345678", NULL),
+	    MFA_ERR_REPLAY);
+	assert_int_equal(mfa_user_recovery_verify(f->u, codes[0], NULL),
+	    MFA_OK);
+	mfa_recovery_codes_free(&codes, 2);
+	/* A new set of recovery codes voids the imported ones too. */
+	assert_int_equal(mfa_user_recovery_generate(f->u, 2, &codes),
+	    MFA_OK);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 2);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "23456789", NULL),
+	    MFA_ERR_NOTENROLLED);
+	mfa_recovery_codes_free(&codes, 2);
+}
+
+static void
+gauth_scratch_totp8(void **state)
+{
+	struct fixture *f = *state;
+	char code[16];
+	unsigned id = 0;
+
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "12345678\n23456789\n"), MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	assert_int_equal(mfa_user_totp_import(f->u, "t8", MFA_TOTP_SHA1, 8,
+	    30, (const unsigned char *)RAW20, 20, 0, &id), MFA_OK);
+	/* 8 digits may be this user's TOTP code: never a scratch code. */
+	oath_code(RAW20, 20, NOW, 30, 8, code);
+	assert_int_equal(mfa_user_recovery_verify(f->u, code, NULL),
+	    MFA_ERR_NOTENROLLED);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "12345678", NULL),
+	    MFA_ERR_NOTENROLLED);
+	assert_int_equal(failures(f->u), 0);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL), MFA_OK);
+	/* Once that credential is gone, the scratch codes work. */
+	assert_int_equal(mfa_user_remove(f->u, id), MFA_OK);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "12345678", NULL),
+	    MFA_OK);
+}
+
+/* The scratch codes of a set share one salt; anything else is refused. */
+static void
+gauth_scratch_store_format(void **state)
+{
+	struct fixture *f = *state;
+	mfa_user_t *bob = NULL;
+	char *path, *bpath, *text, *btext, *p, *q, *line;
+	size_t len, blen;
+	unsigned id = 0;
+
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "12345678\n23456789\n"), MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	assert_int_equal(mfa_user_open(f->ctx, "bob", MFA_OPEN_WRITE |
+	    MFA_OPEN_CREATE, &bob), MFA_OK);
+	assert_int_equal(mfa_user_import(bob, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	mfa_user_free(&bob);
+	mfa_user_free(&f->u);
+	path = tu_path(f->dir, "alice");
+	bpath = tu_path(f->dir, "bob");
+	text = tu_read(path, &len);
+	btext = tu_read(bpath, &blen);
+	/* alice's first hash, then bob's second (another salt). */
+	assert_non_null(p = strstr(text, " scratch="));
+	assert_non_null(q = strchr(p, ','));
+	assert_non_null(strstr(btext, " scratch="));
+	assert_non_null(line = calloc(1, len + blen + 1));
+	memcpy(line, text, (size_t)(q - text));
+	strcat(line, strchr(strstr(btext, " scratch="), ','));
+	tu_write(path, line, strlen(line), 0600);
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE,
+	    &f->u), MFA_ERR_FORMAT);
+	/* The same hash twice. */
+	(void)snprintf(line, len + blen + 1, "%.*s,%.*s", (int)(q - text),
+	    text, (int)(q - p - strlen(" scratch=")), p + strlen(" scratch="));
+	strcat(line, "\n");
+	tu_write(path, line, strlen(line), 0600);
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE,
+	    &f->u), MFA_ERR_FORMAT);
+	/* The file as written reads back. */
+	tu_write(path, text, len, 0600);
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE,
+	    &f->u), MFA_OK);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 2);
+	free(line);
+	free(text);
+	free(btext);
+	free(path);
+	free(bpath);
+}
+
+static void
+gauth_scratch_limits(void **state)
+{
+	struct fixture *f = *state;
+	const char *why;
+	unsigned id = 0;
+
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "10000000\n10000001\n10000002\n10000003\n10000004\n"
+	    "10000005\n10000006\n10000007\n10000008\n10000009\n"
+	    "10000010\n"), MFA_ERR_FORMAT);
+	why = mfa_import_why(f->imp, NULL);
+	assert_non_null(strstr(why, "more than 10"));
+	assert_null(strstr(why, "1000"));
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "10000000\n10000001\n10000002\n10000003\n10000004\n"
+	    "10000005\n10000006\n10000007\n"), MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	/* 8 + 3 new ones: past the set's 10. */
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH
+	    "10000007\n20000000\n20000001\n20000002\n"), MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_ERR_LIMIT);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 8);
+	reopen(f);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 8);
 }
 
 static void
@@ -576,6 +852,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(oath_line_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(gauth_file_verifies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(gauth_scratch_codes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(gauth_scratch_with_recovery,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(gauth_scratch_totp8, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(gauth_scratch_store_format,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(gauth_scratch_limits, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(gauth_file_refused, setup,
 		    teardown),

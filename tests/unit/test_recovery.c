@@ -790,6 +790,79 @@ test_parse(void **state)
 	free(u);
 }
 
+/* Imported scratch codes: a "scratch" key, hashes with one setting. */
+#define H4	"$y$j9T$Ab3x5fExrKuPp53xLKQ..1$" \
+		"X3DrtcJNYNbNRPPaWvUrJGPkjqAkPD0EnxMZTkAVAk6"
+#define SREC(keys) \
+	"recovery 3 status=active created=1700000000 label=paper " keys "\n"
+
+static void
+test_parse_scratch(void **state)
+{
+	static const struct {
+		const char	*what;
+		const char	*text;
+	} bad[] = {
+		{ "two settings", HEAD SREC("scratch=" H1 "," H4) },
+		{ "duplicate", HEAD SREC("scratch=" H1 "," H2 "," H1) },
+		{ "empty", HEAD SREC("scratch=") },
+		{ "plain code", HEAD SREC("scratch=12345678") },
+		{ "twice", HEAD SREC("scratch=" H1 " scratch=" H2) },
+		{ "neither", HEAD SREC("") },
+	};
+	struct mfa_user	*u;
+	const char	*text;
+	char		*buf, *fmt = NULL, hashes[4096];
+	size_t		 i, len, flen;
+
+	(void)state;
+	assert_non_null(u = calloc(1, sizeof(*u)));
+	strcpy(u->name, "alice");
+	/* Scratch codes alone, and with recovery codes; written back. */
+	text = HEAD TOTP SREC("scratch=" H1 "," H2);
+	assert_int_equal(store_parse(u, text, strlen(text)), MFA_OK);
+	assert_int_equal(u->creds[1].rc_count, 0);
+	assert_int_equal(u->creds[1].sc_count, 2);
+	assert_string_equal(u->creds[1].sc_hash[1], H2);
+	assert_int_equal(store_format(u, &fmt, &flen), MFA_OK);
+	assert_int_equal(flen, strlen(text));
+	assert_memory_equal(fmt, text, flen);
+	free(fmt);
+	text = HEAD SREC("hashes=" H4 " scratch=" H1 "," H2 "," H3);
+	assert_int_equal(store_parse(u, text, strlen(text)), MFA_OK);
+	assert_int_equal(u->creds[0].rc_count, 1);
+	assert_int_equal(u->creds[0].sc_count, 3);
+	assert_int_equal(store_format(u, &fmt, &flen), MFA_OK);
+	assert_memory_equal(fmt, text, flen);
+	free(fmt);
+	/* The serialiser refuses what the parser would. */
+	memcpy(u->creds[0].sc_hash[2], H4, sizeof(H4));
+	assert_int_equal(store_format(u, &fmt, &flen), MFA_ERR_INVAL);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		u->ncreds = 99;
+		if (store_parse(u, bad[i].text, strlen(bad[i].text)) !=
+		    MFA_ERR_FORMAT)
+			fail_msg("%s: not refused", bad[i].what);
+		assert_int_equal(u->ncreds, 99);
+	}
+	/* 10 scratch hashes, and one more. */
+	hashes[0] = '\0';
+	for (i = 0; i <= 10; i++) {
+		len = strlen(hashes);
+		snprintf(hashes + len, sizeof(hashes) - len, "%s" H_SETTING
+		    "X3DrtcJNYNbNRPPaWvUrJGPkjqAkPD0EnxMZTkAVA%02zu",
+		    i == 0 ? "" : ",", i);
+		assert_true(asprintf(&buf, HEAD "recovery 3 status=active "
+		    "created=0 label=x hashes=" H1 " scratch=%s\n",
+		    hashes) > 0);
+		assert_int_equal(store_parse(u, buf, strlen(buf)),
+		    i < 10 ? MFA_OK : MFA_ERR_FORMAT);
+		free(buf);
+	}
+	free(u);
+}
+
 /* A set whose codes are all used is no factor. */
 static void
 test_parse_used_state(void **state)
@@ -883,6 +956,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_full_disk, setup,
 		    teardown),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_scratch),
 		cmocka_unit_test_setup_teardown(test_parse_used_state, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup,
