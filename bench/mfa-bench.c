@@ -17,9 +17,10 @@
  * logs in at most once per time step.  The ledger is a small file
  * shared through mmap by all processes and runs of one store: the
  * current step and one byte per user.  Users are picked at random among
- * those not yet used in the current step; when all are used, the
- * process sleeps until the next step (time not counted in any latency;
- * reported as waits=).
+ * those used neither in the current step nor in the previous one (a
+ * login picked at the end of a step may still be running when the next
+ * begins); when none is left, the process sleeps until the next step
+ * (time not counted in any latency; reported as waits=).
  *
  * -k K forks K processes that start together on a barrier and each run
  * N authentications; throughput is successes over the wall time from
@@ -181,6 +182,29 @@ map_ledger(void)
 }
 
 /*
+ * Moves the ledger to step s.  A user picked at the very end of step
+ * s - 1 may still be logging in with that step's code when step s
+ * begins; were the user picked again at once, the code of step s could
+ * be accepted first and the older one then be refused, rightly, as a
+ * replay.  So a user used in the previous step stays out for this one
+ * too (bit 1: this step, bit 2: the previous one).
+ */
+static void
+ledger_advance(int64_t s)
+{
+	unsigned long u;
+	uint64_t used = 0;
+
+	for (u = 0; u < o.pop; u++) {
+		ledger_used[u] = ledger->step == s - 1 ?
+		    (unsigned char)((ledger_used[u] & 1) << 1) : 0;
+		used += ledger_used[u] != 0;
+	}
+	ledger->step = s;
+	ledger->used = used;
+}
+
+/*
  * Picks a user not yet used in the current step and marks it; *step
  * gets that step.  Without a ledger: any user at random.
  */
@@ -198,11 +222,8 @@ pick_user(unsigned short xs[3], int64_t *step, uint64_t *waits)
 		if (flock(ledger_fd, LOCK_EX) == -1)
 			die("flock", o.ledger);
 		s = cur_step();
-		if (ledger->step != s) {
-			memset(ledger_used, 0, o.pop);
-			ledger->step = s;
-			ledger->used = 0;
-		}
+		if (ledger->step != s)
+			ledger_advance(s);
 		if (ledger->used < o.pop)
 			break;
 		flock(ledger_fd, LOCK_UN);
