@@ -459,5 +459,18 @@ void sha256(const void *data, size_t len, unsigned char md[SHA256_LEN]);
 
 /* strtonum-style: whole string, base 10, in [min, max]. */
 int parse_num(const char *s, long long min, long long max, long long *out);
+/*
+ * The stored files' numbers: canonical unsigned decimal (no sign, no
+ * leading zero) in [min, max]; MFA_ERR_FORMAT otherwise.
+ */
+int parse_canon(const char *s, long long min, long long max,
+    long long *out);
+/*
+ * Copies the line [s, s + len) (no newline) into line[linecap] and
+ * splits it into at most maxtok tokens separated by exactly one space;
+ * printable ASCII only.  Returns the number of tokens or -1.
+ */
+int tokenize_line(const char *s, size_t len, char *line, size_t linecap,
+    char **tok, int maxtok);
 
 #endif /* MFA_INTERNAL_H */

@@ -115,52 +115,6 @@ slot_format(const struct mfa_state *st, uint64_t seq, char *buf)
 	return slot_add(&b, "\n");
 }
 
-/* Canonical unsigned decimal (no sign, no leading zero) in [0, max]. */
-static int
-num(const char *s, long long max, long long *out)
-{
-	size_t	i, n = strlen(s);
-
-	if (n == 0 || n > 19 || (n > 1 && s[0] == '0'))
-		return MFA_ERR_FORMAT;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return MFA_ERR_FORMAT;
-	if (parse_num(s, 0, max, out) != MFA_OK)
-		return MFA_ERR_FORMAT;
-	return MFA_OK;
-}
-
-/*
- * Splits the line [s, s + len) (no newline) into tokens separated by
- * exactly one space, in line[]; returns the number of tokens or -1.
- */
-static int
-tokenize(const char *s, size_t len, char *line, size_t linecap,
-    char **tok)
-{
-	size_t	i;
-	int	n = 0;
-
-	if (len == 0 || len >= linecap)
-		return -1;
-	memcpy(line, s, len);
-	line[len] = '\0';
-	for (i = 0; i < len; i++)
-		if ((unsigned char)line[i] < 0x20 ||
-		    (unsigned char)line[i] > 0x7e)
-			return -1;
-	for (i = 0; i <= len; ) {
-		if (n == TOKENS_MAX || line[i] == ' ' || line[i] == '\0')
-			return -1;
-		tok[n++] = line + i;
-		while (line[i] != ' ' && line[i] != '\0')
-			i++;
-		line[i++] = '\0';
-	}
-	return n;
-}
-
 static int
 hexval(char c)
 {
@@ -214,38 +168,39 @@ slot_parse(const char *buf, struct mfa_state *st)
 		nl = memchr(p, '\n', (size_t)(hash - p));
 		if (nl == NULL)
 			return MFA_ERR_FORMAT;
-		n = tokenize(p, (size_t)(nl - p), line, sizeof(line), tok);
+		n = tokenize_line(p, (size_t)(nl - p), line, sizeof(line), tok,
+		    TOKENS_MAX);
 		if (n < 0)
 			return MFA_ERR_FORMAT;
 		switch (lineno) {
 		case 0:
 			if (n != 2 || strcmp(tok[0], STATE_MAGIC) != 0 ||
-			    num(tok[1], INT_MAX, &v) != MFA_OK)
+			    parse_canon(tok[1], 0, INT_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			if (v != MFA_STATE_VERSION)
 				return MFA_ERR_VERSION;
 			continue;
 		case 1:
 			if (n != 2 || strcmp(tok[0], "seq") != 0 ||
-			    num(tok[1], LLONG_MAX, &v) != MFA_OK)
+			    parse_canon(tok[1], 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			st->seq = (uint64_t)v;
 			continue;
 		case 2:
 			if (n != 2 || strcmp(tok[0], "failures") != 0 ||
-			    num(tok[1], UINT_MAX, &v) != MFA_OK)
+			    parse_canon(tok[1], 0, UINT_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			st->failures = (unsigned)v;
 			continue;
 		case 3:
 			if (n != 2 || strcmp(tok[0], "locked-until") != 0 ||
-			    num(tok[1], LLONG_MAX, &v) != MFA_OK)
+			    parse_canon(tok[1], 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			st->locked_until = v;
 			continue;
 		case 4:
 			if (n != 2 || strcmp(tok[0], "last-failure") != 0 ||
-			    num(tok[1], LLONG_MAX, &v) != MFA_OK)
+			    parse_canon(tok[1], 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			st->last_failure = v;
 			continue;
@@ -259,17 +214,17 @@ slot_parse(const char *buf, struct mfa_state *st)
 		{
 			struct mfa_state_cred *c = &st->creds[st->ncreds];
 
-			if (num(tok[1], UINT_MAX, &v) != MFA_OK || v == 0 ||
-			    state_cred(st, (unsigned)v, 0) != NULL)
+			if (parse_canon(tok[1], 0, UINT_MAX, &v) != MFA_OK ||
+			    v == 0 || state_cred(st, (unsigned)v, 0) != NULL)
 				return MFA_ERR_FORMAT;
 			c->id = (unsigned)v;
-			if (num(tok[3], LLONG_MAX, &v) != MFA_OK)
+			if (parse_canon(tok[3], 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->last_step = (uint64_t)v;
-			if (num(tok[5], LLONG_MAX, &v) != MFA_OK)
+			if (parse_canon(tok[5], 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->counter = (uint64_t)v;
-			if (num(tok[7], LLONG_MAX, &v) != MFA_OK)
+			if (parse_canon(tok[7], 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->last_used = v;
 			st->ncreds++;

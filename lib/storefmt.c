@@ -78,52 +78,6 @@ out_add(struct outbuf *b, const char *fmt, ...)
 	return MFA_OK;
 }
 
-/* Canonical unsigned decimal (no sign, no leading zero) in [min, max]. */
-static int
-num(const char *s, long long min, long long max, long long *out)
-{
-	size_t	i, n = strlen(s);
-
-	if (n == 0 || n > 19 || (n > 1 && s[0] == '0'))
-		return MFA_ERR_FORMAT;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return MFA_ERR_FORMAT;
-	if (parse_num(s, min, max, out) != MFA_OK)
-		return MFA_ERR_FORMAT;
-	return MFA_OK;
-}
-
-/*
- * Splits [s, s + len) into tokens separated by exactly one space, in
- * line[]; printable ASCII only.  Returns the number of tokens or -1.
- */
-static int
-tokenize(const char *s, size_t len, char *line, size_t linecap,
-    char **tok)
-{
-	size_t	i;
-	int	n = 0;
-
-	if (len == 0 || len >= linecap)
-		return -1;
-	memcpy(line, s, len);
-	line[len] = '\0';
-	for (i = 0; i < len; i++)
-		if ((unsigned char)line[i] < 0x20 ||
-		    (unsigned char)line[i] > 0x7e)
-			return -1;
-	for (i = 0; i <= len; ) {
-		if (n == TOKENS_MAX || line[i] == ' ' || line[i] == '\0')
-			return -1;
-		tok[n++] = line + i;
-		while (line[i] != ' ' && line[i] != '\0')
-			i++;
-		line[i++] = '\0';
-	}
-	return n;
-}
-
 int
 store_label_ok(const char *label)
 {
@@ -175,7 +129,7 @@ parse_fido2(struct mfa_cred *c, char **tok, int ntok)
 	size_t		 n;
 	int		 i;
 
-	if (ntok != 11 || num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+	if (ntok != 11 || parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
 		return MFA_ERR_FORMAT;
 	c->id = (unsigned)v;
 	c->type = MFA_CRED_FIDO2;
@@ -194,7 +148,7 @@ parse_fido2(struct mfa_cred *c, char **tok, int ntok)
 				return MFA_ERR_FORMAT;
 		} else if (strcmp(key, "created") == 0) {
 			bit = F_CREATED;
-			if (num(val, 0, LLONG_MAX, &v) != MFA_OK)
+			if (parse_canon(val, 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->created = v;
 		} else if (strcmp(key, "label") == 0) {
@@ -310,7 +264,7 @@ parse_recovery(struct mfa_cred *c, char **tok, int ntok)
 	int		 i;
 
 	if ((ntok != 6 && ntok != 7) ||
-	    num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+	    parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
 		return MFA_ERR_FORMAT;
 	c->id = (unsigned)v;
 	c->type = MFA_CRED_RECOVERY;
@@ -327,7 +281,7 @@ parse_recovery(struct mfa_cred *c, char **tok, int ntok)
 				return MFA_ERR_FORMAT;
 		} else if (strcmp(key, "created") == 0) {
 			bit = R_CREATED;
-			if (num(val, 0, LLONG_MAX, &v) != MFA_OK)
+			if (parse_canon(val, 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->created = v;
 		} else if (strcmp(key, "label") == 0) {
@@ -362,7 +316,7 @@ parse_totp(struct mfa_cred *c, char **tok, int ntok)
 	size_t		 n;
 	int		 i, a;
 
-	if (ntok != 9 || num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+	if (ntok != 9 || parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
 		return MFA_ERR_FORMAT;
 	c->id = (unsigned)v;
 	c->type = MFA_CRED_TOTP;
@@ -386,17 +340,17 @@ parse_totp(struct mfa_cred *c, char **tok, int ntok)
 			c->algorithm = a;
 		} else if (strcmp(key, "digits") == 0) {
 			bit = K_DIGITS;
-			if (num(val, 6, MFA_CODE_MAX, &v) != MFA_OK)
+			if (parse_canon(val, 6, MFA_CODE_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->digits = (unsigned)v;
 		} else if (strcmp(key, "period") == 0) {
 			bit = K_PERIOD;
-			if (num(val, 1, PERIOD_MAX, &v) != MFA_OK)
+			if (parse_canon(val, 1, PERIOD_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->period = (unsigned)v;
 		} else if (strcmp(key, "created") == 0) {
 			bit = K_CREATED;
-			if (num(val, 0, LLONG_MAX, &v) != MFA_OK)
+			if (parse_canon(val, 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->created = v;
 		} else if (strcmp(key, "label") == 0) {
@@ -449,12 +403,12 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 	end = buf + len;
 	for (p = buf, lineno = 0; p < end; p = nl + 1, lineno++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
-		if ((n = tokenize(p, (size_t)(nl - p), line, LINE_MAX_LEN,
-		    tok)) < 0)
+		if ((n = tokenize_line(p, (size_t)(nl - p), line, LINE_MAX_LEN,
+		    tok, TOKENS_MAX)) < 0)
 			goto out;
 		if (lineno == 0) {
 			if (n != 2 || strcmp(tok[0], STORE_MAGIC) != 0 ||
-			    num(tok[1], 0, INT_MAX, &v) != MFA_OK)
+			    parse_canon(tok[1], 0, INT_MAX, &v) != MFA_OK)
 				goto out;
 			if (v != MFA_STORE_VERSION) {
 				r = MFA_ERR_VERSION;
@@ -466,7 +420,7 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 				goto out;
 		} else if (lineno == 2) {
 			if (n != 2 || strcmp(tok[0], "next-id") != 0 ||
-			    num(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+			    parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
 				goto out;
 			next_id = (unsigned)v;
 		} else if (strcmp(tok[0], "totp") == 0 ||

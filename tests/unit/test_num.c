@@ -48,6 +48,52 @@ test_parse_num_bad(void **state)
 }
 
 static void
+test_parse_canon(void **state)
+{
+	static const char *bad[] = { "", "01", "-1", "+1", " 1", "1a", "11" };
+	long long v = 7;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse_canon("0", 0, 10, &v), MFA_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_canon("10", 0, 10, &v), MFA_OK);
+	assert_int_equal(v, 10);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(parse_canon(bad[i], 0, 10, &v),
+		    MFA_ERR_FORMAT);
+	assert_int_equal(v, 10);
+}
+
+static void
+test_tokenize_line(void **state)
+{
+	char line[16], *tok[3];
+
+	(void)state;
+	assert_int_equal(tokenize_line("a bc d", 6, line, sizeof(line), tok,
+	    3), 3);
+	assert_string_equal(tok[0], "a");
+	assert_string_equal(tok[1], "bc");
+	assert_string_equal(tok[2], "d");
+	/* Double or edge spaces, too many tokens, control bytes, length. */
+	assert_int_equal(tokenize_line("a  b", 4, line, sizeof(line), tok,
+	    3), -1);
+	assert_int_equal(tokenize_line(" a", 2, line, sizeof(line), tok, 3),
+	    -1);
+	assert_int_equal(tokenize_line("a ", 2, line, sizeof(line), tok, 3),
+	    -1);
+	assert_int_equal(tokenize_line("a b c d", 7, line, sizeof(line), tok,
+	    3), -1);
+	assert_int_equal(tokenize_line("a\tb", 3, line, sizeof(line), tok,
+	    3), -1);
+	assert_int_equal(tokenize_line("0123456789abcdef", 16, line,
+	    sizeof(line), tok, 3), -1);
+	assert_int_equal(tokenize_line("", 0, line, sizeof(line), tok, 3),
+	    -1);
+}
+
+static void
 test_strerror(void **state)
 {
 	int e;
@@ -145,6 +191,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_num_ok),
 		cmocka_unit_test(test_parse_num_bad),
+		cmocka_unit_test(test_parse_canon),
+		cmocka_unit_test(test_tokenize_line),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_ct_equal),
 		cmocka_unit_test(test_ctx),
