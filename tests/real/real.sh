@@ -99,10 +99,11 @@ real_make_install() {
 	# $MAKE may be a command with arguments.
 	# shellcheck disable=SC2086
 	if command -v flock >/dev/null 2>&1; then
-		flock -w 300 "$_lock" ${MAKE:-make} -C "$MFA_TOP_BUILDDIR" \
-		    install DESTDIR="$D" >"$WORK/install.log" 2>&1
+		flock -w 300 "$_lock" sh \
+		    "$MFA_TOP_SRCDIR/tests/install-destdir.sh" "$D" \
+		    >"$WORK/install.log" 2>&1
 	else
-		${MAKE:-make} -C "$MFA_TOP_BUILDDIR" install DESTDIR="$D" \
+		sh "$MFA_TOP_SRCDIR/tests/install-destdir.sh" "$D" \
 		    >"$WORK/install.log" 2>&1
 	fi
 }
