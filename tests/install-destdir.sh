@@ -12,24 +12,25 @@
 set -eu
 dest=$1
 top=${MFA_TOP_BUILDDIR:?MFA_TOP_BUILDDIR is not set}
-tmp=$(mktemp -d /tmp/mfa-install.XXXXXX)
+# A sibling of the build tree: a build configured with a relative
+# srcdir (../configure) finds its sources from the copy too.
+tmp=$(mktemp -d "$(dirname "$top")/.mfa-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/bt"
 # Test logs change while we copy; tar says so with status 1.
 rc=0
 tar -C "$top" -cf - --exclude='*.log' --exclude='*.trs' \
     --exclude='./tests/*/crashes' --exclude='./_build*' . 2>/dev/null |
-    tar -C "$tmp/bt" -xf - || rc=$?
+    tar -C "$tmp" -xf - || rc=$?
 [ "$rc" -le 1 ] || { echo "install-destdir: copy failed" >&2; exit 1; }
 # Relink commands and wrapper scripts name the build tree: the copy.
-grep -rl --include='*.la' -e "$top" "$tmp/bt" 2>/dev/null |
+grep -rl --include='*.la' -e "$top" "$tmp" 2>/dev/null |
     while read -r f; do
-	sed -i "s|$top|$tmp/bt|g" "$f"
+	sed -i "s|$top|$tmp|g" "$f"
 done
-for f in "$tmp/bt/tools/mfactl"; do
-	[ -f "$f" ] && sed -i "s|$top|$tmp/bt|g" "$f"
+for f in "$tmp/tools/mfactl"; do
+	[ -f "$f" ] && sed -i "s|$top|$tmp|g" "$f"
 done
 unset MAKEFLAGS MFLAGS MAKELEVEL
 # $MAKE may be a command with arguments.
 # shellcheck disable=SC2086
-${MAKE:-make} -C "$tmp/bt" install DESTDIR="$dest"
+${MAKE:-make} -C "$tmp" install DESTDIR="$dest"
