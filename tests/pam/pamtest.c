@@ -144,15 +144,16 @@ assert_dialogue(const struct conv *cv, ...)
 {
 	char want[MAX_DIALOGUE + 1] = "";
 	const char *p;
+	size_t n;
 	va_list ap;
 
 	assert_false(cv->overflow);
 	va_start(ap, cv);
 	while ((p = va_arg(ap, const char *)) != NULL) {
-		if (strlen(want) + strlen(p) + 2 > sizeof(want))
+		n = strlen(want);
+		if ((size_t)snprintf(want + n, sizeof(want) - n, "%s\n", p) >=
+		    sizeof(want) - n)
 			fail_msg("dialogue too long");
-		strcat(want, p);
-		strcat(want, "\n");
 	}
 	va_end(ap);
 	if (strcmp(want, cv->dialogue != NULL ? cv->dialogue : "") != 0)

@@ -371,13 +371,12 @@ edit(const char *rec, const char *key, const char *repl)
 	e = strchr(s, ' ');
 	if (e == NULL)
 		e = s + strlen(s);
-	memcpy(out, rec, (size_t)(s - rec));
-	out[s - rec] = '\0';
-	if (repl != NULL)
-		strcat(out, repl);
-	else if (s[-1] == ' ' && *e == '\0')
-		out[s - rec - 1] = '\0';
-	strcat(out, repl == NULL && *e == ' ' ? e + 1 : e);
+	/* The record up to the key (less its space when it ends the
+	 * record and is dropped), the replacement, the rest. */
+	(void)snprintf(out, strlen(rec) + 4096, "%.*s%s%s",
+	    (int)(s - rec) - (repl == NULL && s[-1] == ' ' && *e == '\0'),
+	    rec, repl != NULL ? repl : "",
+	    repl == NULL && *e == ' ' ? e + 1 : e);
 	return out;
 }
 

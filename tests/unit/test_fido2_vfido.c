@@ -116,13 +116,14 @@ static void
 plug(const char *dev, ...)
 {
 	char	buf[2048] = "";
+	size_t	n;
 	va_list	ap;
 
 	va_start(ap, dev);
 	for (; dev != NULL; dev = va_arg(ap, const char *)) {
-		if (buf[0] != '\0')
-			strcat(buf, ":");
-		strcat(buf, dev);
+		n = strlen(buf);
+		assert_true((size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		    n > 0 ? ":" : "", dev) < sizeof(buf) - n);
 	}
 	va_end(ap);
 	assert_int_equal(setenv("VFIDO_STATE", buf, 1), 0);

@@ -448,15 +448,14 @@ gauth_scratch_store_format(void **state)
 	assert_non_null(q = strchr(p, ','));
 	assert_non_null(strstr(btext, " scratch="));
 	assert_non_null(line = calloc(1, len + blen + 1));
-	memcpy(line, text, (size_t)(q - text));
-	strcat(line, strchr(strstr(btext, " scratch="), ','));
+	(void)snprintf(line, len + blen + 1, "%.*s%s", (int)(q - text), text,
+	    strchr(strstr(btext, " scratch="), ','));
 	tu_write(path, line, strlen(line), 0600);
 	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE,
 	    &f->u), MFA_ERR_FORMAT);
 	/* The same hash twice. */
-	(void)snprintf(line, len + blen + 1, "%.*s,%.*s", (int)(q - text),
+	(void)snprintf(line, len + blen + 1, "%.*s,%.*s\n", (int)(q - text),
 	    text, (int)(q - p - strlen(" scratch=")), p + strlen(" scratch="));
-	strcat(line, "\n");
 	tu_write(path, line, strlen(line), 0600);
 	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE,
 	    &f->u), MFA_ERR_FORMAT);

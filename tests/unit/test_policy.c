@@ -149,20 +149,24 @@ test_expr_limits(void **state)
 {
 	struct mfa_expr e;
 	char buf[1024], err[256];
-	size_t i;
+	size_t i, n;
 
 	(void)state;
 	/* 16 factors, 15 operators: 31 nodes, fine. */
 	buf[0] = '\0';
 	for (i = 0; i < 16; i++) {
-		strcat(buf, i == 0 ? "" : (i % 2 ? " AND " : " OR "));
-		strcat(buf, i % 4 == 3 ? "recovery" : "password");
+		n = strlen(buf);
+		assert_true((size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		    i == 0 ? "" : (i % 2 ? " AND " : " OR "),
+		    i % 4 == 3 ? "recovery" : "password") < sizeof(buf) - n);
 	}
 	assert_int_equal(expr_parse(&e, buf, err, sizeof(err)), MFA_OK);
 	assert_int_equal(e.n, 31);
 	assert_true(strlen(e.text) < sizeof(e.text));
 	/* 17 factors: 33 nodes, too many. */
-	strcat(buf, " OR fido2");
+	n = strlen(buf);
+	assert_true((size_t)snprintf(buf + n, sizeof(buf) - n, " OR fido2") <
+	    sizeof(buf) - n);
 	assert_int_equal(expr_parse(&e, buf, err, sizeof(err)),
 	    MFA_ERR_CONFIG);
 	assert_non_null(strstr(err, "too complex"));
