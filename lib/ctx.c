@@ -6,6 +6,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -35,12 +36,14 @@ mfa_ctx_new(void)
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return NULL;
+	ctx->store_dirfd = -1;
 	if ((ctx->config = calloc(1, sizeof(*ctx->config))) == NULL ||
 	    config_defaults(ctx->config) != MFA_OK) {
 		mfa_ctx_free(&ctx);
 		return NULL;
 	}
 	ctx->clock_fn = clock_real;
+	ctx->sync_mode = MFA_SYNC_EACH;
 	return ctx;
 }
 
@@ -63,8 +66,28 @@ mfa_ctx_free(mfa_ctx_t **ctxp)
 		return;
 	config_free(&ctx->config);
 	free(ctx->store_override);
+	ctx_forget_store_dir(ctx);
 	free(ctx);
 	*ctxp = NULL;
+}
+
+void
+ctx_forget_store_dir(mfa_ctx_t *ctx)
+{
+	if (ctx->store_dirfd >= 0)
+		(void)close(ctx->store_dirfd);
+	ctx->store_dirfd = -1;
+	free(ctx->store_dirpath);
+	ctx->store_dirpath = NULL;
+}
+
+int
+mfa_ctx_set_sync(mfa_ctx_t *ctx, int mode)
+{
+	if (ctx == NULL || (mode != MFA_SYNC_EACH && mode != MFA_SYNC_DEFER))
+		return MFA_ERR_INVAL;
+	ctx->sync_mode = mode;
+	return MFA_OK;
 }
 
 int
@@ -80,6 +103,7 @@ mfa_ctx_load_config(mfa_ctx_t *ctx, const char *path)
 		path = MFA_CONFIG_FILE;
 	/* Fail closed: a failed load leaves no configuration at all. */
 	config_free(&ctx->config);
+	ctx_forget_store_dir(ctx);
 	ctx->config_failed = 1;
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
 		return MFA_ERR_NOMEM;
@@ -114,6 +138,7 @@ mfa_ctx_set_store(mfa_ctx_t *ctx, const char *dir)
 		return MFA_ERR_NOMEM;
 	free(ctx->store_override);
 	ctx->store_override = copy;
+	ctx_forget_store_dir(ctx);
 	return MFA_OK;
 }
 

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * FIDO2 through libfido2, the parts shared by enrolment (fido2_enrol.c)
- * and login (fido2_assert.c): library initialisation, device
- * enumeration and opening, the RP ID, user verification planning, the
- * caller's prompts, and the mapping of libfido2 errors.
+ * and login (fido2_assert.c): device enumeration and opening (which
+ * load libfido2 first: fido2_dl.c), the RP ID, user verification
+ * planning, the caller's prompts, and the mapping of libfido2 errors.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <fido.h>
 
 #include "internal.h"
+#include "fido2_dl.h"
 
 #define RP_PREFIX	"pam://"
 #define HOST_MAX	255
@@ -26,21 +26,6 @@
 #define PIN_MAX		63	/* CTAP2: at most 63 bytes */
 #define AUTHDATA_MIN	37	/* rpIdHash, flags, signCount */
 #define AUTHDATA_MAX	65535
-
-static pthread_once_t	lib_once = PTHREAD_ONCE_INIT;
-
-static void
-lib_init_once(void)
-{
-	/* No flags: no debug output, U2F fallback for older keys. */
-	fido_init(0);
-}
-
-void
-fido2_lib_init(void)
-{
-	(void)pthread_once(&lib_once, lib_init_once);
-}
 
 /* Copies a device string for prompts and logs: printable ASCII only. */
 static void
@@ -68,7 +53,8 @@ fido2_enumerate(const mfa_ctx_t *ctx, struct fido2_devinfo *devs,
 
 	if (devs == NULL || n == NULL || max == 0)
 		return MFA_ERR_INVAL;
-	fido2_lib_init();
+	if ((r = fido2_dl_load(ctx)) != MFA_OK)
+		return r;
 	if ((info = fido_dev_info_new(max)) == NULL)
 		return MFA_ERR_NOMEM;
 	if ((fr = fido_dev_info_manifest(info, max, &found)) != FIDO_OK) {
@@ -124,7 +110,8 @@ fido2_open(const mfa_ctx_t *ctx, const char *path, unsigned timeout,
 
 	if (path == NULL || out == NULL || timeout == 0 || timeout > 300)
 		return MFA_ERR_INVAL;
-	fido2_lib_init();
+	if ((r = fido2_dl_load(ctx)) != MFA_OK)
+		return r;
 	if ((dev = fido_dev_new()) == NULL)
 		return MFA_ERR_NOMEM;
 	if ((fr = fido_dev_open(dev, path)) != FIDO_OK) {

@@ -15,13 +15,10 @@
 #include <string.h>
 #include <syslog.h>
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <fido.h>
 
 #include "internal.h"
+#include "fido2_dl.h"
 
 #define CDH_LEN		32
 #define SIG_MAX		1024
@@ -95,7 +92,7 @@ assert_new(const struct login *l, const size_t *idx, size_t n,
 
 	if ((a = fido_assert_new()) == NULL)
 		return MFA_ERR_NOMEM;
-	if (RAND_bytes(cdh, sizeof(cdh)) != 1) {
+	if (random_bytes(cdh, sizeof(cdh)) != MFA_OK) {
 		r = MFA_ERR_CRYPTO;
 		goto out;
 	}
@@ -234,7 +231,7 @@ static int
 reply_check(const struct login *l, const fido_assert_t *a,
     const struct mfa_cred *c, int want_uv, uint32_t *counter)
 {
-	unsigned char		 hash[SHA256_DIGEST_LENGTH];
+	unsigned char		 hash[SHA256_LEN];
 	const unsigned char	*ad;
 	size_t			 adlen, siglen;
 	uint32_t		 cnt;
@@ -248,8 +245,8 @@ reply_check(const struct login *l, const fido_assert_t *a,
 	    siglen > SIG_MAX)
 		return fail(l, MFA_ERR_DEVICE, c, "signature of %zu bytes",
 		    siglen);
-	SHA256((const unsigned char *)l->rp_id, strlen(l->rp_id), hash);
-	if (CRYPTO_memcmp(ad, hash, sizeof(hash)) != 0)
+	sha256(l->rp_id, strlen(l->rp_id), hash);
+	if (!ct_equal(ad, hash, sizeof(hash)))
 		return fail(l, MFA_ERR_BADSIG, c, "reply is for another RP "
 		    "ID");
 	if (ad[AD_FLAGS] != fido_assert_flags(a, 0))

@@ -21,6 +21,7 @@
 #include <fido/rs256.h>
 
 #include "internal.h"
+#include "fido2_dl.h"
 
 #if MFA_COSE_ES256 != COSE_ES256 || MFA_COSE_EDDSA != COSE_EDDSA || \
     MFA_COSE_RS256 != COSE_RS256
@@ -279,7 +280,10 @@ int
 fido2_pubkey_check(int alg, const unsigned char *der, size_t len)
 {
 	EVP_PKEY	*pkey;
+	int		 r;
 
+	if ((r = fido2_dl_load(NULL)) != MFA_OK)
+		return r;
 	if ((pkey = pkey_from_der(alg, der, len)) == NULL)
 		return MFA_ERR_FORMAT;
 	EVP_PKEY_free(pkey);
@@ -296,6 +300,75 @@ static const unsigned char spki_ed25519[] = {
 	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21,
 	0x00,
 };
+/* rsaEncryption with NULL parameters (RFC 3279). */
+static const unsigned char spki_rsa_alg[] = {
+	0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+	0x01, 0x01, 0x05, 0x00,
+};
+
+/*
+ * The header of a DER element of tag at der[*off] whose content ends
+ * exactly at end (minimal definite length, at most 2 bytes): its
+ * content length, *off moved to the content; -1 otherwise.
+ */
+static long
+der_elem(const unsigned char *der, size_t end, size_t *off, unsigned tag)
+{
+	size_t	o = *off, n;
+
+	if (o + 2 > end || der[o] != tag)
+		return -1;
+	o++;
+	if (der[o] < 0x80)
+		n = der[o++];
+	else if (der[o] == 0x81 && o + 2 <= end && der[o + 1] >= 0x80) {
+		n = der[o + 1];
+		o += 2;
+	} else if (der[o] == 0x82 && o + 3 <= end && der[o + 1] != 0) {
+		n = (size_t)der[o + 1] << 8 | der[o + 2];
+		o += 3;
+	} else
+		return -1;
+	if (n != end - o)
+		return -1;
+	*off = o;
+	return (long)n;
+}
+
+/*
+ * The DER structure of an RSA-2048 SubjectPublicKeyInfo: a 2048-bit
+ * modulus and any exponent, each a minimal INTEGER.  No OpenSSL, so
+ * that reading a store needs no libfido2 (see fido2_pubkey_shape()).
+ */
+static int
+rsa_shape(const unsigned char *der, size_t len)
+{
+	size_t	off = 0;
+	long	n;
+
+	if (der_elem(der, len, &off, 0x30) < 0 ||
+	    len - off < sizeof(spki_rsa_alg) ||
+	    !ct_equal(der + off, spki_rsa_alg, sizeof(spki_rsa_alg)))
+		return MFA_ERR_FORMAT;
+	off += sizeof(spki_rsa_alg);
+	/* BIT STRING without unused bits, holding RSAPublicKey. */
+	if (der_elem(der, len, &off, 0x03) < 1 || der[off++] != 0x00 ||
+	    der_elem(der, len, &off, 0x30) < 0)
+		return MFA_ERR_FORMAT;
+	/* modulus: 0x00, then 256 bytes with the top bit set */
+	if (len - off < 4 + 257 || der[off] != 0x02 || der[off + 1] != 0x82 ||
+	    der[off + 2] != 0x01 || der[off + 3] != 0x01 ||
+	    der[off + 4] != 0x00 || der[off + 5] < 0x80)
+		return MFA_ERR_FORMAT;
+	off += 4 + 257;
+	/* publicExponent, to the end */
+	if ((n = der_elem(der, len, &off, 0x02)) < 1)
+		return MFA_ERR_FORMAT;
+	if (n > 1 && ((der[off] == 0x00 && der[off + 1] < 0x80) ||
+	    (der[off] == 0xff && der[off + 1] >= 0x80)))
+		return MFA_ERR_FORMAT;
+	return MFA_OK;
+}
 
 int
 fido2_pubkey_shape(int alg, const unsigned char *der, size_t len)
@@ -314,7 +387,7 @@ fido2_pubkey_shape(int alg, const unsigned char *der, size_t len)
 			return MFA_ERR_FORMAT;
 		return MFA_OK;
 	case MFA_COSE_RS256:
-		return fido2_pubkey_check(alg, der, len);
+		return rsa_shape(der, len);
 	default:
 		return MFA_ERR_FORMAT;
 	}
@@ -329,10 +402,13 @@ fido2_pubkey_der(int alg, const unsigned char *raw, size_t rawlen,
 	rs256_pk_t	*rs = NULL;
 	EVP_PKEY	*pkey = NULL;
 	unsigned char	*buf = NULL;
-	int		 n, r = MFA_ERR_DEVICE;
+	int		 n, r;
 
 	if (raw == NULL || der == NULL || len == NULL)
 		return MFA_ERR_INVAL;
+	if ((r = fido2_dl_load(NULL)) != MFA_OK)
+		return r;
+	r = MFA_ERR_DEVICE;
 	switch (alg) {
 	case MFA_COSE_ES256:
 		if (rawlen != 64 || (es = es256_pk_new()) == NULL ||
@@ -387,10 +463,46 @@ fido2_pk_load(int alg, const unsigned char *der, size_t len, void **pk)
 	es256_pk_t	*es = NULL;
 	eddsa_pk_t	*ed = NULL;
 	rs256_pk_t	*rs = NULL;
-	int		 r = MFA_ERR_FORMAT;
+	int		 r;
 
 	if (pk == NULL)
 		return MFA_ERR_INVAL;
+	if ((r = fido2_dl_load(NULL)) != MFA_OK)
+		return r;
+	r = MFA_ERR_FORMAT;
+	/*
+	 * The two common key types have one DER form each: take the key
+	 * bytes after the fixed prefix, without OpenSSL's decoders (which
+	 * cost a fresh process most of a millisecond per key).  libfido2
+	 * checks the point or key when it takes the bytes.
+	 */
+	if (alg == MFA_COSE_ES256 && der != NULL &&
+	    len == sizeof(spki_p256) + 2 * 32 &&
+	    ct_equal(der, spki_p256, sizeof(spki_p256))) {
+		/* The prefix ends with the 0x04 of the uncompressed point. */
+		if ((es = es256_pk_new()) != NULL &&
+		    es256_pk_from_ptr(es, der + sizeof(spki_p256) - 1,
+		    1 + 2 * 32) == FIDO_OK) {
+			*pk = es;
+			es = NULL;
+			r = MFA_OK;
+		}
+		es256_pk_free(&es);
+		return r;
+	}
+	if (alg == MFA_COSE_EDDSA && der != NULL &&
+	    len == sizeof(spki_ed25519) + 32 &&
+	    ct_equal(der, spki_ed25519, sizeof(spki_ed25519))) {
+		if ((ed = eddsa_pk_new()) != NULL &&
+		    eddsa_pk_from_ptr(ed, der + sizeof(spki_ed25519), 32) ==
+		    FIDO_OK) {
+			*pk = ed;
+			ed = NULL;
+			r = MFA_OK;
+		}
+		eddsa_pk_free(&ed);
+		return r;
+	}
 	if ((pkey = pkey_from_der(alg, der, len)) == NULL)
 		return MFA_ERR_FORMAT;
 	switch (alg) {

@@ -19,14 +19,13 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
 #include <fido.h>
 
 #include "internal.h"
+#include "fido2_dl.h"
 
 #define CDH_LEN		32
 #define USER_ID_LEN	32
@@ -259,15 +258,15 @@ attest_check(const struct enrol *e, const fido_cred_t *cred)
 static int
 authdata_check(const struct enrol *e, const fido_cred_t *cred, int want_uv)
 {
-	unsigned char		 hash[SHA256_DIGEST_LENGTH];
+	unsigned char		 hash[SHA256_LEN];
 	const unsigned char	*ad = fido_cred_authdata_raw_ptr(cred);
 	size_t			 len = fido_cred_authdata_raw_len(cred);
 
 	if (ad == NULL || len < AD_ATTCRED + MFA_AAGUID_LEN + 2)
 		return reject(e, MFA_ERR_DEVICE, "authenticator data too "
 		    "short");
-	SHA256((const unsigned char *)e->rp_id, strlen(e->rp_id), hash);
-	if (CRYPTO_memcmp(ad, hash, sizeof(hash)) != 0)
+	sha256(e->rp_id, strlen(e->rp_id), hash);
+	if (!ct_equal(ad, hash, sizeof(hash)))
 		return reject(e, MFA_ERR_DEVICE, "reply is for another RP ID");
 	if ((ad[AD_FLAGS] & FIDO2_FLAG_UP) == 0)
 		return reject(e, MFA_ERR_DEVICE, "user presence flag not set");
@@ -298,8 +297,8 @@ make_cred(const struct enrol *e, fido_dev_t *dev, int alg, int set_uv,
 	 * resident, and a random handle tells the key nothing about the
 	 * account.
 	 */
-	if (RAND_bytes(cdh, sizeof(cdh)) != 1 ||
-	    RAND_bytes(uid, sizeof(uid)) != 1) {
+	if (random_bytes(cdh, sizeof(cdh)) != MFA_OK ||
+	    random_bytes(uid, sizeof(uid)) != MFA_OK) {
 		r = MFA_ERR_CRYPTO;
 		goto out;
 	}
@@ -508,6 +507,9 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 	if (user->ncreds >= MFA_CREDS_MAX || user->next_id == UINT_MAX)
 		return MFA_ERR_LIMIT;
 	if ((r = fido2_rp_id(user->ctx, e.rp_id, sizeof(e.rp_id))) != MFA_OK)
+		return r;
+	/* Before the first goto out: fido_cred_free() needs the library. */
+	if ((r = fido2_dl_load(user->ctx)) != MFA_OK)
 		return r;
 
 	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL ||

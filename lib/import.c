@@ -223,21 +223,27 @@ static int
 pubkey_to_der(struct mfa_cred *c, int alg, const unsigned char *pk,
     size_t len)
 {
-	if (fido2_pubkey_check(alg, pk, len) == MFA_OK) {
+	int	r;
+
+	if ((r = fido2_pubkey_check(alg, pk, len)) == MFA_OK) {
 		if (len > sizeof(c->pubkey))
 			return MFA_ERR_FORMAT;
 		memcpy(c->pubkey, pk, len);
 		c->pubkey_len = len;
 		return MFA_OK;
 	}
+	/* No libfido2 (or memory) to check with: not the key's fault. */
+	if (r == MFA_ERR_CRYPTO || r == MFA_ERR_NOMEM)
+		return r;
 	if (alg == MFA_COSE_ES256 && len == U2F_POINT_LEN && pk[0] == 0x04) {
 		pk++;
 		len--;
 	}
-	if (fido2_pubkey_der(alg, pk, len, c->pubkey, sizeof(c->pubkey),
-	    &c->pubkey_len) != MFA_OK)
-		return MFA_ERR_FORMAT;
-	return MFA_OK;
+	r = fido2_pubkey_der(alg, pk, len, c->pubkey, sizeof(c->pubkey),
+	    &c->pubkey_len);
+	if (r == MFA_OK || r == MFA_ERR_CRYPTO || r == MFA_ERR_NOMEM)
+		return r;
+	return MFA_ERR_FORMAT;
 }
 
 /* One "KH,PK[,COSE[,OPTIONS]]" of a pam_u2f line (k: 1-based). */
@@ -296,6 +302,10 @@ u2f_cred(struct mfa_import *imp, char *item, size_t k)
 	}
 	r = pubkey_to_der(c, alg, pk, pklen);
 	wipe(pk, sizeof(pk));
+	if (r == MFA_ERR_CRYPTO || r == MFA_ERR_NOMEM)
+		return fail(imp, 1, "credential %zu: public key cannot be "
+		    "checked: %s", k, r == MFA_ERR_NOMEM ? "out of memory" :
+		    "FIDO2 support (libfido2) is not available");
 	if (r != MFA_OK)
 		return fail(imp, 1, "credential %zu: public key is not a valid "
 		    "%s key", k, fido2_alg_name(alg));
@@ -917,7 +927,8 @@ mfa_user_fido2_import(mfa_user_t *user, const char *label, int cose_alg,
 	c->credid_len = credid_len;
 	c->reg_up = (flags & MFA_IMPORT_UP) != 0;
 	c->reg_uv = (flags & MFA_IMPORT_UV) != 0;
-	if ((r = pubkey_to_der(c, cose_alg, pubkey, pubkey_len)) != MFA_OK)
+	if ((r = pubkey_to_der(c, cose_alg, pubkey, pubkey_len)) != MFA_OK &&
+	    r != MFA_ERR_CRYPTO && r != MFA_ERR_NOMEM)
 		r = MFA_ERR_INVAL;
 	else if ((r = set_label(c, label != NULL ? label : "fido2")) ==
 	    MFA_OK)

@@ -118,6 +118,9 @@ struct mfa_ctx {
 	void		*log_arg;
 	mfa_clock_fn	*clock_fn;
 	void		*clock_arg;
+	int		sync_mode;	/* MFA_SYNC_EACH or MFA_SYNC_DEFER */
+	int		store_dirfd;	/* the checked store directory, or -1 */
+	char		*store_dirpath;	/* the path it was opened as */
 };
 
 /* Current time from the injected clock (default: time(2)). */
@@ -126,6 +129,8 @@ int64_t ctx_now(const mfa_ctx_t *ctx);
 void ctx_set_clock(mfa_ctx_t *ctx, mfa_clock_fn *fn, void *arg);
 /* The configuration in effect, or NULL when loading it failed. */
 const struct mfa_config *ctx_config(const mfa_ctx_t *ctx);
+/* Forgets the checked store directory (its path may have changed). */
+void ctx_forget_store_dir(mfa_ctx_t *ctx);
 
 void mfa_log(const mfa_ctx_t *ctx, int priority, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -181,16 +186,16 @@ struct mfa_state {
 	struct mfa_state_cred creds[MFA_CREDS_MAX];
 };
 
-/* Writes two valid empty slots (seq 1 and 0) and fsyncs. */
-int state_init(int fd);
+/* Writes two valid empty slots (seq 1 and 0); fsyncs when sync. */
+int state_init(int fd, int sync);
 /* Reads the valid slot with the higher seq; *slot gets its index. */
 int state_read(int fd, struct mfa_state *st, int *slot);
 /*
  * Increments st->seq and writes st into the other slot in place
- * (pwrite + fdatasync: no new blocks, so it works on a full disk);
- * *slot is updated on success.
+ * (pwrite, and fdatasync when sync: no new blocks, so it works on a
+ * full disk); *slot is updated on success.
  */
-int state_write(int fd, struct mfa_state *st, int *slot);
+int state_write(int fd, struct mfa_state *st, int *slot, int sync);
 /* Finds the record of credential id; with create, adds one. */
 struct mfa_state_cred *state_cred(struct mfa_state *st, unsigned id,
     int create);
@@ -349,16 +354,18 @@ int fido2_alg_parse(const char *name, int *alg);
 /*
  * Checks a stored public key: DER SubjectPublicKeyInfo that parses,
  * re-encodes to the same bytes and is a key of alg (P-256, Ed25519,
- * RSA-2048).  MFA_OK or MFA_ERR_FORMAT.
+ * RSA-2048).  MFA_OK or MFA_ERR_FORMAT; MFA_ERR_CRYPTO when libfido2
+ * cannot be loaded (as for fido2_pubkey_der() and fido2_pk_load()).
  */
 int fido2_pubkey_check(int alg, const unsigned char *der, size_t len);
 /*
  * The cheap check used when a store is read: the fixed DER framing of a
- * P-256 or Ed25519 SubjectPublicKeyInfo (RSA keys get the full check).
- * Keys get the full check when they enter the store (enrolment,
- * import) and are loaded, with the curve check, only when a login
- * uses them; parsing OpenSSL keys on every store read cost about 1 ms
- * per login for every user with a security key.
+ * P-256 or Ed25519 SubjectPublicKeyInfo, the DER structure of an
+ * RSA-2048 one; no OpenSSL.  Keys get the full check when they enter
+ * the store (enrolment, import) and are loaded, with the curve check,
+ * only when a login uses them; parsing OpenSSL keys on every store read
+ * cost about 1 ms per login for every user with a security key, and
+ * would load libfido2 for TOTP logins.
  */
 int fido2_pubkey_shape(int alg, const unsigned char *der, size_t len);
 /* The first characters of a credential id in base64url, for logs. */
@@ -392,9 +399,11 @@ struct fido2_devinfo {
 	char	desc[FIDO2_DESC_MAX];	/* manufacturer/product, printable */
 };
 
-/* Calls fido_init(0) once per process. */
-void fido2_lib_init(void);
-/* Lists up to max connected devices; *n may be 0. */
+/*
+ * Lists up to max connected devices; *n may be 0.  This and
+ * fido2_open() load libfido2 first (fido2_dl.h): MFA_ERR_CRYPTO, logged,
+ * when it cannot be loaded.
+ */
 int fido2_enumerate(const mfa_ctx_t *ctx, struct fido2_devinfo *devs,
     size_t max, size_t *n);
 /* Opens path with a transaction timeout of timeout seconds. */
@@ -439,6 +448,11 @@ int fido2_authdata_raw(const unsigned char *cbor, size_t len,
 void wipe(void *p, size_t n);
 /* Constant-time equality of two n-byte buffers: 1 if equal. */
 int ct_equal(const void *a, const void *b, size_t n);
+/*
+ * Fills buf[0..n) from the kernel's CSPRNG (getrandom(2)): MFA_OK, or
+ * MFA_ERR_CRYPTO (buf wiped) when it cannot.
+ */
+int random_bytes(void *buf, size_t n);
 
 /* ---- lockout.c ----------------------------------------------------- */
 

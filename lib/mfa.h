@@ -138,6 +138,20 @@ int mfa_ctx_set_store(mfa_ctx_t *ctx, const char *dir);
 /* The store directory in effect; owned by ctx. */
 const char *mfa_ctx_store(const mfa_ctx_t *ctx);
 
+/*
+ * Durability of the store writes made through ctx.  MFA_SYNC_EACH (the
+ * default) puts every change on disk (fsync/fdatasync) before the call
+ * that made it returns.  MFA_SYNC_DEFER, for bulk enrolment only
+ * (mfactl --batch), skips those syncs: the changes are durable once
+ * mfa_ctx_sync() has returned MFA_OK, and a crash before that may leave
+ * stores that fail closed (refused as malformed) until rewritten.
+ */
+#define MFA_SYNC_EACH	0
+#define MFA_SYNC_DEFER	1
+int mfa_ctx_set_sync(mfa_ctx_t *ctx, int mode);
+/* Flushes the file system of the store directory (syncfs(2)). */
+int mfa_ctx_sync(mfa_ctx_t *ctx);
+
 /* TOTP window (steps either side), lockout attempts and seconds. */
 unsigned mfa_ctx_totp_window(const mfa_ctx_t *ctx);
 unsigned mfa_ctx_lockout_attempts(const mfa_ctx_t *ctx);
@@ -167,6 +181,13 @@ int mfa_policy_get(const mfa_ctx_t *ctx, const char *user,
     const char *const *groups, size_t ngroups, const char *service,
     mfa_policy_t **out);
 void mfa_policy_free(mfa_policy_t **policyp);
+/*
+ * 1 when the configuration has [group NAME] sections, so that
+ * mfa_policy_get() must be given the user's groups; 0 when it has none
+ * (the caller may skip looking the groups up).  1 without a
+ * configuration.
+ */
+int mfa_policy_needs_groups(const mfa_ctx_t *ctx);
 
 /* Returns 1 when the factor appears in the policy's expression. */
 int mfa_policy_uses(const mfa_policy_t *policy, int factor);

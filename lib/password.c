@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 
 #include "internal.h"
 
@@ -56,7 +55,7 @@ hash_check(const char *password, const char *setting, int check)
 		goto out;
 	hlen = strlen(h);
 	slen = strlen(setting);
-	if (hlen == slen && CRYPTO_memcmp(h, setting, hlen) == 0)
+	if (hlen == slen && ct_equal(h, setting, hlen))
 		r = MFA_OK;
 out:
 	explicit_bzero(cd, sizeof(*cd));

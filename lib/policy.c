@@ -535,6 +535,20 @@ mfa_policy_get(const mfa_ctx_t *ctx, const char *user,
 	return r;
 }
 
+int
+mfa_policy_needs_groups(const mfa_ctx_t *ctx)
+{
+	const struct mfa_config *cfg;
+	size_t i;
+
+	if ((cfg = ctx_config(ctx)) == NULL || cfg->sections == NULL)
+		return 1;
+	for (i = 0; i < cfg->nsections; i++)
+		if (cfg->sections[i].kind == SECTION_GROUP)
+			return 1;
+	return 0;
+}
+
 void
 mfa_policy_free(mfa_policy_t **policyp)
 {

@@ -30,8 +30,6 @@
 #include <string.h>
 #include <syslog.h>
 
-#include <openssl/rand.h>
-
 #include "internal.h"
 
 /* The code alphabet: 2-9 and A-Z without I, L, O. */
@@ -307,10 +305,8 @@ recovery_code_make(unsigned slot, char *norm, char *disp)
 	norm[0] = slot_letters[slot];
 	for (i = 1; i < MFA_RECOVERY_LEN; ) {
 		if (used == sizeof(rnd)) {
-			if (RAND_priv_bytes(rnd, sizeof(rnd)) != 1) {
-				r = MFA_ERR_CRYPTO;
+			if ((r = random_bytes(rnd, sizeof(rnd))) != MFA_OK)
 				goto out;
-			}
 			used = 0;
 		}
 		v = rnd[used++] & 0x1f;

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
 
 #include "internal.h"
 
@@ -160,7 +159,7 @@ slot_parse(const char *buf, struct mfa_state *st)
 	}
 	if ((r = digest(buf, (size_t)(hash - buf), md)) != MFA_OK)
 		return r;
-	if (CRYPTO_memcmp(md, want, HASH_LEN) != 0)
+	if (!ct_equal(md, want, HASH_LEN))
 		return MFA_ERR_FORMAT;
 
 	/* Intact; now parse strictly, line by line, in a fixed order. */
@@ -254,7 +253,7 @@ write_full(int fd, const char *buf, size_t len, off_t off)
 }
 
 int
-state_init(int fd)
+state_init(int fd, int sync)
 {
 	struct mfa_state	 st;
 	char			*buf;
@@ -271,7 +270,8 @@ state_init(int fd)
 	/* Real bytes, not ftruncate(): the blocks must be allocated now. */
 	if ((r = write_full(fd, buf, 2 * MFA_STATE_SLOT, 0)) != MFA_OK)
 		goto out;
-	if (ftruncate(fd, 2 * MFA_STATE_SLOT) != 0 || fsync(fd) != 0) {
+	if (ftruncate(fd, 2 * MFA_STATE_SLOT) != 0 ||
+	    (sync && fsync(fd) != 0)) {
 		r = io_error(errno);
 		goto out;
 	}
@@ -334,7 +334,7 @@ out:
 }
 
 int
-state_write(int fd, struct mfa_state *st, int *slot)
+state_write(int fd, struct mfa_state *st, int *slot, int sync)
 {
 	char	*buf = NULL;
 	int	 next, r;
@@ -350,7 +350,7 @@ state_write(int fd, struct mfa_state *st, int *slot)
 	if ((r = write_full(fd, buf, MFA_STATE_SLOT,
 	    (off_t)next * MFA_STATE_SLOT)) != MFA_OK)
 		goto out;
-	if (fdatasync(fd) != 0) {
+	if (sync && fdatasync(fd) != 0) {
 		r = io_error(errno);
 		goto out;
 	}

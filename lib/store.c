@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,75 @@ out:
 	return r;
 }
 
+/*
+ * The store directory for one user's open: a duplicate of the context's
+ * descriptor.  The path and every parent are checked (store_dir_open)
+ * when a context first opens its store, so that a login's two opens
+ * walk the path once; later opens check the directory itself again
+ * through the descriptor.  Parents matter only for finding the
+ * directory by name, and everything is opened relative to the
+ * descriptor, so a parent changed later cannot redirect those opens.
+ */
+static int
+store_dir_get(mfa_ctx_t *ctx, const char *path, int *out)
+{
+	struct stat	 sb;
+	char		*copy;
+	int		 fd, r;
+
+	if (ctx->store_dirfd >= 0 && ctx->store_dirpath != NULL &&
+	    strcmp(ctx->store_dirpath, path) == 0) {
+		if (fstat(ctx->store_dirfd, &sb) != 0)
+			return MFA_ERR_IO;
+		if (!dir_stat_ok(&sb, 0)) {
+			mfa_log(ctx, LOG_ERR, "store %s: not owned by root or "
+			    "writable by group/other", path);
+			return MFA_ERR_UNSAFE;
+		}
+		if ((fd = fcntl(ctx->store_dirfd, F_DUPFD_CLOEXEC, 0)) < 0)
+			return MFA_ERR_IO;
+		*out = fd;
+		return MFA_OK;
+	}
+	ctx_forget_store_dir(ctx);
+	if ((copy = strdup(path)) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((r = store_dir_open(ctx, path, &fd)) != MFA_OK) {
+		free(copy);
+		return r;
+	}
+	if ((ctx->store_dirfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		free(copy);
+		close(fd);
+		return MFA_ERR_IO;
+	}
+	ctx->store_dirpath = copy;
+	*out = fd;
+	return MFA_OK;
+}
+
+int
+mfa_ctx_sync(mfa_ctx_t *ctx)
+{
+	const char	*dir;
+	int		 fd, r;
+
+	if (ctx == NULL)
+		return MFA_ERR_INVAL;
+	if (ctx_config(ctx) == NULL || (dir = mfa_ctx_store(ctx)) == NULL ||
+	    dir[0] != '/')
+		return MFA_ERR_CONFIG;
+	if ((r = store_dir_get(ctx, dir, &fd)) != MFA_OK)
+		return r;
+	if (syncfs(fd) != 0) {
+		r = io_error(errno);
+		mfa_log(ctx, LOG_ERR, "store %s: cannot sync: %s", dir,
+		    strerror(errno));
+	}
+	close(fd);
+	return r;
+}
+
 /* A store file: a root-owned regular file without the badmode bits. */
 static int
 file_check(const mfa_ctx_t *ctx, const char *name, const struct stat *sb,
@@ -238,7 +308,8 @@ state_open(struct mfa_user *u)
 		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 		if (!have_creds && (u->flags & MFA_OPEN_CREATE)) {
 			/* New, or an enrolment that died before its commit. */
-			if ((r = state_init(fd)) == MFA_OK)
+			if ((r = state_init(fd, u->ctx->sync_mode ==
+			    MFA_SYNC_EACH)) == MFA_OK)
 				r = state_read(fd, &u->state, &u->slot);
 		} else if (!have_creds && sb.st_size == 0)
 			r = MFA_ERR_NOTENROLLED;
@@ -256,13 +327,32 @@ out:
 	return r;
 }
 
+/*
+ * Moves the len secret bytes at *bufp into a buffer of newcap bytes,
+ * wiping the old one.
+ */
+static int
+grow_wiped(char **bufp, size_t *capp, size_t len, size_t newcap)
+{
+	char *nbuf;
+
+	if (newcap <= *capp || (nbuf = malloc(newcap)) == NULL)
+		return newcap <= *capp ? MFA_ERR_TOOBIG : MFA_ERR_NOMEM;
+	memcpy(nbuf, *bufp, len);
+	wipe(*bufp, *capp);
+	free(*bufp);
+	*bufp = nbuf;
+	*capp = newcap;
+	return MFA_OK;
+}
+
 /* Opens, checks and parses NAME. */
 static int
 creds_load(struct mfa_user *u)
 {
 	struct stat	 sb;
 	char		*buf = NULL;
-	size_t		 len = 0;
+	size_t		 len = 0, cap = 0;
 	ssize_t		 n;
 	int		 fd = -1, r;
 
@@ -292,12 +382,20 @@ creds_load(struct mfa_user *u)
 		r = MFA_ERR_TOOBIG;
 		goto out;
 	}
-	if ((buf = malloc(MFA_STORE_MAX + 1)) == NULL) {
+	/* Room for the size fstat() saw and one more byte to see EOF. */
+	cap = (size_t)sb.st_size + 1;
+	if ((buf = malloc(cap)) == NULL) {
 		r = MFA_ERR_NOMEM;
 		goto out;
 	}
 	for (;;) {
-		n = read(fd, buf + len, MFA_STORE_MAX + 1 - len);
+		if (len == cap) {
+			/* It grew after fstat(): read on up to the cap. */
+			if ((r = grow_wiped(&buf, &cap, len,
+			    MFA_STORE_MAX + 1)) != MFA_OK)
+				goto out;
+		}
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -319,7 +417,7 @@ creds_load(struct mfa_user *u)
 		    mfa_strerror(r));
 out:
 	if (buf != NULL) {
-		wipe(buf, MFA_STORE_MAX + 1);
+		wipe(buf, cap);
 		free(buf);
 	}
 	if (fd >= 0)
@@ -364,7 +462,7 @@ mfa_user_open(mfa_ctx_t *ctx, const char *user, int flags,
 	u->dirfd = -1;
 	u->statefd = -1;
 	memcpy(u->name, user, strlen(user) + 1);
-	if ((r = store_dir_open(ctx, dir, &u->dirfd)) != MFA_OK)
+	if ((r = store_dir_get(ctx, dir, &u->dirfd)) != MFA_OK)
 		goto out;
 	if ((r = state_open(u)) != MFA_OK)
 		goto out;
@@ -397,7 +495,15 @@ mfa_user_free(mfa_user_t **userp)
 		close(u->statefd);
 	if (u->dirfd >= 0)
 		close(u->dirfd);
-	wipe(u, sizeof(*u));
+	/*
+	 * Entries from ncreds on were never used or were wiped when
+	 * removed; leaving them alone keeps a login from touching (and
+	 * faulting in) the whole 180 KiB array.
+	 */
+	wipe(u->creds, (u->ncreds < MFA_CREDS_MAX ? u->ncreds :
+	    MFA_CREDS_MAX) * sizeof(u->creds[0]));
+	wipe(u, offsetof(struct mfa_user, creds));
+	wipe(&u->state, sizeof(*u) - offsetof(struct mfa_user, state));
 	free(u);
 }
 
@@ -436,7 +542,7 @@ store_commit(struct mfa_user *u)
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd) != 0) {
+	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(fd) != 0) {
 		r = io_error(errno);
 		goto out;
 	}
@@ -447,7 +553,7 @@ store_commit(struct mfa_user *u)
 		goto out;
 	}
 	created = 0;
-	if (fsync(u->dirfd) != 0) {
+	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(u->dirfd) != 0) {
 		r = io_error(errno);
 		goto out;
 	}
@@ -482,7 +588,8 @@ store_commit_state(struct mfa_user *u)
 		if (store_cred(u, st->creds[i].id) != NULL)
 			st->creds[j++] = st->creds[i];
 	st->ncreds = j;
-	if ((r = state_write(u->statefd, st, &u->slot)) != MFA_OK) {
+	if ((r = state_write(u->statefd, st, &u->slot,
+	    u->ctx->sync_mode == MFA_SYNC_EACH)) != MFA_OK) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s%s: cannot update: %s",
 		    u->name, STATE_SUFFIX, mfa_strerror(r));
 		return r;

@@ -382,7 +382,7 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 	struct mfa_state_cred *sc;
 	char		*line = NULL, *tok[TOKENS_MAX];
 	const char	*p, *nl, *end;
-	size_t		 ncreds = 0, lineno, i;
+	size_t		 ncreds = 0, ncap = 0, lineno, i;
 	unsigned	 next_id = 0;
 	long long	 v;
 	int		 n, r, pr;
@@ -394,7 +394,18 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 	/* Empty, truncated (no final newline) or binary: malformed. */
 	if (len == 0 || buf[len - 1] != '\n' || memchr(buf, '\0', len))
 		return MFA_ERR_FORMAT;
-	if ((creds = calloc(MFA_CREDS_MAX, sizeof(*creds))) == NULL ||
+	/*
+	 * Room for one credential per line after the three header lines,
+	 * at most MFA_CREDS_MAX: a login touches (and wipes) only that.
+	 */
+	for (p = buf; p < buf + len && ncap < MFA_CREDS_MAX + 3; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(buf + len - p));
+		ncap++;
+	}
+	ncap = ncap > 3 ? ncap - 3 : 1;
+	if (ncap > MFA_CREDS_MAX)
+		ncap = MFA_CREDS_MAX;
+	if ((creds = calloc(ncap, sizeof(*creds))) == NULL ||
 	    (line = malloc(LINE_MAX_LEN)) == NULL) {
 		r = MFA_ERR_NOMEM;
 		goto out;
@@ -426,7 +437,7 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 		} else if (strcmp(tok[0], "totp") == 0 ||
 		    strcmp(tok[0], "fido2") == 0 ||
 		    strcmp(tok[0], "recovery") == 0) {
-			if (ncreds == MFA_CREDS_MAX)
+			if (ncreds == ncap)
 				goto out;
 			if (tok[0][0] == 't')
 				pr = parse_totp(&creds[ncreds], tok, n);
@@ -467,14 +478,16 @@ store_parse(struct mfa_user *u, const char *buf, size_t len)
 		sc = state_cred(&u->state, creds[i].id, 0);
 		creds[i].counter = sc != NULL ? sc->counter : 0;
 	}
-	wipe(u->creds, sizeof(u->creds));
+	/* Entries from u->ncreds on are zero (every removal wipes). */
+	wipe(u->creds, (u->ncreds < MFA_CREDS_MAX ? u->ncreds :
+	    MFA_CREDS_MAX) * sizeof(u->creds[0]));
 	memcpy(u->creds, creds, ncreds * sizeof(*creds));
 	u->ncreds = ncreds;
 	u->next_id = next_id;
 	r = MFA_OK;
 out:
 	if (creds != NULL) {
-		wipe(creds, MFA_CREDS_MAX * sizeof(*creds));
+		wipe(creds, ncap * sizeof(*creds));
 		free(creds);
 	}
 	if (line != NULL) {

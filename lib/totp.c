@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include <liboath/oath.h>
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "internal.h"
 
@@ -149,7 +147,7 @@ totp_match(const struct mfa_cred *cred, const char *code, int64_t now,
 	for (s = lo; ; s++) {
 		if ((r = totp_code(cred, s, cand)) != MFA_OK)
 			goto out;
-		eq = CRYPTO_memcmp(cand, want, cred->digits) == 0;
+		eq = ct_equal(cand, want, cred->digits);
 		if (eq && s <= after)
 			have_replay = 1;
 		else if (eq) {
@@ -185,10 +183,8 @@ totp_secret_generate(struct mfa_cred *cred)
 		r = MFA_ERR_INVAL;
 		goto out;
 	}
-	if (RAND_priv_bytes(buf, (int)n) != 1) {
-		r = MFA_ERR_CRYPTO;
+	if ((r = random_bytes(buf, n)) != MFA_OK)
 		goto out;
-	}
 	explicit_bzero(cred->secret, sizeof(cred->secret));
 	memcpy(cred->secret, buf, n);
 	cred->secret_len = n;

@@ -139,12 +139,13 @@ const char *fido2_code_prompt(const struct attempt *a, int *hint);
 
 /*
  * The user passwd/group look-ups (nss.c): *found is 0 for an unknown
- * user; *groups gets the names of all of the user's groups, released
- * with groups_free().  MFA_OK, MFA_ERR_NOMEM, MFA_ERR_TOOBIG, or
- * MFA_ERR_IO for an NSS failure.
+ * user; with want_groups, *groups gets the names of all of the user's
+ * groups, released with groups_free() (without, none are looked up).
+ * MFA_OK, MFA_ERR_NOMEM, MFA_ERR_TOOBIG, or MFA_ERR_IO for an NSS
+ * failure.
  */
-int nss_user_groups(const char *name, int *found, char ***groups,
-    size_t *ngroups);
+int nss_user_groups(const char *name, int want_groups, int *found,
+    char ***groups, size_t *ngroups);
 void groups_free(char **names, size_t n);
 
 /*

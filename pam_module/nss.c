@@ -173,8 +173,8 @@ out:
 }
 
 int
-nss_user_groups(const char *name, int *found, char ***groups,
-    size_t *ngroups)
+nss_user_groups(const char *name, int want_groups, int *found,
+    char ***groups, size_t *ngroups)
 {
 	struct passwd pw;
 	char *pwbuf = NULL;
@@ -184,7 +184,7 @@ nss_user_groups(const char *name, int *found, char ***groups,
 	*groups = NULL;
 	*ngroups = 0;
 	if ((r = passwd_get(name, &pw, &pwbuf, found)) != MFA_OK ||
-	    !*found)
+	    !*found || !want_groups)
 		goto out;
 	r = user_groups(&pw, groups, ngroups);
 out:

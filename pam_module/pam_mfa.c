@@ -318,7 +318,9 @@ resolve_user(struct attempt *a)
 		attempt_fail(a, REASON_BAD_USERNAME, MFA_ERR_USERNAME);
 	} else {
 		a->user = name;
-		r = nss_user_groups(name, &found, &groups, &ngroups);
+		/* Without [group] sections the groups are not looked up. */
+		r = nss_user_groups(name, mfa_policy_needs_groups(a->ctx),
+		    &found, &groups, &ngroups);
 		if (r != MFA_OK)
 			attempt_fail(a, REASON_SYSTEM_ERROR, r);
 		else if (!found)

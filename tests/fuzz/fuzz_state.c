@@ -188,7 +188,7 @@ check_write(const char *file, const struct mfa_state *st, int slot)
 
 	w = *st;
 	fd = memfd_with(file, FILE_LEN);
-	r = state_write(fd, &w, &ws);
+	r = state_write(fd, &w, &ws, 1);
 	if (st->seq >= INT64_MAX) {
 		FUZZ_CHECK(r == MFA_ERR_INVAL);
 		(void)close(fd);
@@ -209,7 +209,7 @@ check_write(const char *file, const struct mfa_state *st, int slot)
 	FUZZ_CHECK(bs == ws);
 	check_same(&back, &w);
 	/* And once more, back into the first slot. */
-	r = state_write(fd, &back, &bs);
+	r = state_write(fd, &back, &bs, 1);
 	if (w.seq < INT64_MAX) {
 		FUZZ_CHECK(r == MFA_OK && bs == slot);
 		state_fill(&w);

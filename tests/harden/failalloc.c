@@ -62,9 +62,13 @@ static long trace;
  *   _IO_file_doallocate  glibc's stdio buffer: the stream goes unbuffered;
  *   mfa_fido2_present    "is a key connected?" (0/1): a failed device
  *                        enumeration means no key, which grants nothing.
+ *   bindtextdomain       the message catalogue's directory: without it
+ *                        the prompts are in English, which grants nothing
+ *                        (it allocates only the first time a process
+ *                        binds the domain).
  */
 static const char *const absorbers[] = {
-	"_IO_file_doallocate", "mfa_fido2_present", NULL,
+	"_IO_file_doallocate", "mfa_fido2_present", "bindtextdomain", NULL,
 };
 #define ABSORB_MAX	4
 static uintptr_t absorb_lo[ABSORB_MAX], absorb_hi[ABSORB_MAX];

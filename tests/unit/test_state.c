@@ -87,7 +87,7 @@ test_init(void **state)
 	struct stat		 sb;
 	int			 slot = -1;
 
-	assert_int_equal(state_init(f->fd), MFA_OK);
+	assert_int_equal(state_init(f->fd, 1), MFA_OK);
 	assert_int_equal(fstat(f->fd, &sb), 0);
 	assert_int_equal(sb.st_size, 2 * MFA_STATE_SLOT);
 	/* Preallocated with real data, not a sparse file. */
@@ -108,7 +108,7 @@ test_round_trip(void **state)
 	struct mfa_state_cred	*c;
 	int			 slot, slot2;
 
-	assert_int_equal(state_init(f->fd), MFA_OK);
+	assert_int_equal(state_init(f->fd, 1), MFA_OK);
 	assert_int_equal(state_read(f->fd, &st, &slot), MFA_OK);
 	st.failures = 3;
 	st.locked_until = 1700000900;
@@ -119,7 +119,7 @@ test_round_trip(void **state)
 	c->last_used = 1699999999;
 	assert_non_null(c = state_cred(&st, 2, 1));
 	c->last_step = 1;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	assert_int_equal(slot, 1);
 	assert_int_equal(st.seq, 2);
 
@@ -140,7 +140,7 @@ test_round_trip(void **state)
 
 	/* The next write goes to the other slot again. */
 	back.failures = 0;
-	assert_int_equal(state_write(f->fd, &back, &slot2), MFA_OK);
+	assert_int_equal(state_write(f->fd, &back, &slot2, 1), MFA_OK);
 	assert_int_equal(slot2, 0);
 	assert_int_equal(state_read(f->fd, &st, &slot), MFA_OK);
 	assert_int_equal(slot, 0);
@@ -156,12 +156,12 @@ test_torn_slot(void **state)
 	int			 slot;
 	char			 junk[100];
 
-	assert_int_equal(state_init(f->fd), MFA_OK);
+	assert_int_equal(state_init(f->fd, 1), MFA_OK);
 	assert_int_equal(state_read(f->fd, &st, &slot), MFA_OK);
 	st.failures = 1;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	st.failures = 2;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	assert_int_equal(slot, 0);	/* seq 3 in slot 0, seq 2 in 1 */
 
 	/* A torn write of slot 0: its first bytes replaced. */
@@ -174,7 +174,7 @@ test_torn_slot(void **state)
 
 	/* The next write repairs slot 0 with a higher seq. */
 	st.failures = 5;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	assert_int_equal(slot, 0);
 	assert_int_equal(state_read(f->fd, &st, &slot), MFA_OK);
 	assert_int_equal(st.seq, 3);
@@ -194,7 +194,7 @@ test_both_bad(void **state)
 	struct mfa_state	 st;
 	int			 slot = 7;
 
-	assert_int_equal(state_init(f->fd), MFA_OK);
+	assert_int_equal(state_init(f->fd, 1), MFA_OK);
 	assert_int_equal(pwrite(f->fd, "X", 1, 0), 1);
 	assert_int_equal(pwrite(f->fd, "X", 1, MFA_STATE_SLOT + 3), 1);
 	st.seq = 99;
@@ -219,16 +219,16 @@ test_seq_order(void **state)
 	struct mfa_state	 st, back;
 	int			 slot;
 
-	assert_int_equal(state_init(f->fd), MFA_OK);
+	assert_int_equal(state_init(f->fd, 1), MFA_OK);
 	memset(&st, 0, sizeof(st));
 	st.seq = 4;
 	slot = 1;
 	st.failures = 5;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	assert_int_equal(slot, 0);		/* seq 5 in slot 0 */
 	st.seq = 8;
 	st.failures = 9;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	assert_int_equal(slot, 1);		/* seq 9 in slot 1 */
 	assert_int_equal(state_read(f->fd, &back, &slot), MFA_OK);
 	assert_int_equal(slot, 1);
@@ -239,7 +239,7 @@ test_seq_order(void **state)
 	st.seq = 9;
 	st.failures = 10;
 	slot = 1;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	assert_int_equal(state_read(f->fd, &back, &slot), MFA_OK);
 	assert_int_equal(slot, 0);
 	assert_int_equal(back.seq, 10);
@@ -247,7 +247,7 @@ test_seq_order(void **state)
 
 	/* Bad slot index. */
 	slot = 2;
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_ERR_INVAL);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_ERR_INVAL);
 }
 
 #define HDR "pam_mfa-state 1\nseq 3\nfailures 0\nlocked-until 0\n" \
@@ -344,7 +344,7 @@ test_full_slot(void **state)
 	int			 slot = 0;
 
 	/* The largest possible state still fits a slot. */
-	assert_int_equal(state_init(f->fd), MFA_OK);
+	assert_int_equal(state_init(f->fd, 1), MFA_OK);
 	memset(&st, 0, sizeof(st));
 	st.seq = 1;
 	st.failures = UINT32_MAX;
@@ -356,7 +356,7 @@ test_full_slot(void **state)
 		c->counter = INT64_MAX;
 		c->last_used = INT64_MAX;
 	}
-	assert_int_equal(state_write(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
 	assert_int_equal(state_read(f->fd, &back, &slot), MFA_OK);
 	assert_int_equal(back.ncreds, MFA_CREDS_MAX);
 	assert_int_equal(back.failures, UINT32_MAX);

@@ -72,7 +72,7 @@ put_state(const char *dir, const char *name, mode_t mode)
 	(void)unlink(p);
 	assert_true((fd = open(p, O_RDWR | O_CREAT | O_EXCL, mode)) >= 0);
 	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(state_init(fd), MFA_OK);
+	assert_int_equal(state_init(fd, 1), MFA_OK);
 	close(fd);
 	free(p);
 	free(fn);
@@ -110,6 +110,19 @@ static int
 open_user(struct fixture *f, const char *name, int flags)
 {
 	return open_in(f->ctx, name, flags);
+}
+
+/* Opens name in a store through a new context, as a login does. */
+static int
+open_fresh(const char *dir, const char *name)
+{
+	mfa_ctx_t	*ctx;
+	int		 r;
+
+	assert_non_null(ctx = tu_ctx(dir));
+	r = open_in(ctx, name, MFA_OPEN_READ);
+	mfa_ctx_free(&ctx);
+	return r;
 }
 
 static int
@@ -618,23 +631,40 @@ test_reject_dir(void **state)
 	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_ERR_IO);
 	mfa_ctx_free(&ctx);
 
-	/* A parent writable by others (not sticky): unsafe. */
+	/*
+	 * A parent writable by others (not sticky): unsafe.  Parents are
+	 * checked when a context first opens the store, so each check
+	 * gets a new context (as each login does).
+	 */
 	sub = tu_path(f->dir, "sub");
 	assert_int_equal(mkdir(sub, 0700), 0);
 	free(store2);
 	store2 = tu_path(sub, "store");
 	assert_int_equal(mkdir(store2, 0700), 0);
-	assert_non_null(ctx = tu_ctx(store2));
 	put_user(store2, "alice", text, 0600);
-	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_OK);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
 	assert_int_equal(chmod(sub, 0777), 0);
-	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_ERR_UNSAFE);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
 	assert_int_equal(chmod(sub, 01777), 0);	/* like /tmp */
-	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_OK);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
 	assert_int_equal(chmod(sub, 0755), 0);
 	assert_int_equal(chown(sub, 65534, 0), 0);
-	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_ERR_UNSAFE);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
 	assert_int_equal(chown(sub, 0, 0), 0);
+
+	/*
+	 * A context that has checked its store keeps the directory open:
+	 * the directory itself is checked again at every open, its
+	 * parents are not (opens go through the descriptor).
+	 */
+	assert_non_null(ctx = tu_ctx(store2));
+	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_OK);
+	assert_int_equal(chmod(store2, 0770), 0);
+	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_ERR_UNSAFE);
+	assert_int_equal(chmod(store2, 0700), 0);
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_int_equal(open_in(ctx, "alice", MFA_OPEN_READ), MFA_OK);
+	assert_int_equal(chmod(sub, 0755), 0);
 	mfa_ctx_free(&ctx);
 	free(store2);
 	free(sub);
