@@ -20,10 +20,25 @@
 #define CHECK_GROUPS_MAX	256	/* --group options */
 #define CHECK_RECOVERY_LOW	3	/* fewer recovery codes left: say so */
 
+/*
+ * What a finding is about: a type and a name ("user" "bob"), shown as
+ * "user bob" in JSON and translated in the text report.
+ */
+#define CHECK_OBJ_CONFIG	1	/* the configuration file */
+#define CHECK_OBJ_DEFAULTS	2	/* no file: the built-in defaults */
+#define CHECK_OBJ_STORE		3	/* the store directory */
+#define CHECK_OBJ_FILE		4	/* a file in the store */
+#define CHECK_OBJ_USER		5
+#define CHECK_OBJ_GROUP		6
+struct check_object {
+	int		 type;		/* CHECK_OBJ_* */
+	char		*name;		/* malloc'd; NULL: out of memory */
+};
+
 struct check_finding {
 	const char	*kind;		/* stable key, e.g. "user-no-factor" */
 	int		 severity;
-	char		*object;	/* "user bob", "store /var/lib/..." */
+	struct check_object object;
 	char		*problem;
 	char		*action;	/* what to do */
 };
@@ -56,14 +71,18 @@ struct check {
 };
 
 /*
- * Records a finding.  object and action are malloc'd strings (from
- * check_fmt()) that the check takes over; NULL counts as out of memory.
+ * Records a finding.  The object's name and action are malloc'd strings
+ * (from check_obj() and check_fmt()) that the check takes over; NULL
+ * counts as out of memory.
  */
 void check_add(struct check *c, const char *kind, int severity,
-    char *object, char *action, const char *fmt, ...)
+    struct check_object object, char *action, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* A malloc'd formatted string, or NULL. */
 char *check_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An object of type CHECK_OBJ_* with a formatted name (NULL: no memory). */
+struct check_object check_obj(int type, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* check_config.c: reads the sections, checks the policies and keys. */
 void check_config(struct check *c);

@@ -163,11 +163,12 @@ facts_of(const mfa_policy_t *p, struct facts *f)
 	f->uses_fido2 = mfa_policy_uses(p, MFA_FACTOR_FIDO2);
 }
 
-static char *
+static struct check_object
 config_object(const struct check *c)
 {
-	return c->config != NULL ? check_fmt("config %s", c->config) :
-	    check_fmt("config (%s)", _("built-in defaults"));
+	return c->config != NULL ?
+	    check_obj(CHECK_OBJ_CONFIG, "%s", c->config) :
+	    check_obj(CHECK_OBJ_DEFAULTS, "%s", "");
 }
 
 /*
@@ -245,10 +246,20 @@ section_policy(struct check *c, const struct check_section *s,
 
 static const char *const sec_kinds[] = { "", "user", "group", "service" };
 
+/* "[user bob] (line 7)": where a section is, malloc'd (or NULL). */
+static char *
+section_where(const struct check_section *s)
+{
+	/* TRANSLATORS: a section header of pam_mfa.conf and its line. */
+	return check_fmt(_("[%s %s] (line %u)"), sec_kinds[s->kind], s->name,
+	    s->line);
+}
+
 /* Sections naming users or groups that NSS does not know. */
 static void
 check_names(struct check *c, const struct check_section *s)
 {
+	char *where;
 	int r;
 
 	if (s->kind == CHECK_SEC_SERVICE)
@@ -257,12 +268,21 @@ check_names(struct check *c, const struct check_section *s)
 	    check_group_exists(s->name);
 	if (r != 0)
 		return;
-	check_add(c, s->kind == CHECK_SEC_USER ? "config-unknown-user" :
-	    "config-unknown-group", CHECK_LOW, config_object(c),
-	    check_fmt("%s", _("check the name, or remove the section")),
-	    _("[%s %s] (line %u): no such %s: the section applies to no "
-	    "one"), sec_kinds[s->kind], s->name, s->line,
-	    s->kind == CHECK_SEC_USER ? _("user") : _("group"));
+	if ((where = section_where(s)) == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	if (s->kind == CHECK_SEC_USER)
+		check_add(c, "config-unknown-user", CHECK_LOW,
+		    config_object(c), check_fmt("%s", _("check the name, or "
+		    "remove the section")), _("%s: no such user: the section "
+		    "applies to no one"), where);
+	else
+		check_add(c, "config-unknown-group", CHECK_LOW,
+		    config_object(c), check_fmt("%s", _("check the name, or "
+		    "remove the section")), _("%s: no such group: the section "
+		    "applies to no one"), where);
+	free(where);
 }
 
 /* Recovery codes standing in for administrators' second factor. */
@@ -328,9 +348,7 @@ check_config(struct check *c)
 			continue;
 		facts_of(p, &sf);
 		fido2 |= sf.uses_fido2;
-		if ((where = check_fmt("[%s %s] (line %u)",
-		    sec_kinds[c->sec[i].kind], c->sec[i].name,
-		    c->sec[i].line)) == NULL)
+		if ((where = section_where(&c->sec[i])) == NULL)
 			c->nomem = 1;
 		else
 			report(c, p, &sf, &gf, where);

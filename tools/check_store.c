@@ -55,24 +55,26 @@ check_dir(struct check *c, const char *store)
 		why = _("is not a directory");
 	if (why != NULL) {
 		check_add(c, "store-missing", CHECK_HIGH,
-		    check_fmt("store %s", store), check_fmt("%s",
+		    check_obj(CHECK_OBJ_STORE, "%s", store), check_fmt("%s",
 		    _("create it (root, mode 0700) or fix 'store' in the "
 		    "configuration")), "%s", why);
 		return 0;
 	}
 	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		check_add(c, "store-unsafe", CHECK_HIGH,
-		    check_fmt("store %s", store), check_fmt(_("run 'chown "
-		    "root: %s; chmod 0700 %s'"), store, store),
+		    check_obj(CHECK_OBJ_STORE, "%s", store),
+		    check_fmt(_("run 'chown root: %s; chmod 0700 %s'"), store,
+		    store),
 		    _("owned by uid %u with mode %04o: others can change "
 		    "credentials (libmfa refuses the store)"),
 		    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		ok = 0;
 	} else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
 		check_add(c, "store-unsafe", CHECK_LOW,
-		    check_fmt("store %s", store), check_fmt(_("run 'chmod "
-		    "0700 %s'"), store), _("mode %04o: others can see who "
-		    "is enrolled"), (unsigned)(st.st_mode & 07777));
+		    check_obj(CHECK_OBJ_STORE, "%s", store),
+		    check_fmt(_("run 'chmod 0700 %s'"), store), _("mode %04o: "
+		    "others can see who is enrolled"),
+		    (unsigned)(st.st_mode & 07777));
 	if ((path = strdup(store)) == NULL) {
 		c->nomem = 1;
 		return 0;
@@ -84,8 +86,9 @@ check_dir(struct check *c, const char *store)
 		if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
 		    !(st.st_mode & S_ISVTX))) {
 			check_add(c, "store-unsafe", CHECK_HIGH,
-			    check_fmt("store %s", store), check_fmt(_("make "
-			    "%s root's and not writable by others"), path),
+			    check_obj(CHECK_OBJ_STORE, "%s", store),
+			    check_fmt(_("make %s root's and not writable by "
+			    "others"), path),
 			    _("parent %s (uid %u, mode %04o) lets others "
 			    "replace the store"), path, (unsigned)st.st_uid,
 			    (unsigned)(st.st_mode & 07777));
@@ -109,7 +112,7 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 		return 0;
 	if (ends_with(name, TMP_SUFFIX) && S_ISREG(st.st_mode)) {
 		check_add(c, "store-stray", CHECK_LOW,
-		    check_fmt("file %s/%s", store, name),
+		    check_obj(CHECK_OBJ_FILE, "%s/%s", store, name),
 		    check_fmt("%s", _("remove it when no mfactl is running")),
 		    "%s", _("temporary file left by an interrupted change"));
 		return 0;
@@ -123,14 +126,14 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 	if (mfa_username_check(base) != MFA_OK ||
 	    (state && strlen(name) != n + strlen(STATE_SUFFIX))) {
 		check_add(c, "store-stray", CHECK_LOW,
-		    check_fmt("file %s/%s", store, name),
+		    check_obj(CHECK_OBJ_FILE, "%s/%s", store, name),
 		    check_fmt("%s", _("move it out of the store")), "%s",
 		    _("not a file of pam_mfa"));
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		check_add(c, "store-file", CHECK_HIGH,
-		    check_fmt("file %s/%s", store, name),
+		    check_obj(CHECK_OBJ_FILE, "%s/%s", store, name),
 		    check_fmt("%s", _("remove it; re-enrol the user if "
 		    "needed")), "%s", S_ISLNK(st.st_mode) ?
 		    _("is a symbolic link (libmfa refuses it)") :
@@ -139,7 +142,7 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 	}
 	if (st.st_uid != 0 || (st.st_mode & 077) != 0) {
 		check_add(c, "store-file", CHECK_HIGH,
-		    check_fmt("file %s/%s", store, name),
+		    check_obj(CHECK_OBJ_FILE, "%s/%s", store, name),
 		    check_fmt(_("run 'chown root: %s/%s; chmod 0600 %s/%s' "
 		    "and, if others could read it, re-enrol the user"),
 		    store, name, store, name), _("owned by uid %u with mode "
@@ -174,25 +177,26 @@ check_creds(struct check *c, const char *user, const mfa_user_t *u)
 		if (mfa_cred_status(cr) == MFA_STATUS_PENDING) {
 			mfactl_format_time(created, when, sizeof(when));
 			check_add(c, "user-pending", CHECK_LOW,
-			    check_fmt("user %s", user), check_fmt(_("confirm "
-			    "it with 'mfactl totp confirm %s CODE --id %u' or "
-			    "run 'mfactl remove %s %u'"), user, id, user, id),
+			    check_obj(CHECK_OBJ_USER, "%s", user),
+			    check_fmt(_("confirm it with 'mfactl totp confirm "
+			    "%s CODE --id %u' or run 'mfactl remove %s %u'"),
+			    user, id, user, id),
 			    _("credential %u (%s '%s') pending since %s"), id,
 			    type, mfa_cred_label(cr), when);
 		} else if (used > 0 && c->now - used > c->stale) {
 			mfactl_format_time(used, when, sizeof(when));
 			check_add(c, "user-stale", CHECK_MEDIUM,
-			    check_fmt("user %s", user), check_fmt(_("ask %s "
-			    "whether it is still in use; if not, run 'mfactl "
-			    "remove %s %u'"), user, user, id),
+			    check_obj(CHECK_OBJ_USER, "%s", user),
+			    check_fmt(_("ask %s whether it is still in use; if "
+			    "not, run 'mfactl remove %s %u'"), user, user, id),
 			    _("credential %u (%s '%s') unused since %s"), id,
 			    type, mfa_cred_label(cr), when);
 		} else if (used <= 0 && c->now - created > c->stale) {
 			mfactl_format_time(created, when, sizeof(when));
 			check_add(c, "user-unused", CHECK_MEDIUM,
-			    check_fmt("user %s", user), check_fmt(_("ask %s "
-			    "whether it is still in use; if not, run 'mfactl "
-			    "remove %s %u'"), user, user, id),
+			    check_obj(CHECK_OBJ_USER, "%s", user),
+			    check_fmt(_("ask %s whether it is still in use; if "
+			    "not, run 'mfactl remove %s %u'"), user, user, id),
 			    _("credential %u (%s '%s') never used since it "
 			    "was added on %s"), id, type, mfa_cred_label(cr),
 			    when);
@@ -201,7 +205,7 @@ check_creds(struct check *c, const char *user, const mfa_user_t *u)
 	left = mfa_user_recovery_remaining(u);
 	if (recovery && left < CHECK_RECOVERY_LOW)
 		check_add(c, "user-recovery-low", left == 0 ? CHECK_MEDIUM :
-		    CHECK_LOW, check_fmt("user %s", user),
+		    CHECK_LOW, check_obj(CHECK_OBJ_USER, "%s", user),
 		    check_fmt(_("run 'mfactl recovery %s' for a new set"),
 		    user), _("%u recovery codes left"), left);
 }
@@ -218,8 +222,8 @@ check_user(struct check *c, const char *user)
 	if ((r = mfa_user_open(c->m->ctx, user, MFA_OPEN_READ, &u)) !=
 	    MFA_OK) {
 		check_add(c, "store-unreadable", CHECK_HIGH,
-		    check_fmt("user %s", user), check_fmt("%s", _("repair "
-		    "or remove the user's files and re-enrol (see "
+		    check_obj(CHECK_OBJ_USER, "%s", user), check_fmt("%s",
+		    _("repair or remove the user's files and re-enrol (see "
 		    "pam_mfa-store(5)); until then the user cannot log in")),
 		    "%s: %s%s%s%s", _("credentials cannot be read"),
 		    _(mfa_strerror(r)), c->m->logmsg != NULL ? " (" : "",
@@ -231,15 +235,16 @@ check_user(struct check *c, const char *user)
 	}
 	if (check_account(user) == 0)
 		check_add(c, "user-no-account", CHECK_MEDIUM,
-		    check_fmt("user %s", user), check_fmt(_("if the account "
-		    "is gone for good, remove its credentials ('mfactl list "
-		    "%s', then 'mfactl remove %s ID')"), user, user), "%s",
+		    check_obj(CHECK_OBJ_USER, "%s", user), check_fmt(_("if the "
+		    "account is gone for good, remove its credentials ('mfactl "
+		    "list %s', then 'mfactl remove %s ID')"), user, user), "%s",
 		    _("has credentials but no account"));
 	if (mfa_user_lock_status(u, &until, &failures) == MFA_ERR_LOCKED) {
 		mfactl_format_time(until, until_s, sizeof(until_s));
 		check_add(c, "user-locked", CHECK_MEDIUM,
-		    check_fmt("user %s", user), check_fmt(_("find out who "
-		    "made the attempts, then run 'mfactl unlock %s'"), user),
+		    check_obj(CHECK_OBJ_USER, "%s", user), check_fmt(_("find "
+		    "out who made the attempts, then run 'mfactl unlock %s'"),
+		    user),
 		    _("locked out until %s after %u failed attempts"),
 		    until_s, failures);
 	}
@@ -266,7 +271,7 @@ check_store(struct check *c)
 		if (dfd != -1)
 			close(dfd);
 		check_add(c, "store-missing", CHECK_HIGH,
-		    check_fmt("store %s", store), check_fmt("%s",
+		    check_obj(CHECK_OBJ_STORE, "%s", store), check_fmt("%s",
 		    _("run mfactl check as root")), "%s", strerror(errno));
 		return;
 	}

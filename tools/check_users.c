@@ -220,7 +220,8 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 	v[MFA_FACTOR_FIDO2] = fido2 ? MFA_TRUE : MFA_FALSE;
 	if (!totp && !fido2) {
 		check_add(c, "user-no-factor", CHECK_HIGH,
-		    check_fmt("user %s", user), u != NULL && has_pending(u) ?
+		    check_obj(CHECK_OBJ_USER, "%s", user),
+		    u != NULL && has_pending(u) ?
 		    check_fmt(_("confirm the pending credential ('mfactl "
 		    "totp confirm %s CODE') or run 'mfactl totp add %s'"),
 		    user, user) :
@@ -234,7 +235,7 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 	} else if (mfa_policy_eval(p, v) != MFA_TRUE) {
 		miss = missing_factor(p, totp, fido2);
 		check_add(c, "user-policy-unmet", CHECK_HIGH,
-		    check_fmt("user %s", user), miss != NULL ?
+		    check_obj(CHECK_OBJ_USER, "%s", user), miss != NULL ?
 		    check_fmt(_("run 'mfactl %s add %s'"), miss, user) :
 		    check_fmt("%s", _("check 'require' for this user")),
 		    _("the enrolled factors (%s) do not meet the policy "
@@ -274,7 +275,7 @@ group_members(struct check *c, const char *name, struct names *users,
 		/* Unknown [group] sections are check_config()'s finding. */
 		if (r == 0 && given)
 			check_add(c, "group-unknown", CHECK_LOW,
-			    check_fmt("group %s", name),
+			    check_obj(CHECK_OBJ_GROUP, "%s", name),
 			    check_fmt("%s", _("check the name given with "
 			    "--group")), "%s", _("no such group"));
 		ret = r == 0 ? 0 : -1;

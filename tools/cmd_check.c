@@ -34,9 +34,26 @@ check_fmt(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
+struct check_object
+check_obj(int type, const char *fmt, ...)
+{
+	struct check_object o;
+	va_list ap;
+	int n;
+
+	o.type = type;
+	o.name = NULL;
+	va_start(ap, fmt);
+	n = vasprintf(&o.name, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		o.name = NULL;
+	return o;
+}
+
 void
-check_add(struct check *c, const char *kind, int severity, char *object,
-    char *action, const char *fmt, ...)
+check_add(struct check *c, const char *kind, int severity,
+    struct check_object object, char *action, const char *fmt, ...)
 {
 	struct check_finding *nf;
 	va_list ap;
@@ -48,10 +65,10 @@ check_add(struct check *c, const char *kind, int severity, char *object,
 	va_end(ap);
 	if (n < 0)
 		problem = NULL;
-	if (object == NULL || action == NULL || problem == NULL ||
+	if (object.name == NULL || action == NULL || problem == NULL ||
 	    (nf = reallocarray(c->f, c->nf + 1, sizeof(*c->f))) == NULL) {
 		c->nomem = 1;
-		free(object);
+		free(object.name);
 		free(action);
 		free(problem);
 		return;
@@ -72,13 +89,60 @@ severity_name(int s)
 	    "low";
 }
 
+/* The object as scripts see it: English, "user bob". */
+static char *
+object_json(const struct check_object *o)
+{
+	switch (o->type) {
+	case CHECK_OBJ_CONFIG:
+		return check_fmt("config %s", o->name);
+	case CHECK_OBJ_DEFAULTS:
+		return check_fmt("config (built-in defaults)");
+	case CHECK_OBJ_STORE:
+		return check_fmt("store %s", o->name);
+	case CHECK_OBJ_FILE:
+		return check_fmt("file %s", o->name);
+	case CHECK_OBJ_USER:
+		return check_fmt("user %s", o->name);
+	default:
+		return check_fmt("group %s", o->name);
+	}
+}
+
+/* The object for people, translated. */
+static char *
+object_text(const struct check_object *o)
+{
+	switch (o->type) {
+	case CHECK_OBJ_CONFIG:
+		/* TRANSLATORS: the configuration file PATH. */
+		return check_fmt(_("config %s"), o->name);
+	case CHECK_OBJ_DEFAULTS:
+		return check_fmt("%s", _("config (built-in defaults)"));
+	case CHECK_OBJ_STORE:
+		/* TRANSLATORS: the store directory PATH. */
+		return check_fmt(_("store %s"), o->name);
+	case CHECK_OBJ_FILE:
+		/* TRANSLATORS: a file PATH in the store. */
+		return check_fmt(_("file %s"), o->name);
+	case CHECK_OBJ_USER:
+		return check_fmt(_("user %s"), o->name);
+	default:
+		return check_fmt(_("group %s"), o->name);
+	}
+}
+
 static void
 print_text(const struct check *c)
 {
+	char *obj;
 	size_t i;
 
 	for (i = 0; i < c->nf; i++) {
-		mfactl_print_text(stdout, c->f[i].object);
+		obj = object_text(&c->f[i].object);
+		mfactl_print_text(stdout, obj != NULL ? obj :
+		    c->f[i].object.name);
+		free(obj);
 		fputs(": ", stdout);
 		mfactl_print_text(stdout, c->f[i].problem);
 		fputs(": ", stdout);
@@ -93,6 +157,7 @@ static void
 print_json(const struct check *c)
 {
 	const struct check_finding *f;
+	char *obj;
 	size_t i;
 
 	putchar('[');
@@ -101,7 +166,9 @@ print_json(const struct check *c)
 		printf("%s\n  {\"severity\": \"%s\", \"kind\": \"%s\", "
 		    "\"object\": ", i == 0 ? "" : ",",
 		    severity_name(f->severity), f->kind);
-		mfactl_json_str(stdout, f->object);
+		obj = object_json(&f->object);
+		mfactl_json_str(stdout, obj != NULL ? obj : f->object.name);
+		free(obj);
 		printf(", \"problem\": ");
 		mfactl_json_str(stdout, f->problem);
 		printf(", \"action\": ");
@@ -117,7 +184,7 @@ check_free(struct check *c)
 	size_t i;
 
 	for (i = 0; i < c->nf; i++) {
-		free(c->f[i].object);
+		free(c->f[i].object.name);
 		free(c->f[i].problem);
 		free(c->f[i].action);
 	}
@@ -192,8 +259,8 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 	if ((r = mfactl_ctx_quiet(m, &c.config)) != MFA_OK) {
 		/* A configuration that does not load is the first finding. */
 		check_add(&c, "config-load", CHECK_HIGH,
-		    check_fmt("config %s", c.config != NULL ? c.config :
-		    mfa_default_config()),
+		    check_obj(CHECK_OBJ_CONFIG, "%s", c.config != NULL ?
+		    c.config : mfa_default_config()),
 		    check_fmt("%s", _("fix it (see pam_mfa.conf(5)); until "
 		    "then every login through pam_mfa fails")),
 		    "%s: %s", _("does not load"), m->logmsg != NULL ?

@@ -7,8 +7,11 @@
  *	LINE N: imported USER credential ID (DESC, label L)
  *	LINE N: K scratch codes imported as recovery codes of USER ...
  *	LINE N: skipped: REASON
- * (KEY N for the keys of a PSKC file).  Secrets are never printed.
- * Exit status 0 when everything was imported, 1 when anything was not.
+ * (KEY N for the keys of a PSKC file).  Each line is one translated
+ * format, so that a language can order its parts; labels and reasons
+ * are shown as check shows text (UTF-8 as it is, control bytes
+ * escaped).  Secrets are never printed.  Exit status 0 when everything
+ * was imported, 1 when anything was not.
  */
 #include "config.h"
 
@@ -32,6 +35,7 @@
 #define FILE_MAX	(16 * 1024 * 1024)	/* bytes of an input file */
 #define MAP_MAX		(1024 * 1024)	/* bytes of a --map file */
 #define FMT_PSKC	100
+#define WHERE_LEN	64	/* "LINE n" or "KEY n", translated */
 
 struct assign {
 	char		*serial;
@@ -153,28 +157,28 @@ assign_add(struct import *im, const char *serial, size_t slen,
 	size_t i;
 
 	if (slen == 0 || slen > PSKC_SERIAL_MAX)
-		return "serial number not 1..48 characters";
+		return _("serial number not 1..48 characters");
 	for (i = 0; i < im->nassign; i++)
 		if (strlen(im->assign[i].serial) == slen &&
 		    strncmp(im->assign[i].serial, serial, slen) == 0)
-			return "serial number assigned twice";
+			return _("serial number assigned twice");
 	if (mfa_username_check(user) != MFA_OK)
-		return "user name not acceptable";
+		return _(mfa_strerror(MFA_ERR_USERNAME));
 	if ((a = reallocarray(im->assign, im->nassign + 1,
 	    sizeof(*a))) == NULL)
-		return "out of memory";
+		return _("out of memory");
 	im->assign = a;
 	a = &im->assign[im->nassign];
 	memset(a, 0, sizeof(*a));
 	if ((a->serial = strndup(serial, slen)) == NULL ||
 	    (a->user = strdup(user)) == NULL) {
 		free(a->serial);
-		return "out of memory";
+		return _("out of memory");
 	}
 	if (!serial_ok(a->serial)) {
 		free(a->serial);
 		free(a->user);
-		return "serial number not printable without spaces or '='";
+		return _("serial number not printable without spaces or '='");
 	}
 	im->nassign++;
 	return NULL;
@@ -187,7 +191,7 @@ assign_arg(struct import *im, const char *arg)
 	const char *eq, *why;
 
 	if ((eq = strchr(arg, '=')) == NULL)
-		why = "not SERIAL=USER";
+		why = _("not SERIAL=USER");
 	else
 		why = assign_add(im, arg, (size_t)(eq - arg), eq + 1);
 	if (why == NULL)
@@ -220,7 +224,7 @@ map_file(struct import *im, const char *path)
 		user = serial + slen + strspn(serial + slen, " \t");
 		end = user + strcspn(user, " \t\r");
 		if (*user == '\0' || end[strspn(end, " \t\r")] != '\0')
-			why = "not SERIAL USER";
+			why = _("not SERIAL USER");
 		else {
 			*end = '\0';
 			why = assign_add(im, serial, slen, user);
@@ -228,72 +232,79 @@ map_file(struct import *im, const char *path)
 	}
 	free(buf);
 	if (why != NULL)
-		return mfactl_errorf("import", path, "line %u: %s", lineno - 1,
-		    why);
+		return mfactl_errorf("import", path, _("line %u: %s"),
+		    lineno - 1, why);
 	return EXIT_OK;
 }
 
+/* Where a report line's record is: "LINE n", or "KEY n" in a PSKC file. */
 static void
-report_prefix(const char *what, unsigned n)
+where_fmt(char *buf, size_t len, int key, unsigned n)
 {
-	printf("%s %u: ", what, n);
+	/* TRANSLATORS: a line of the imported file, or a key of a PSKC one. */
+	(void)snprintf(buf, len, key ? _("KEY %u") : _("LINE %u"), n);
 }
 
 /* "skipped: REASON" for a library error, with its log line if any. */
 static void
-report_error(struct import *im, const char *what, unsigned n,
-    const char *user, int r)
+report_error(struct import *im, const char *where, const char *user, int r)
 {
 	struct mfactl *m = im->m;
+	const char *reason;
+	char *detail = NULL, *hint = NULL;
 
-	report_prefix(what, n);
-	printf("skipped: ");
-	if (user != NULL) {
-		mfactl_print_safe(stdout, user);
-		printf(": ");
-	}
 	switch (r) {
 	case MFA_ERR_EXCLUDED:
-		printf("already imported");
+		reason = _("already imported");
 		break;
 	case MFA_ERR_ATTEST:
-		printf("refused by the FIDO2 configuration");
+		reason = _("refused by the FIDO2 configuration");
 		break;
 	default:
-		printf("%s", mfa_strerror(r));
+		reason = _(mfa_strerror(r));
 		break;
 	}
+	/* The library's own words on the refusal (English, as logged). */
 	if (m->logmsg != NULL) {
-		printf(" (");
-		mfactl_print_safe(stdout, m->logmsg);
-		printf(")");
+		if (asprintf(&detail, "%s (%s)", reason, m->logmsg) == -1)
+			detail = NULL;
+		else
+			reason = detail;
 		free(m->logmsg);
 		m->logmsg = NULL;
 	}
 	if (r == MFA_ERR_ATTEST &&
-	    (im->flags & MFA_IMPORT_UNATTESTED) == 0)
-		printf("; --allow-unattested accepts keys without "
-		    "attestation");
-	putchar('\n');
+	    (im->flags & MFA_IMPORT_UNATTESTED) == 0) {
+		if (asprintf(&hint, _("%s; --allow-unattested accepts keys "
+		    "without attestation"), reason) == -1)
+			hint = NULL;
+		else
+			reason = hint;
+	}
+	if (user != NULL)
+		/* TRANSLATORS: "LINE 3: skipped: alice: already imported" */
+		(void)mfactl_print_line(stdout, _("%s: skipped: %s: %s"), where,
+		    user, reason);
+	else
+		(void)mfactl_print_line(stdout, _("%s: skipped: %s"), where,
+		    reason);
+	free(detail);
+	free(hint);
 	im->failed++;
 }
 
 static void
-report_ok(struct import *im, const char *what, unsigned n, const char *user,
+report_ok(struct import *im, const char *where, const char *user,
     unsigned id, const char *desc, const char *label)
 {
-	report_prefix(what, n);
 	if (im->flags & MFA_IMPORT_DRYRUN)
-		printf("would import ");
+		/* TRANSLATORS: where, user, kind of credential, label. */
+		(void)mfactl_print_line(stdout, _("%s: would import %s "
+		    "credential (%s, label %s)"), where, user, desc, label);
 	else
-		printf("imported ");
-	mfactl_print_safe(stdout, user);
-	if (im->flags & MFA_IMPORT_DRYRUN)
-		printf(" credential (%s, label ", desc);
-	else
-		printf(" credential %u (%s, label ", id, desc);
-	mfactl_print_safe(stdout, label);
-	printf(")\n");
+		/* TRANSLATORS: where, user, id, kind of credential, label. */
+		(void)mfactl_print_line(stdout, _("%s: imported %s credential "
+		    "%u (%s, label %s)"), where, user, id, desc, label);
 	im->imported++;
 }
 
@@ -323,6 +334,7 @@ import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
     mfa_user_t *u, const char *user)
 {
 	unsigned before, n, id = 0, total = mfa_import_scratch_codes(imp);
+	char where[WHERE_LEN];
 	int r;
 
 	before = u != NULL ? mfa_user_recovery_remaining(u) : 0;
@@ -331,26 +343,31 @@ import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
 		r = mfa_import_check(im->m->ctx, imp, i, im->flags);
 	if (r == MFA_OK)
 		r = mfa_user_import(u, imp, i, NULL, im->flags, &id);
+	where_fmt(where, sizeof(where), 0, 1);
 	if (r != MFA_OK) {
-		report_error(im, "LINE", 1, user, r);
+		report_error(im, where, user, r);
 		return;
 	}
-	report_prefix("LINE", 1);
 	if (im->flags & MFA_IMPORT_DRYRUN) {
-		printf("would import %u scratch code%s of ", total,
-		    total == 1 ? "" : "s");
-		mfactl_print_safe(stdout, user);
-		printf(" as recovery codes\n");
-	} else {
-		n = mfa_user_recovery_remaining(u) - before;
-		printf("%u scratch code%s imported as recovery codes of ", n,
-		    n == 1 ? "" : "s");
-		mfactl_print_safe(stdout, user);
-		printf(" (credential %u", id);
-		if (n < total)
-			printf(", %u imported before", total - n);
-		printf(")\n");
+		(void)mfactl_print_line(stdout, ngettext("%s: would import %u "
+		    "scratch code of %s as recovery codes", "%s: would import "
+		    "%u scratch codes of %s as recovery codes", total), where,
+		    total, user);
+		im->imported++;
+		return;
 	}
+	n = mfa_user_recovery_remaining(u) - before;
+	if (n < total)
+		(void)mfactl_print_line(stdout, ngettext("%s: %u scratch code "
+		    "imported as recovery codes of %s (credential %u, %u "
+		    "imported before)", "%s: %u scratch codes imported as "
+		    "recovery codes of %s (credential %u, %u imported before)",
+		    n), where, n, user, id, total - n);
+	else
+		(void)mfactl_print_line(stdout, ngettext("%s: %u scratch code "
+		    "imported as recovery codes of %s (credential %u)",
+		    "%s: %u scratch codes imported as recovery codes of %s "
+		    "(credential %u)", n), where, n, user, id);
 	im->imported++;
 }
 
@@ -361,12 +378,14 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 {
 	const char *label, *note;
 	mfa_user_t *u = NULL;
+	char where[WHERE_LEN];
 	unsigned id;
 	size_t i, n = mfa_import_count(imp);
 	int r;
 
+	where_fmt(where, sizeof(where), 0, lineno);
 	if ((r = open_user(im, user, &u)) != MFA_OK) {
-		report_error(im, "LINE", lineno, user, r);
+		report_error(im, where, user, r);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -386,16 +405,14 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 		if (r == MFA_OK)
 			r = mfa_user_import(u, imp, i, label, im->flags, &id);
 		if (r != MFA_OK)
-			report_error(im, "LINE", lineno, user, r);
+			report_error(im, where, user, r);
 		else
-			report_ok(im, "LINE", lineno, user, id,
-			    mfa_import_desc(imp, i), label);
+			report_ok(im, where, user, id, mfa_import_desc(imp, i),
+			    label);
 	}
 	mfa_user_free(&u);
-	if ((note = mfa_import_note(imp)) != NULL) {
-		report_prefix("LINE", lineno);
-		printf("note: %s\n", note);
-	}
+	if ((note = mfa_import_note(imp)) != NULL)
+		(void)mfactl_print_line(stdout, _("%s: note: %s"), where, note);
 }
 
 static void
@@ -404,9 +421,11 @@ report_parse_error(struct import *im, const mfa_import_t *imp,
 {
 	unsigned line = 0;
 	const char *why = mfa_import_why(imp, &line);
+	char where[WHERE_LEN];
 
-	report_prefix("LINE", base + (line > 0 ? line - 1 : 0));
-	printf("skipped: %s\n", why[0] != '\0' ? why : "not understood");
+	where_fmt(where, sizeof(where), 0, base + (line > 0 ? line - 1 : 0));
+	(void)mfactl_print_line(stdout, _("%s: skipped: %s"), where,
+	    why[0] != '\0' ? why : _("not understood"));
 	im->failed++;
 }
 
@@ -466,26 +485,33 @@ import_pskc(struct import *im, const char *buf, size_t len)
 {
 	struct pskc_entry *e = NULL;
 	const struct assign *a;
+	const char *reason;
 	mfa_user_t *u = NULL;
 	char why[PSKC_WHY_MAX], label[MFA_LABEL_MAX + 1], desc[32];
+	char where[WHERE_LEN];
 	size_t n = 0, i;
 	unsigned id;
 	int r;
 
 	if (import_pskc_load(buf, len, &e, &n, why, sizeof(why)) == -1) {
-		mfactl_errorf("import", im->file, "%s", why);
+		mfactl_errorf("import", im->file, "%s", _(why));
 		im->failed++;
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		a = e[i].serial[0] != '\0' ? assigned(im, e[i].serial) : NULL;
+		where_fmt(where, sizeof(where), 1, (unsigned)i + 1);
 		if (!e[i].ok || a == NULL) {
-			report_prefix("KEY", (unsigned)i + 1);
-			printf("skipped: ");
+			/* import_pskc.c's reasons are marked for po/. */
+			reason = !e[i].ok ? _(e[i].why) : _("not assigned to a "
+			    "user (--assign SERIAL=USER or --map FILE)");
 			if (e[i].serial[0] != '\0')
-				printf("serial %s: ", e[i].serial);
-			printf("%s\n", !e[i].ok ? e[i].why : "not assigned to "
-			    "a user (--assign SERIAL=USER or --map FILE)");
+				(void)mfactl_print_line(stdout,
+				    _("%s: skipped: serial %s: %s"), where,
+				    e[i].serial, reason);
+			else
+				(void)mfactl_print_line(stdout,
+				    _("%s: skipped: %s"), where, reason);
 			im->failed++;
 			continue;
 		}
@@ -500,21 +526,19 @@ import_pskc(struct import *im, const char *buf, size_t len)
 			    e[i].secret_len, im->flags, &id);
 		mfa_user_free(&u);
 		if (r != MFA_OK) {
-			report_error(im, "KEY", (unsigned)i + 1, a->user, r);
+			report_error(im, where, a->user, r);
 			continue;
 		}
 		(void)snprintf(desc, sizeof(desc), "totp sha1/%u/%u",
 		    e[i].digits, e[i].period);
-		report_ok(im, "KEY", (unsigned)i + 1, a->user, id, desc,
-		    label);
+		report_ok(im, where, a->user, id, desc, label);
 	}
 	import_pskc_free(&e, n);
 	for (i = 0; i < im->nassign; i++)
 		if (im->assign[i].used == 0) {
-			printf("NOTE: serial %s (assigned to ",
-			    im->assign[i].serial);
-			mfactl_print_safe(stdout, im->assign[i].user);
-			printf(") is not in the file\n");
+			(void)mfactl_print_line(stdout, _("NOTE: serial %s "
+			    "(assigned to %s) is not in the file"),
+			    im->assign[i].serial, im->assign[i].user);
 			im->failed++;
 		}
 }
@@ -529,10 +553,10 @@ store_check(struct mfactl *m)
 	if (store == NULL)
 		return EXIT_OK;
 	if (stat(store, &st) == -1)
-		return mfactl_errorf("import", NULL, "store %s: %s", store,
+		return mfactl_errorf("import", NULL, _("store %s: %s"), store,
 		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return mfactl_errorf("import", NULL, "store %s: %s", store,
+		return mfactl_errorf("import", NULL, _("store %s: %s"), store,
 		    strerror(ENOTDIR));
 	return EXIT_OK;
 }
@@ -544,12 +568,11 @@ rp_id_note(struct import *im)
 	char rp[256];
 
 	if (mfa_ctx_fido2_rp_id(im->m->ctx, rp, sizeof(rp)) != MFA_OK)
-		(void)snprintf(rp, sizeof(rp), "(unknown)");
-	printf("NOTE: pam_mfa asks security keys for RP ID ");
-	mfactl_print_safe(stdout, rp);
-	printf("; an imported key works only if pam_u2f used the same "
-	    "origin (appid for old U2F lines; pam_u2f's default is "
-	    "pam://HOSTNAME)\n");
+		(void)snprintf(rp, sizeof(rp), "%s", _("(unknown)"));
+	(void)mfactl_print_line(stdout, _("NOTE: pam_mfa asks security keys "
+	    "for RP ID %s; an imported key works only if pam_u2f used the "
+	    "same origin (appid for old U2F lines; pam_u2f's default is "
+	    "pam://HOSTNAME)"), rp);
 	free(im->m->logmsg);
 	im->m->logmsg = NULL;
 }
@@ -600,8 +623,8 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 			im.flags |= MFA_IMPORT_DRYRUN;
 			break;
 		case 'h':
-			printf("usage: mfactl [global options] import %s\n",
-			    IMPORT_USAGE);
+			printf("%s: mfactl [%s] import %s\n", _("usage"),
+			    _("global options"), IMPORT_USAGE);
 			status = EXIT_OK;
 			goto out;
 		default:
@@ -617,26 +640,27 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	if (format_parse(argv[optind], &im.format) == -1) {
 		fprintf(stderr, "mfactl: import: ");
 		mfactl_print_safe(stderr, argv[optind]);
-		fprintf(stderr, ": not pam_u2f, pam_oath, "
-		    "google-authenticator or pskc\n");
+		fprintf(stderr, ": %s\n", _("not pam_u2f, pam_oath, "
+		    "google-authenticator or pskc"));
 		goto out;
 	}
 	im.file = argv[optind + 1];
 	if ((im.format == MFA_IMPORT_GAUTH) != (im.user != NULL)) {
-		fprintf(stderr, "mfactl: import: --user USER is %s\n",
-		    im.user == NULL ? "needed for google-authenticator" :
-		    "for google-authenticator only");
+		fprintf(stderr, "mfactl: import: %s\n", im.user == NULL ?
+		    _("--user USER is needed for google-authenticator") :
+		    _("--user USER is for google-authenticator only"));
 		goto out;
 	}
 	if (im.format != FMT_PSKC && (im.nassign > 0 || map != NULL)) {
-		fprintf(stderr, "mfactl: import: --assign and --map are for "
-		    "pskc only\n");
+		fprintf(stderr, "mfactl: import: %s\n",
+		    _("--assign and --map are for pskc only"));
 		goto out;
 	}
 	if (im.label != NULL && (im.label[0] == '\0' ||
 	    strlen(im.label) > MFA_LABEL_MAX)) {
-		fprintf(stderr, "mfactl: import: --label: 1..%d bytes\n",
-		    MFA_LABEL_MAX);
+		fprintf(stderr, "mfactl: import: --label: ");
+		fprintf(stderr, _("1 to %d bytes"), MFA_LABEL_MAX);
+		fputc('\n', stderr);
 		goto out;
 	}
 	if (im.user != NULL && mfa_username_check(im.user) != MFA_OK) {
@@ -650,9 +674,9 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	if (map != NULL && map_file(&im, map) != EXIT_OK)
 		goto out;
 	if (im.format == FMT_PSKC && im.nassign == 0) {
-		status = mfactl_errorf("import", im.file, "no token is "
-		    "assigned to a user: use --assign SERIAL=USER or --map "
-		    "FILE");
+		status = mfactl_errorf("import", im.file, "%s", _("no token "
+		    "is assigned to a user: use --assign SERIAL=USER or --map "
+		    "FILE"));
 		goto out;
 	}
 	if (mfactl_ctx(m, "import", im.file) != MFA_OK)
@@ -678,13 +702,15 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	else
 		import_lines(&im, imp, buf);
 	if (im.imported == 0 && im.failed == 0) {
-		printf("NOTE: no credential in the file\n");
+		printf("%s\n", _("NOTE: no credential in the file"));
 		im.failed++;
 	}
-	printf("%u %s, %u skipped%s\n", im.imported,
-	    im.flags & MFA_IMPORT_DRYRUN ? "would be imported" : "imported",
-	    im.failed, im.flags & MFA_IMPORT_DRYRUN ? " (dry run: nothing "
-	    "written)" : "");
+	if (im.flags & MFA_IMPORT_DRYRUN)
+		printf(_("%u would be imported, %u skipped (dry run: nothing "
+		    "written)"), im.imported, im.failed);
+	else
+		printf(_("%u imported, %u skipped"), im.imported, im.failed);
+	putchar('\n');
 	status = im.failed == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	mfa_import_free(&imp);

@@ -36,6 +36,27 @@ params(const mfa_user_t *u, const mfa_cred_t *c, char *buf, size_t len)
 		(void)snprintf(buf, len, "-");
 }
 
+/* A column of the text listing: translations may be wider characters. */
+static void
+column(const char *s, int width)
+{
+	mfactl_print_pad(stdout, s, width);
+	putchar(' ');
+}
+
+static void
+print_header(void)
+{
+	printf("%-4s ", "ID");
+	column(_("TYPE"), 8);
+	column(_("STATUS"), 8);
+	/* TRANSLATORS: algorithm, digits and time step of a credential. */
+	column(_("ALG/DIGITS/S"), 13);
+	column(_("CREATED"), 20);
+	column(_("LAST USED"), 20);
+	printf("%s\n", _("LABEL"));
+}
+
 static void
 print_cred(const mfa_user_t *u, const mfa_cred_t *c)
 {
@@ -45,18 +66,26 @@ print_cred(const mfa_user_t *u, const mfa_cred_t *c)
 	params(u, c, par, sizeof(par));
 	mfactl_format_time(mfa_cred_created(c), created, sizeof(created));
 	mfactl_format_time(mfa_cred_last_used(c), used, sizeof(used));
-	printf("%-4u %-8s %-8s %-13s %-20s %-20s ", mfa_cred_id(c),
-	    mfactl_type_name(mfa_cred_type(c)),
-	    mfactl_status_name(mfa_cred_status(c)), par, created, used);
+	printf("%-4u %-8s ", mfa_cred_id(c),
+	    mfactl_type_name(mfa_cred_type(c)));
+	column(mfactl_status_text(mfa_cred_status(c)), 8);
+	column(par, 13);
+	column(created, 20);
+	column(used, 20);
 	label = mfa_cred_label(c);
-	/* The label is the enroller's text: no terminal escapes get out. */
-	mfactl_print_safe(stdout, label != NULL ? label : "");
+	/*
+	 * The label is the enroller's text: shown as it is when it is
+	 * UTF-8, but no terminal escapes get out.
+	 */
+	mfactl_print_text(stdout, label != NULL ? label : "");
 	putchar('\n');
 	/* A key's model and its signature counter, on a line of their own. */
 	if (mfa_cred_type(c) == MFA_CRED_FIDO2) {
 		aaguid = mfa_cred_fido2_aaguid(c);
-		printf("     aaguid %s counter %" PRIu64 "\n",
-		    aaguid != NULL ? aaguid : "-", mfa_cred_fido2_counter(c));
+		printf(_("     aaguid %s counter %llu"),
+		    aaguid != NULL ? aaguid : "-",
+		    (unsigned long long)mfa_cred_fido2_counter(c));
+		putchar('\n');
 	}
 }
 
@@ -69,7 +98,7 @@ json_time(const char *key, int64_t t)
 		printf(", \"%s\": null", key);
 		return;
 	}
-	mfactl_format_time(t, iso, sizeof(iso));
+	mfactl_format_iso(t, iso, sizeof(iso));
 	printf(", \"%s\": %" PRId64 ", \"%s_iso\": \"%s\"", key, t, key, iso);
 }
 
@@ -175,8 +204,7 @@ cmd_list(struct mfactl *m, int argc, char **argv)
 		putchar('\n');
 		goto out;
 	}
-	printf("%-4s %-8s %-8s %-13s %-20s %-20s %s\n", "ID", "TYPE",
-	    "STATUS", "ALG/DIGITS/S", "CREATED", "LAST USED", "LABEL");
+	print_header();
 	for (i = 0; i < n; i++)
 		if (mfa_user_cred(u, i) != NULL)
 			print_cred(u, mfa_user_cred(u, i));

@@ -73,9 +73,9 @@ cmd_rename(struct mfactl *m, int argc, char **argv)
 		mfactl_error(m, "rename", user, r);
 		goto out;
 	}
-	printf(_("renamed credential %u of %s to "), (unsigned)id, user);
-	mfactl_print_safe(stdout, label);
-	putchar('\n');
+	/* The label as list shows it: UTF-8 as it is, no escapes. */
+	(void)mfactl_print_line(stdout, _("renamed credential %u of %s to %s"),
+	    (unsigned)id, user, label);
 	status = EXIT_OK;
 out:
 	mfa_user_free(&u);

@@ -3,7 +3,9 @@
  * mfactl totp add | confirm: enrol a TOTP authenticator (pending until a
  * right code confirms it) and activate a pending one.  The new secret
  * goes out once: as the otpauth:// URI, as a QR code on the terminal,
- * and, when asked, as a QR code in a PNG file for printing.
+ * and, when asked, as a QR code in a PNG file for printing.  With
+ * --batch FILE both commands take one user per line instead
+ * (cmd_totp_batch.c).
  */
 #include "config.h"
 
@@ -15,20 +17,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mfactl.h"
+#include "cmd_totp.h"
 
 #define ADD_USAGE	"add USER [--label L] [--issuer I] " \
 			"[--algorithm sha1|sha256|sha512] [--digits N] " \
 			"[--qr] [--qr-png FILE]"
+#define ADD_BATCH_USAGE	"add --batch FILE [--label L] [--issuer I] " \
+			"[--algorithm sha1|sha256|sha512] [--digits N]"
 #define CONFIRM_USAGE	"confirm USER CODE [--id ID]"
+#define CONFIRM_BATCH_USAGE	"confirm --batch FILE"
 #define CONFIRM_TRIES	3
 
-/*
- * Writes a secret and a newline with write(2), so that no stdio buffer
- * keeps a copy.  Returns 0, or -1 with errno set.
- */
-static int
-put_secret_line(const char *s)
+int
+totp_put_secret_line(const char *s)
 {
 	size_t len = strlen(s), off = 0;
 	ssize_t n;
@@ -139,10 +140,13 @@ totp_add(struct mfactl *m, int argc, char **argv)
 		{ "digits", required_argument, NULL, 'd' },
 		{ "qr", no_argument, NULL, 'q' },
 		{ "qr-png", required_argument, NULL, 'p' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *label = NULL, *issuer = NULL, *png = NULL, *user;
+	struct totp_add_opts o;
+	const char *label = NULL, *issuer = NULL, *png = NULL, *batch = NULL;
+	const char *user;
 	unsigned long long digits = 0;
 	int algorithm = -1, qr = 0, pngfd = -1, ch, r, status = EXIT_FAIL;
 	mfa_user_t *u = NULL;
@@ -150,8 +154,8 @@ totp_add(struct mfactl *m, int argc, char **argv)
 	unsigned id = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":l:i:a:d:qp:h", opts, NULL)) !=
-	    -1) {
+	while ((ch = getopt_long(argc, argv, ":l:i:a:d:qp:b:h", opts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'l':
 			label = optarg;
@@ -190,13 +194,33 @@ totp_add(struct mfactl *m, int argc, char **argv)
 			}
 			png = optarg;
 			break;
+		case 'b':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "mfactl: totp add: --batch: "
+				    "%s\n", _("empty file name"));
+				return EXIT_USAGE;
+			}
+			batch = optarg;
+			break;
 		case 'h':
-			printf("%s: mfactl [%s] totp %s\n", _("usage"),
-			    _("global options"), ADD_USAGE);
+			printf("%s: mfactl [%s] totp %s\n"
+			    "       mfactl [%s] totp %s\n", _("usage"),
+			    _("global options"), ADD_USAGE,
+			    _("global options"), ADD_BATCH_USAGE);
 			return EXIT_OK;
 		default:
 			return mfactl_badopt("totp add", ch, argv);
 		}
+	}
+	if (batch != NULL) {
+		/* Many secrets go out as URIs only: no QR codes. */
+		if (argc - optind != 0 || qr || png != NULL)
+			return mfactl_usage("totp", ADD_BATCH_USAGE);
+		o.label = label;
+		o.issuer = issuer;
+		o.algorithm = algorithm;
+		o.digits = (unsigned)digits;
+		return totp_add_batch(m, batch, &o);
 	}
 	if (argc - optind != 1)
 		return mfactl_usage("totp", ADD_USAGE);
@@ -229,7 +253,7 @@ totp_add(struct mfactl *m, int argc, char **argv)
 	mfa_user_free(&u);
 
 	/* The URI on a line of its own, for a QR encoder or a copy. */
-	if (put_secret_line(uri) == -1) {
+	if (totp_put_secret_line(uri) == -1) {
 		mfactl_errorf("totp add", user, _("cannot write the URI: %s"),
 		    strerror(errno));
 		goto out;
@@ -272,9 +296,8 @@ out:
 	return status;
 }
 
-/* The id of the user's only pending TOTP credential, or 0. */
-static unsigned
-only_pending(const mfa_user_t *u, size_t *npending)
+unsigned
+totp_only_pending(const mfa_user_t *u, size_t *npending)
 {
 	const mfa_cred_t *c;
 	unsigned id = 0;
@@ -297,11 +320,12 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "id", required_argument, NULL, 'i' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long id = 0;
-	const char *user;
+	const char *user, *batch = NULL;
 	char *code;
 	mfa_user_t *u = NULL;
 	const mfa_cred_t *c;
@@ -309,7 +333,7 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 	int ch, r, status = EXIT_FAIL;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":i:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":i:b:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			if (mfactl_parse_uint(optarg, 1, UINT32_MAX,
@@ -320,13 +344,29 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'b':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "mfactl: totp confirm: "
+				    "--batch: %s\n", _("empty file name"));
+				return EXIT_USAGE;
+			}
+			batch = optarg;
+			break;
 		case 'h':
-			printf("%s: mfactl [%s] totp %s\n", _("usage"),
-			    _("global options"), CONFIRM_USAGE);
+			printf("%s: mfactl [%s] totp %s\n"
+			    "       mfactl [%s] totp %s\n", _("usage"),
+			    _("global options"), CONFIRM_USAGE,
+			    _("global options"), CONFIRM_BATCH_USAGE);
 			return EXIT_OK;
 		default:
 			return mfactl_badopt("totp confirm", ch, argv);
 		}
+	}
+	if (batch != NULL) {
+		/* Ids and codes come from the file's lines. */
+		if (argc - optind != 0 || id != 0)
+			return mfactl_usage("totp", CONFIRM_BATCH_USAGE);
+		return totp_confirm_batch(m, batch);
 	}
 	if (argc - optind != 2)
 		return mfactl_usage("totp", CONFIRM_USAGE);
@@ -350,7 +390,7 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 		goto out;
 	}
 	if (id == 0) {
-		if ((id = only_pending(u, &npending)) == 0) {
+		if ((id = totp_only_pending(u, &npending)) == 0) {
 			mfactl_errorf("totp confirm", user, "%s", npending == 0 ?
 			    _("no pending TOTP credential") :
 			    _("several pending TOTP credentials; choose one "
@@ -375,6 +415,19 @@ out:
 	return status;
 }
 
+static void
+totp_usage(FILE *fp)
+{
+	fprintf(fp, "%s: mfactl [%s] totp %s\n", _("usage"),
+	    _("global options"), ADD_USAGE);
+	fprintf(fp, "       mfactl [%s] totp %s\n", _("global options"),
+	    ADD_BATCH_USAGE);
+	fprintf(fp, "       mfactl [%s] totp %s\n", _("global options"),
+	    CONFIRM_USAGE);
+	fprintf(fp, "       mfactl [%s] totp %s\n", _("global options"),
+	    CONFIRM_BATCH_USAGE);
+}
+
 int
 cmd_totp(struct mfactl *m, int argc, char **argv)
 {
@@ -384,15 +437,9 @@ cmd_totp(struct mfactl *m, int argc, char **argv)
 		return totp_confirm(m, argc - 1, argv + 1);
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
-		printf("%s: mfactl [%s] totp %s\n"
-		    "       mfactl [%s] totp %s\n", _("usage"),
-		    _("global options"), ADD_USAGE, _("global options"),
-		    CONFIRM_USAGE);
+		totp_usage(stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "%s: mfactl [%s] totp %s\n"
-	    "       mfactl [%s] totp %s\n", _("usage"),
-	    _("global options"), ADD_USAGE, _("global options"),
-	    CONFIRM_USAGE);
+	totp_usage(stderr);
 	return EXIT_USAGE;
 }

@@ -17,12 +17,23 @@
 
 #include "import_pskc.h"
 
+/*
+ * The reasons are English, marked with N_() for po/: mfactl translates
+ * them when it prints them (the fuzz target builds this file alone).
+ */
+#define N_(s)	(s)
+
 #define URN_TOTP	"urn:ietf:params:xml:ns:keyprov:pskc:totp"
 #define URN_HOTP	"urn:ietf:params:xml:ns:keyprov:pskc:hotp"
 #define SECRET_MIN	10
 #define PERIOD_MAX	3600
 #define DEFAULT_DIGITS	6
 #define DEFAULT_PERIOD	30
+
+/* The reason for too many keys names the limit; catalogs hold it. */
+#if PSKC_KEYS_MAX != 10000
+#error "PSKC_KEYS_MAX changed: change the reason that names it"
+#endif
 
 /*
  * libxml2 reports a malformed file on stderr quoting its lines, which
@@ -95,33 +106,34 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 		memcpy(e->serial, serial, strlen(serial) + 1);
 	alg = pskc_get_key_algorithm(key);
 	if (serial == NULL)
-		return reject(e, "no serial number");
+		return reject(e, N_("no serial number"));
 	if (e->serial[0] == '\0')
-		return reject(e, "serial number not 1..48 printable "
-		    "characters without spaces or '='");
+		return reject(e, N_("serial number not 1..48 printable "
+		    "characters without spaces or '='"));
 	if (alg != NULL && strcmp(alg, URN_HOTP) == 0)
-		return reject(e, "event-based HOTP key: pam_mfa does "
-		    "time-based TOTP only");
+		return reject(e, N_("event-based HOTP key: pam_mfa does "
+		    "time-based TOTP only"));
 	if (alg == NULL || strcmp(alg, URN_TOTP) != 0)
-		return reject(e, "algorithm is not " URN_TOTP);
+		return reject(e, N_("algorithm is not "
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"));
 	v = pskc_get_key_algparm_resp_length(key, &present);
 	e->digits = present ? v : DEFAULT_DIGITS;
 	if (e->digits < 6 || e->digits > MFA_CODE_MAX)
-		return reject(e, "response length not 6..8 digits");
+		return reject(e, N_("response length not 6..8 digits"));
 	present = 0;
 	if (pskc_get_key_algparm_resp_encoding(key, &present) !=
 	    PSKC_VALUEFORMAT_DECIMAL && present)
-		return reject(e, "response encoding is not DECIMAL");
+		return reject(e, N_("response encoding is not DECIMAL"));
 	present = 0;
 	v = pskc_get_key_data_timeinterval(key, &present);
 	e->period = present ? v : DEFAULT_PERIOD;
 	if (e->period < 1 || e->period > PERIOD_MAX)
-		return reject(e, "time interval not 1..3600 seconds");
+		return reject(e, N_("time interval not 1..3600 seconds"));
 	if ((secret = pskc_get_key_data_secret(key, &len)) == NULL)
-		return reject(e, "no plain secret (an encrypted PSKC file "
-		    "is not supported: decrypt it first)");
+		return reject(e, N_("no plain secret (an encrypted PSKC "
+		    "file is not supported: decrypt it first)"));
 	if (len < SECRET_MIN || len > sizeof(e->secret))
-		return reject(e, "secret not 10..64 bytes");
+		return reject(e, N_("secret not 10..64 bytes"));
 	memcpy(e->secret, secret, len);
 	e->secret_len = len;
 	e->ok = 1;
@@ -139,31 +151,31 @@ import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
 	int			 r = -1, pr, saved;
 
 	if (pskc_global_init() != PSKC_OK) {
-		(void)snprintf(why, whylen, "libpskc cannot start");
+		(void)snprintf(why, whylen, "%s", N_("libpskc cannot start"));
 		return -1;
 	}
 	if (pskc_init(&c) != PSKC_OK) {
-		(void)snprintf(why, whylen, "out of memory");
+		(void)snprintf(why, whylen, "%s", N_("out of memory"));
 		goto out;
 	}
 	saved = quiet_begin();
 	pr = pskc_parse_from_memory(c, len, buf);
 	quiet_end(saved);
 	if (pr != PSKC_OK) {
-		(void)snprintf(why, whylen, "not a PSKC (RFC 6030) "
-		    "KeyContainer");
+		(void)snprintf(why, whylen, "%s", N_("not a PSKC (RFC 6030) "
+		    "KeyContainer"));
 		goto out;
 	}
 	while (count <= PSKC_KEYS_MAX && pskc_get_keypackage(c, count) !=
 	    NULL)
 		count++;
 	if (count == 0 || count > PSKC_KEYS_MAX) {
-		(void)snprintf(why, whylen, count == 0 ? "no key package" :
-		    "more than %d key packages", PSKC_KEYS_MAX);
+		(void)snprintf(why, whylen, "%s", count == 0 ?
+		    N_("no key package") : N_("more than 10000 key packages"));
 		goto out;
 	}
 	if ((e = calloc(count, sizeof(*e))) == NULL) {
-		(void)snprintf(why, whylen, "out of memory");
+		(void)snprintf(why, whylen, "%s", N_("out of memory"));
 		goto out;
 	}
 	for (i = 0; i < count; i++) {

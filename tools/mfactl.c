@@ -20,7 +20,8 @@
 #include "mfactl.h"
 
 static const struct mfactl_cmd commands[] = {
-	{ "totp", cmd_totp, "add USER | confirm USER CODE",
+	{ "totp", cmd_totp,
+	    "add USER | confirm USER CODE | add|confirm --batch FILE",
 	    N_("enrol or confirm a TOTP authenticator") },
 	{ "fido2", cmd_fido2, "add USER [--device P] [--label L]",
 	    N_("register a FIDO2 security key") },
@@ -334,8 +335,10 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 's':
 			if (optarg[0] != '/') {
-				fprintf(stderr, "mfactl: --store %s: %s\n",
-				    optarg, _("not an absolute path"));
+				fprintf(stderr, "mfactl: --store ");
+				mfactl_print_safe(stderr, optarg);
+				fprintf(stderr, ": %s\n",
+				    _("not an absolute path"));
 				return EXIT_USAGE;
 			}
 			m.store = optarg;

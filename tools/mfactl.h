@@ -101,7 +101,10 @@ int mfactl_check_user(struct mfactl *m, const char *cmd, const char *user);
 int mfactl_parse_uint(const char *s, unsigned long long min,
     unsigned long long max, unsigned long long *out);
 
-/* Writes s to fp, with control and non-ASCII bytes as \xHH. */
+/*
+ * Writes s to fp, with control and non-ASCII bytes as \xHH (a user name
+ * or an argument in a report on stderr).
+ */
 void mfactl_print_safe(FILE *fp, const char *s);
 
 /* Wipes a NUL-terminated string in place (codes given on the command
@@ -121,24 +124,44 @@ void mfactl_audit(const char *op, const char *user, unsigned id, int type,
 /* show.c: shared presentation of credentials. */
 /* "totp", "fido2", "recovery" or "?". */
 const char *mfactl_type_name(int type);
-/* "pending", "active" or "?". */
+/* "pending", "active" or "?" (for JSON and log lines). */
 const char *mfactl_status_name(int status);
+/* The same translated, for people. */
+const char *mfactl_status_text(int status);
 #define MFACTL_TIME_LEN	sizeof("YYYY-MM-DDTHH:MM:SSZ")
-/* ISO 8601 in UTC into buf[MFACTL_TIME_LEN], or "never" for t <= 0. */
+/*
+ * ISO 8601 in UTC into buf[MFACTL_TIME_LEN], or for t <= 0 "never"
+ * translated ("?" when t cannot be shown): for people.
+ */
 void mfactl_format_time(int64_t t, char *buf, size_t len);
+/* The same with "never" and "?" as they are, for JSON. */
+void mfactl_format_iso(int64_t t, char *buf, size_t len);
 /* The user's credential id, or NULL. */
 const mfa_cred_t *mfactl_find_cred(const mfa_user_t *u, unsigned id);
 /*
  * Writes s as a JSON string (quotes included): '"', '\\' and control
- * bytes escaped, invalid UTF-8 replaced by U+FFFD.
+ * characters (C1 ones too) escaped, invalid UTF-8 replaced by U+FFFD.
  */
 void mfactl_json_str(FILE *fp, const char *s);
 
 /*
- * Writes s to fp as text: well-formed UTF-8 as it is, control bytes and
- * malformed sequences as \xHH (no terminal escapes get out).
+ * Writes s to fp as text: well-formed UTF-8 as it is; control characters
+ * (C0, DEL and the C1 ones U+0080..U+009F), '\\' and malformed bytes as
+ * \xHH for each byte, so no terminal escape gets out.
  */
 void mfactl_print_text(FILE *fp, const char *s);
+/*
+ * Formats one line of a report (a translated format; its arguments may
+ * be outside text such as labels) and writes it with mfactl_print_text()
+ * and a newline.  Returns 0, or -1 when out of memory (said on stderr).
+ */
+int mfactl_print_line(FILE *fp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/*
+ * Writes s (our text, maybe translated) and spaces up to width columns
+ * of the terminal as the locale counts them (wide characters: two).
+ */
+void mfactl_print_pad(FILE *fp, const char *s, int width);
 
 /* qr.c: the otpauth:// URI as a QR code (it holds the secret). */
 /*

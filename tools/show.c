@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Presentation shared by list, status and check: names of credential
- * types and states, times, and JSON strings.
+ * Presentation shared by list, status, check and import: names of
+ * credential types and states, times, text from outside (labels) and
+ * JSON strings.  Text for people is translated; what JSON shows is not.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "mfactl.h"
 
@@ -39,14 +43,54 @@ mfactl_status_name(int status)
 	}
 }
 
-void
-mfactl_format_time(int64_t t, char *buf, size_t len)
+const char *
+mfactl_status_text(int status)
+{
+	switch (status) {
+	case MFA_STATUS_PENDING:
+		/* TRANSLATORS: state of a credential not yet confirmed. */
+		return _("pending");
+	case MFA_STATUS_ACTIVE:
+		/* TRANSLATORS: state of a confirmed credential. */
+		return _("active");
+	default:
+		return "?";
+	}
+}
+
+/* ISO 8601 in UTC; -1 when t is not a time (<= 0) or cannot be shown. */
+static int
+iso_time(int64_t t, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
 
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	if (t <= 0 || (int64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return -1;
+	return 0;
+}
+
+void
+mfactl_format_iso(int64_t t, char *buf, size_t len)
+{
+	if (iso_time(t, buf, len) == -1)
+		(void)snprintf(buf, len, "%s", t <= 0 ? "never" : "?");
+}
+
+void
+mfactl_format_time(int64_t t, char *buf, size_t len)
+{
+	const char *word;
+
+	if (iso_time(t, buf, len) == 0)
+		return;
+	/* TRANSLATORS: in place of a time, at most 20 bytes. */
+	word = t <= 0 ? _("never") :
+	    /* TRANSLATORS: a time that cannot be shown, at most 20 bytes. */
+	    _("?");
+	/* A translation that does not fit is not cut in a character. */
+	if ((size_t)snprintf(buf, len, "%s", word) >= len)
 		(void)snprintf(buf, len, "%s", t <= 0 ? "never" : "?");
 }
 
@@ -97,6 +141,13 @@ utf8_len(const unsigned char *p)
 	return n;
 }
 
+/* U+0080..U+009F, the C1 controls (CSI among them) as UTF-8. */
+static int
+is_c1(const unsigned char *p)
+{
+	return p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+}
+
 void
 mfactl_json_str(FILE *fp, const char *s)
 {
@@ -113,6 +164,9 @@ mfactl_json_str(FILE *fp, const char *s)
 		} else if ((n = utf8_len(p)) == 0) {
 			fputs("\\ufffd", fp);
 			p++;
+		} else if (is_c1(p)) {
+			fprintf(fp, "\\u%04x", p[1]);
+			p += n;
 		} else {
 			fwrite(p, 1, n, fp);
 			p += n;
@@ -133,7 +187,60 @@ mfactl_print_text(FILE *fp, const char *s)
 			fprintf(fp, "\\x%02x", *p++);
 			continue;
 		}
+		if (is_c1(p)) {
+			fprintf(fp, "\\x%02x\\x%02x", p[0], p[1]);
+			p += n;
+			continue;
+		}
 		fwrite(p, 1, n, fp);
 		p += n;
 	}
+}
+
+int
+mfactl_print_line(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+	char *line = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		fprintf(stderr, "mfactl: %s\n", _("out of memory"));
+		return -1;
+	}
+	mfactl_print_text(fp, line);
+	fputc('\n', fp);
+	free(line);
+	return 0;
+}
+
+void
+mfactl_print_pad(FILE *fp, const char *s, int width)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t left = strlen(s), n;
+	const char *p = s;
+	int cols = 0, w;
+
+	memset(&st, 0, sizeof(st));
+	while (left > 0) {
+		n = mbrtowc(&wc, p, left, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			/* Not a character of this locale: a column a byte. */
+			memset(&st, 0, sizeof(st));
+			n = 1;
+			w = 1;
+		} else if ((w = wcwidth(wc)) < 0)
+			w = 1;
+		cols += w;
+		p += n;
+		left -= n;
+	}
+	fputs(s, fp);
+	for (; cols < width; cols++)
+		fputc(' ', fp);
 }

@@ -14,9 +14,11 @@
 # directory (LOCPATH); the system's locales are not touched.
 #
 # Checked: the prompts and messages are exactly ja.po's translations
-# under ja_JP.UTF-8 and the English ones under C, logins succeed with
-# the right answers in both, and the audit lines in syslog stay English
-# (plain ASCII) in both.
+# under ja_JP.UTF-8 and the English ones under C (mfactl's import
+# report line by line, list with a Japanese label in aligned columns,
+# status and check among them), logins succeed with the right answers
+# in both, the audit lines in syslog stay English (plain ASCII) in
+# both, and so do the values of mfactl's JSON output.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 . "$MFA_TOP_SRCDIR/tests/tools/sandbox.sh"
 
@@ -36,6 +38,31 @@ JA_STATUS_USER='ユーザー demo'
 JA_NO_CREDS='kana2 には認証情報がありません'
 C_REC_FEW='Recovery code accepted; 2 left. Ask your administrator for new'
 C_REC_FEW="$C_REC_FEW recovery codes."
+# mfactl import pam_oath of a file whose line 2 repeats line 1, with a
+# Japanese label; then list and status of that user.
+JA_IMP1='1 行目: kimp の認証情報 1 を取り込みました'
+JA_IMP1="${JA_IMP1}（totp sha1/6/30、ラベル 「鍵」）"
+# (then, in parentheses, libmfa's word on it: a log line, English)
+JA_IMP2='^2 行目: スキップしました: kimp: 取り込み済みです( \(.*\))?$'
+JA_IMP_SUM='取り込み 1 件、スキップ 1 件'
+JA_DRY1='1 行目: cimp の認証情報を取り込めます（totp sha1/6/30、ラベル 「鍵」）'
+JA_DRY_SUM='取り込み可能 2 件、スキップ 0 件'
+JA_DRY_SUM="${JA_DRY_SUM}（ドライラン: 何も書き込んでいません）"
+JA_BAD_FMT='mfactl: import: pam_frob: '
+JA_BAD_FMT="${JA_BAD_FMT}pam_u2f、pam_oath、google-authenticator、"
+JA_BAD_FMT="${JA_BAD_FMT}pskc のいずれでもありません"
+# Columns of "mfactl list" as the terminal counts them (a wide character
+# takes two): the label starts below the heading in both languages.
+JA_LIST_HEAD='ID   種類     状態     方式/桁/秒    '
+JA_LIST_HEAD="${JA_LIST_HEAD}作成日時             最終使用日時         ラベル"
+JA_LIST_ROW='^1    totp     有効     sha1/6/30     '
+JA_LIST_ROW="${JA_LIST_ROW}[0-9T:Z-]{20} なし {17}「鍵」\$"
+JA_STATUS_TOTP='  totp   有効 1 件、確認待ち 0 件、最終使用 なし'
+JA_CHECK='^ユーザー kimp: 認証情報はありますが、アカウントがありません: '
+C_LIST_HEAD='ID   TYPE     STATUS   ALG/DIGITS/S  '
+C_LIST_HEAD="${C_LIST_HEAD}CREATED              LAST USED            LABEL"
+C_LIST_ROW='^1    totp     active   sha1/6/30     '
+C_LIST_ROW="${C_LIST_ROW}[0-9T:Z-]{20} never {16}「鍵」\$"
 
 # The environment words of the two locales (for env(1)); WORK is set
 # in the namespace, where they are used.
@@ -172,6 +199,81 @@ inner() {
 	check "ja: status: '$JA_STATUS_USER'" has_line "$out" "$JA_STATUS_USER"
 	check "ja: status: recovery codes left" \
 	    has_line "$out" "  リカバリーコードの残り: 2"
+
+	# ---- (c) mfactl import, list, status, check ------------------------
+	_hex=3132333435363738393031323334353637383930
+	printf 'HOTP/T30 kimp - %s\nHOTP/T30 kimp - %s\n' "$_hex" "$_hex" \
+	    >"$WORK/kimp.users"
+	printf 'HOTP/T30 cimp - %s\nHOTP/T30 cimp - %s\n' "$_hex" "$_hex" \
+	    >"$WORK/cimp.users"
+	mfactl "$JA_ENV" --config "$CONF" import pam_oath "$WORK/kimp.users" \
+	    --label 「鍵」
+	check "ja: import with a skipped line: exit 1" [ "$rc" -eq 1 ]
+	check "ja: import line 1: '$JA_IMP1'" has_line "$out" "$JA_IMP1"
+	check "ja: import line 2: '$JA_IMP2'" matches "$out" "$JA_IMP2"
+	check "ja: import summary: '$JA_IMP_SUM'" has_line "$out" "$JA_IMP_SUM"
+	check "ja: import: no English word of the report" sh -c \
+	    "! printf '%s\n' \"\$1\" | grep -Eq 'LINE|skipped|imported,'" \
+	    sh "$out"
+	mfactl "$JA_ENV" --config "$CONF" import pam_oath "$WORK/cimp.users" \
+	    --label 「鍵」 --dry-run
+	check "ja: import --dry-run: exit 0" [ "$rc" -eq 0 ]
+	check "ja: dry run line 1: '$JA_DRY1'" has_line "$out" "$JA_DRY1"
+	check "ja: dry run summary: '$JA_DRY_SUM'" has_line "$out" "$JA_DRY_SUM"
+	mfactl "$JA_ENV" --config "$CONF" import pam_frob "$WORK/cimp.users"
+	check "ja: import, unknown format: exit 2" [ "$rc" -eq 2 ]
+	check "ja: import, unknown format: exactly '$JA_BAD_FMT'" \
+	    [ "$err" = "$JA_BAD_FMT" ]
+	mfactl "$C_ENV" --config "$CONF" import pam_oath "$WORK/cimp.users" \
+	    --label 「鍵」
+	check "C: import line 1: English, the label as it is" has_line "$out" \
+	    "LINE 1: imported cimp credential 1 (totp sha1/6/30, label 「鍵」)"
+	check "C: import line 2: English" matches "$out" \
+	    '^LINE 2: skipped: cimp: already imported( \(.*\))?$'
+	check "C: import summary: English" has_line "$out" \
+	    "1 imported, 1 skipped"
+	mfactl "$C_ENV" --config "$CONF" import pam_frob "$WORK/cimp.users"
+	check "C: import, unknown format: English" [ "$err" = "$(printf %s \
+	    "mfactl: import: pam_frob: not pam_u2f, pam_oath," \
+	    " google-authenticator or pskc")" ]
+
+	mfactl "$JA_ENV" --config "$CONF" list kimp
+	check "ja: list: headings '$JA_LIST_HEAD'" \
+	    has_line "$out" "$JA_LIST_HEAD"
+	check "ja: list: status and 'never' translated, columns aligned" \
+	    matches "$out" "$JA_LIST_ROW"
+	mfactl "$JA_ENV" --config "$CONF" list kimp --json
+	check "ja: list --json: the status stays English" \
+	    contains "$out" '"status": "active"'
+	check "ja: list --json: never used is null" \
+	    contains "$out" '"last_used": null'
+	check "ja: list --json: the label as it is" \
+	    contains "$out" '"label": "「鍵」"'
+	mfactl "$C_ENV" --config "$CONF" list cimp
+	check "C: list: English headings" has_line "$out" "$C_LIST_HEAD"
+	check "C: list: English status and 'never', the label as it is" \
+	    matches "$out" "$C_LIST_ROW"
+	check "C: list: only the label is not ASCII" \
+	    ascii_only "$(printf '%s\n' "$out" | sed 's/「鍵」$//')"
+	mfactl "$JA_ENV" --config "$CONF" status kimp
+	check "ja: status: '$JA_STATUS_TOTP'" has_line "$out" "$JA_STATUS_TOTP"
+	mfactl "$C_ENV" --config "$CONF" status cimp
+	check "C: status: English 'never'" has_line "$out" \
+	    "  totp   1 active, 0 pending; last used never"
+
+	mfactl "$JA_ENV" --config "$CONF" check
+	check "ja: check: the object and the problem in Japanese" \
+	    matches "$out" "$JA_CHECK"
+	mfactl "$JA_ENV" --config "$CONF" check --json
+	check "ja: check --json: the object stays English" \
+	    contains "$out" '"object": "user kimp"'
+	check "ja: check --json: the problem in Japanese" contains "$out" \
+	    '"problem": "認証情報はありますが、アカウントがありません"'
+	mfactl "$C_ENV" --config "$CONF" check
+	check "C: check: English" has_line "$out" "$(printf '%s' \
+	    "user kimp: has credentials but no account: if the account is" \
+	    " gone for good, remove its credentials ('mfactl list kimp'," \
+	    " then 'mfactl remove kimp ID')")"
 
 	kill "$SYSLOG_PID"
 	finish

@@ -216,6 +216,9 @@ require = password AND totp
 
 [service sshd]
 require = totp OR recovery
+
+[user ghost]
+require = password AND totp
 EOF
 # shellcheck disable=SC2086
 run env $NSSENV "$MFACTL" --config "$WORK/weak.conf" --store "$STORE" \
@@ -239,5 +242,19 @@ check "json: one factor without the password" finding config-require \
     "[service sshd] (line 17): require 'totp OR recovery' is met by totp alone"
 check "json: recovery codes for administrators" finding \
     config-recovery-admin "[group sudo]"
+check "json: a section for no group, where it is" finding \
+    config-unknown-group \
+    "[group nosuch] (line 14): no such group: the section applies to no one"
+check "json: a section for no user, where it is" finding config-unknown-user \
+    "[user ghost] (line 20): no such user: the section applies to no one"
+check "json: the object is the configuration file" finding \
+    config-unknown-user "config $WORK/weak.conf: [user ghost]"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$WORK/weak.conf" --store "$STORE" \
+    check --group sudo
+check "text: the unknown user's section, one line" sh -c \
+    "printf '%s\n' \"\$1\" | grep -Fxq -- \"\$2\"" sh "$out" "$(printf '%s' \
+    "config $WORK/weak.conf: [user ghost] (line 20): no such user: the" \
+    " section applies to no one: check the name, or remove the section")"
 
 finish

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # mfactl's command line: usage errors, user name and store checks,
 # enrolment (URI format), confirmation with wrong and right codes
-# (computed by oathtool as an authenticator app would), list, remove.
+# (computed by oathtool as an authenticator app would), list, remove,
+# and how list and rename show labels.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
@@ -190,6 +191,47 @@ expect_fail_line "remove an unknown id" M remove dave 99
 expect_rc 0 "dave still has both" M list dave
 check "dave's credentials untouched" \
     [ "$(printf '%s\n' "$out" | grep -c ' totp ')" -eq 2 ]
+
+# ---- labels: UTF-8 as it is, control characters escaped ----------------
+# As check shows text: well-formed UTF-8 unchanged (whatever the locale),
+# C0 and C1 controls, '\' and bytes that are not UTF-8 as \xHH.  ASCII
+# controls never get into the store (rename refuses them); a C1 control
+# (U+009B, which some terminals take for ESC [) is UTF-8 and does.
+expect_rc 0 "UTF-8 label: totp add" M totp add gwen --label "「鍵」"
+gid=$(pending_id "$out")
+expect_rc 0 "UTF-8 label: list" M list gwen
+check "list: the UTF-8 label as it is" matches "$out" \
+    "^$gid +totp +pending +sha1/6/30 .* never +「鍵」\$"
+check "list: no \\x for UTF-8" lacks "$out" '\x'
+expect_rc 0 "rename to a UTF-8 label" M rename gwen "$gid" "予備の鍵"
+check "rename: the UTF-8 label as it is" \
+    [ "$out" = "renamed credential $gid of gwen to 予備の鍵" ]
+expect_rc 0 "list after the rename" M list gwen
+check "list: the new UTF-8 label" matches "$out" "^$gid .* 予備の鍵\$"
+c1=$(printf 'x\302\23331my')
+expect_rc 0 "rename to a label with a C1 control" M rename gwen "$gid" "$c1"
+check "rename: the C1 control escaped" [ "$out" = \
+    "renamed credential $gid of gwen to x\\xc2\\x9b31my" ]
+check "rename: no C1 byte out" lacks "$out" "$(printf '\233')"
+expect_rc 0 "list: label with a C1 control" M list gwen
+check "list: the C1 control escaped" matches "$out" \
+    "^$gid .* x\\\\xc2\\\\x9b31my\$"
+check "list: no C1 byte out" lacks "$out" "$(printf '\233')"
+expect_rc 0 "list --json: label with a C1 control" M list gwen --json
+check "list --json: the C1 control as \\u009b" contains "$out" \
+    '"label": "x\u009b31my"'
+expect_rc 0 "rename to bytes that are not UTF-8" M rename gwen "$gid" \
+    "$(printf 'k\377\\e')"
+check "rename: bad bytes and '\\' escaped" [ "$out" = \
+    "renamed credential $gid of gwen to k\\xff\\x5ce" ]
+expect_rc 0 "list: label with bad bytes" M list gwen
+check "list: bad bytes and '\\' escaped" contains "$out" ' k\xff\x5ce'
+expect_fail_line "rename to a label with ESC: refused" M rename gwen \
+    "$gid" "$(printf 'a\033[2Jb')"
+check "ESC refused: no escape sequence out" lacks "$out$err" \
+    "$(printf '\033')"
+expect_rc 0 "list after the refused rename" M list gwen
+check "refused rename: label unchanged" contains "$out" ' k\xff\x5ce'
 
 # ---- writes need root -------------------------------------------------
 if command -v setpriv >/dev/null 2>&1; then

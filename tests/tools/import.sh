@@ -208,6 +208,23 @@ expect_rc 1 "pam_u2f, fido2_algorithms = es256" "$MFACTL" --config \
 check "algorithm not allowed: refused" line 3 \
     "skipped: bob: refused .*eddsa is not in fido2_algorithms"
 
+# ---- labels as list shows them: UTF-8 as it is, controls escaped -------
+printf 'HOTP/T30 uma - 3132333435363738393031323334353637383930\n' \
+    >"$WORK/uma.users"
+expect_rc 0 "pam_oath with a UTF-8 label" M import pam_oath \
+    "$WORK/uma.users" --label "「鍵」"
+check "UTF-8 label: reported as it is" line 1 \
+    "imported uma credential 1 \\(totp sha1/6/30, label 「鍵」\\)$"
+expect_rc 0 "list uma" M list uma
+check "UTF-8 label: listed as it is" matches "$out" "^1 +totp .* 「鍵」$"
+sed 's/uma/ulla/' "$WORK/uma.users" >"$WORK/ulla.users"
+expect_rc 0 "pam_oath --dry-run with a C1 control in the label" M import \
+    pam_oath "$WORK/ulla.users" --label "$(printf 'x\302\233y')" --dry-run
+c1_seen='would import ulla credential \(totp sha1/6/30, label x\\xc2\\x9by\)$'
+check "C1 control in the label: escaped" line 1 "$c1_seen"
+check "C1 control in the label: no such byte out" lacks "$out" \
+    "$(printf '\233')"
+
 # ---- pskc -----------------------------------------------------------------
 expect_rc 1 "pskc, one token unassigned" M import pskc "$FIX/tokens.pskc" \
     --assign TOK-0001=kim --assign TOK-0002=lee

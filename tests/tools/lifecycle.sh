@@ -183,8 +183,9 @@ check "list --json: TOTP parameters" [ "$(json_get \
     '(j["credentials"][0]["algorithm"], j["credentials"][0]["digits"], j["credentials"][0]["period"])')" = \
     "('sha1', 6, 30)" ]
 check "list --json never holds the secret" lacks "$out" "$SECRET"
-expect_rc 0 "list (text): label bytes escaped" M list alice
-check "text list: non-ASCII shown as \\x" contains "$out" '\xc3\xa9'
+expect_rc 0 "list (text): the label as UTF-8, '\\' escaped" M list alice
+check "text list: UTF-8 as it is, '\\' as \\x5c" contains "$out" \
+    "$(printf 'a"b\\x5cc t\303\251l\303\251phone')"
 
 # ---- rename -----------------------------------------------------------------
 expect_rc 0 "rename alice 1" M rename alice 1 "work phone"
