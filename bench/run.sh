@@ -248,8 +248,9 @@ export WORK POPS ROUNDS N100 NBIG CONC_N TPUT_N RPOP CPOP TPOP MODULES \
 unshare -m --propagation private env BENCH_IN_NS=1 sh "$0"
 
 # mfactl, scripted, as an administrator would enrol many users: "totp
-# add" prints the URI, the script computes the current code from its
-# secret and runs "totp confirm" (real fsyncs, one process each).
+# add --batch" prints the URIs, the script computes the current codes
+# from their secrets and feeds them to "totp confirm --batch" (each
+# batch syncs the store once, at its end).
 mkdir -m 0700 "$WORK/mfactl-store"
 printf 'store = %s\n' "$WORK/mfactl-store" >"$WORK/mfactl.conf"
 # The real binary, not libtool's wrapper script (which forks sed and ls
