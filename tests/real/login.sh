@@ -23,6 +23,9 @@ inner() {
 	# Right password and code.
 	code=$(totp "$SECRET" sha1 6)
 	login_attempt "$LOGIN_PW" "$code"
+	# Type only once the shell prompts: login(1) may flush what is
+	# typed while it still sets the session up.
+	tmux_wait 15 '^\$' || :
 	tmux_type 'echo "who=$(id -un) tty=$(tty)"'
 	check "right password and code: a shell of mfalogin" \
 	    tmux_wait 15 'who=mfalogin tty=/dev/pts/'
