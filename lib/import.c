@@ -6,6 +6,12 @@
  * a credential taken over from a working authenticator to a user's store
  * as an active one.  Reasons for a refusal never quote the input: it
  * may hold a secret.
+ *
+ * The reasons and notes are for the administrator (mfactl prints them):
+ * each is one whole sentence marked with N_() for po/ and translated
+ * when it is recorded, in the text domain PACKAGE that mfactl and the
+ * module bind, in the caller's locale (English in the "C" locale).
+ * Log lines (mfa_log()) stay in English.
  */
 #include "config.h"
 
@@ -16,10 +22,21 @@
 #include <strings.h>
 #include <syslog.h>
 
+#ifdef ENABLE_NLS
+#include <libintl.h>
+#endif
+
 #include "internal.h"
 
-#define WHY_MAX		160
-#define NOTE_MAX	160
+#ifdef ENABLE_NLS
+#define L_(s)	dgettext(PACKAGE, s)
+#else
+#define L_(s)	(s)
+#endif
+#define N_(s)	(s)
+
+#define WHY_MAX		512	/* bytes: room for a translation in UTF-8 */
+#define NOTE_MAX	512
 #define DESC_MAX	48
 #define SECRET_MIN	10	/* bytes: the store's minimum */
 #define PERIOD_MAX	3600	/* seconds: the store's maximum */
@@ -84,30 +101,67 @@ mfa_import_free(mfa_import_t **impp)
 	*impp = NULL;
 }
 
+/*
+ * After a truncating snprintf() into s: drops a UTF-8 sequence cut off
+ * at the end, so that a long translation never ends in half a character.
+ */
+static void
+utf8_trim(char *s)
+{
+	size_t		len = strlen(s), i = len, need;
+	unsigned char	lead;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	lead = (unsigned char)s[i - 1];
+	if (lead < 0xc0)
+		return;
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	if (len - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 static int
 fail(struct mfa_import *imp, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Records why the record is refused; returns MFA_ERR_FORMAT. */
+/*
+ * Records why the record is refused, fmt (marked with N_()) translated;
+ * returns MFA_ERR_FORMAT.
+ */
 static int
 fail(struct mfa_import *imp, unsigned line, const char *fmt, ...)
 {
 	va_list	ap;
+	int	n;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(imp->why, sizeof(imp->why), fmt, ap);
+	n = vsnprintf(imp->why, sizeof(imp->why), L_(fmt), ap);
 	va_end(ap);
+	if (n < 0)
+		imp->why[0] = '\0';
+	else if ((size_t)n >= sizeof(imp->why))
+		utf8_trim(imp->why);
 	imp->line = line;
 	return MFA_ERR_FORMAT;
 }
 
+/* Adds note what (marked with N_()), translated, once. */
 static void
 add_note(struct mfa_import *imp, const char *what)
 {
 	size_t	len = strlen(imp->note);
+	int	n;
 
-	(void)snprintf(imp->note + len, sizeof(imp->note) - len, "%s%s",
+	what = L_(what);
+	if (strstr(imp->note, what) != NULL)
+		return;
+	n = snprintf(imp->note + len, sizeof(imp->note) - len, "%s%s",
 	    len > 0 ? "; " : "", what);
+	if (n > 0 && (size_t)n >= sizeof(imp->note) - len)
+		utf8_trim(imp->note);
 }
 
 static int
@@ -264,12 +318,12 @@ u2f_cred(struct mfa_import *imp, char *item, size_t k)
 		*p++ = '\0';
 	}
 	if (p != NULL || nf < 2 || nf > U2F_FIELDS_MAX)
-		return fail(imp, 1, "credential %zu: not KEYHANDLE,PUBLICKEY"
-		    "[,COSETYPE[,OPTIONS]]", k);
+		return fail(imp, 1, N_("credential %zu: not KEYHANDLE,PUBLICKEY"
+		    "[,COSETYPE[,OPTIONS]]"), k);
 	if (strcmp(f[0], "*") == 0)
-		return fail(imp, 1, "credential %zu: resident credential "
+		return fail(imp, 1, N_("credential %zu: resident credential "
 		    "(key handle \"*\"): pam_mfa needs its credential id; "
-		    "register the key with mfactl fido2 add", k);
+		    "register the key with mfactl fido2 add"), k);
 	old = nf == 2;
 	if (old) {
 		/* pamu2fcfg <= 1.0.8: U2F, websafe key handle, hex point. */
@@ -278,37 +332,38 @@ u2f_cred(struct mfa_import *imp, char *item, size_t k)
 		uv = 0;
 		if (b64_decode(f[0], 1, c->credid, sizeof(c->credid),
 		    &c->credid_len) != MFA_OK || c->credid_len == 0)
-			return fail(imp, 1, "credential %zu: key handle is not "
-			    "base64url", k);
+			return fail(imp, 1, N_("credential %zu: key handle is "
+			    "not base64url"), k);
 		if (hex_any(f[1], pk, sizeof(pk), &pklen) != 0 ||
 		    pklen != U2F_POINT_LEN || pk[0] != 0x04)
-			return fail(imp, 1, "credential %zu: public key is not "
-			    "a hex uncompressed P-256 point", k);
+			return fail(imp, 1, N_("credential %zu: public key is "
+			    "not a hex uncompressed P-256 point"), k);
 	} else {
 		if (b64_decode(f[0], 0, c->credid, sizeof(c->credid),
 		    &c->credid_len) != MFA_OK || c->credid_len == 0)
-			return fail(imp, 1, "credential %zu: key handle is not "
-			    "base64 (or longer than %d bytes)", k,
+			return fail(imp, 1, N_("credential %zu: key handle is "
+			    "not base64 (or longer than %d bytes)"), k,
 			    MFA_FIDO2_CREDID_MAX);
 		if (b64_decode(f[1], 0, pk, sizeof(pk), &pklen) != MFA_OK)
-			return fail(imp, 1, "credential %zu: public key is not "
-			    "base64", k);
+			return fail(imp, 1, N_("credential %zu: public key is "
+			    "not base64"), k);
 		if (cose_parse(f[2], &alg) != 0)
-			return fail(imp, 1, "credential %zu: COSE type not "
-			    "es256, eddsa or rs256", k);
+			return fail(imp, 1, N_("credential %zu: COSE type not "
+			    "es256, eddsa or rs256"), k);
 		if (u2f_options(nf == 4 ? f[3] : "", &up, &uv) != 0)
-			return fail(imp, 1, "credential %zu: options not "
-			    "+presence, +verification, +pin", k);
+			return fail(imp, 1, N_("credential %zu: options not "
+			    "+presence, +verification, +pin"), k);
 	}
 	r = pubkey_to_der(c, alg, pk, pklen);
 	wipe(pk, sizeof(pk));
 	if (r == MFA_ERR_CRYPTO || r == MFA_ERR_NOMEM)
-		return fail(imp, 1, "credential %zu: public key cannot be "
-		    "checked: %s", k, r == MFA_ERR_NOMEM ? "out of memory" :
-		    "FIDO2 support (libfido2) is not available");
+		return r == MFA_ERR_NOMEM ? fail(imp, 1, N_("credential %zu: "
+		    "public key cannot be checked: out of memory"), k) :
+		    fail(imp, 1, N_("credential %zu: public key cannot be "
+		    "checked: FIDO2 support (libfido2) is not available"), k);
 	if (r != MFA_OK)
-		return fail(imp, 1, "credential %zu: public key is not a valid "
-		    "%s key", k, fido2_alg_name(alg));
+		return fail(imp, 1, N_("credential %zu: public key is not a "
+		    "valid %s key"), k, fido2_alg_name(alg));
 	c->type = MFA_CRED_FIDO2;
 	c->status = MFA_STATUS_ACTIVE;
 	c->fido2_alg = alg;
@@ -329,18 +384,18 @@ parse_u2f(struct mfa_import *imp, char *s)
 	int	 r;
 
 	if ((p = strchr(s, ':')) == NULL)
-		return fail(imp, 1, "no ':' after the user name");
+		return fail(imp, 1, N_("no ':' after the user name"));
 	*p++ = '\0';
 	if (mfa_username_check(s) != MFA_OK)
-		return fail(imp, 1, "user name not acceptable");
+		return fail(imp, 1, N_("user name not acceptable"));
 	memcpy(imp->user, s, strlen(s) + 1);
 	for (k = 1; ; k++, p = next) {
 		if ((next = strchr(p, ':')) != NULL)
 			*next++ = '\0';
 		if (*p == '\0')
-			return fail(imp, 1, "credential %zu is empty", k);
+			return fail(imp, 1, N_("credential %zu is empty"), k);
 		if (imp->n >= MFA_CREDS_MAX)
-			return fail(imp, 1, "more than %d credentials",
+			return fail(imp, 1, N_("more than %d credentials"),
 			    MFA_CREDS_MAX);
 		if ((r = u2f_cred(imp, p, k)) != MFA_OK)
 			return r;
@@ -351,8 +406,8 @@ parse_u2f(struct mfa_import *imp, char *s)
 			    ct_equal(imp->creds[i].credid,
 			    imp->creds[imp->n - 1].credid,
 			    imp->creds[i].credid_len))
-				return fail(imp, 1, "credential %zu repeats "
-				    "credential %zu", k, i + 1);
+				return fail(imp, 1, N_("credential %zu repeats "
+				    "credential %zu"), k, i + 1);
 		if (next == NULL)
 			break;
 	}
@@ -369,21 +424,21 @@ oath_type(struct mfa_import *imp, const char *t, unsigned *period,
 	const char	*slash;
 
 	if (strcmp(t, "HOTP") == 0 || strncmp(t, "HOTP/E", 6) == 0)
-		return fail(imp, 1, "event-based HOTP token (%s): pam_mfa "
-		    "does time-based TOTP only", strncmp(t, "HOTP/E", 6) ==
+		return fail(imp, 1, N_("event-based HOTP token (%s): pam_mfa "
+		    "does time-based TOTP only"), strncmp(t, "HOTP/E", 6) ==
 		    0 ? "HOTP/E" : "HOTP");
 	if (strncmp(t, "HOTP/T", 6) != 0)
-		return fail(imp, 1, "unknown token type (not HOTP/Tn[/D])");
+		return fail(imp, 1, N_("unknown token type (not HOTP/Tn[/D])"));
 	t += 6;
 	slash = strchr(t, '/');
 	if (decimal(t, slash != NULL ? (size_t)(slash - t) : strlen(t), 1,
 	    PERIOD_MAX, period) != 0)
-		return fail(imp, 1, "token type: time step not 1..%d seconds",
-		    PERIOD_MAX);
+		return fail(imp, 1, N_("token type: time step not 1..%d "
+		    "seconds"), PERIOD_MAX);
 	*digits = 6;
 	if (slash != NULL && decimal(slash + 1, strlen(slash + 1), 6,
 	    MFA_CODE_MAX, digits) != 0)
-		return fail(imp, 1, "token type: digits not 6..%d",
+		return fail(imp, 1, N_("token type: digits not 6..%d"),
 		    MFA_CODE_MAX);
 	return 0;
 }
@@ -406,23 +461,23 @@ parse_oath(struct mfa_import *imp, char *s)
 			*p++ = '\0';
 	}
 	if (n < 4)
-		return fail(imp, 1, "not TYPE USER PASSWORD SECRET");
+		return fail(imp, 1, N_("not TYPE USER PASSWORD SECRET"));
 	if (oath_type(imp, tok[0], &period, &digits) != 0)
 		return MFA_ERR_FORMAT;
 	if (mfa_username_check(tok[1]) != MFA_OK)
-		return fail(imp, 1, "user name not acceptable");
+		return fail(imp, 1, N_("user name not acceptable"));
 	memcpy(imp->user, tok[1], strlen(tok[1]) + 1);
 	memset(c, 0, sizeof(*c));
 	if (hex_any(tok[3], c->secret, sizeof(c->secret), &c->secret_len) !=
 	    0)
-		return fail(imp, 1, "secret is not hex of at most %d bytes",
+		return fail(imp, 1, N_("secret is not hex of at most %d bytes"),
 		    MFA_SECRET_MAX);
 	if (c->secret_len < SECRET_MIN)
-		return fail(imp, 1, "secret shorter than %d bytes",
+		return fail(imp, 1, N_("secret shorter than %d bytes"),
 		    SECRET_MIN);
 	if (strcmp(tok[2], "-") != 0)
-		add_note(imp, "its pam_oath password is not imported (pam_mfa "
-		    "checks the account password)");
+		add_note(imp, N_("its pam_oath password is not imported "
+		    "(pam_mfa checks the account password)"));
 	c->type = MFA_CRED_TOTP;
 	c->status = MFA_STATUS_ACTIVE;
 	c->algorithm = MFA_TOTP_SHA1;
@@ -475,25 +530,24 @@ ga_option(struct mfa_import *imp, const char *s, unsigned line, int *totp,
 	arg = s + len + strspn(s + len, " ");
 	if (len == 9 && strncmp(s, "TOTP_AUTH", len) == 0) {
 		if (*arg != '\0')
-			return fail(imp, line, "TOTP_AUTH takes no value");
+			return fail(imp, line, N_("TOTP_AUTH takes no value"));
 		*totp = 1;
 	} else if (len == 12 && strncmp(s, "HOTP_COUNTER", len) == 0)
 		*hotp = 1;
 	else if (len == 9 && strncmp(s, "STEP_SIZE", len) == 0) {
 		if (decimal(arg, strlen(arg), 1, PERIOD_MAX, period) != 0)
-			return fail(imp, line, "STEP_SIZE not 1..%d",
+			return fail(imp, line, N_("STEP_SIZE not 1..%d"),
 			    PERIOD_MAX);
 	} else if ((len == 11 && strncmp(s, "WINDOW_SIZE", len) == 0) ||
 	    (len == 10 && strncmp(s, "RATE_LIMIT", len) == 0) ||
 	    (len == 14 && strncmp(s, "DISALLOW_REUSE", len) == 0)) {
 		/* pam_mfa's own window, replay rule and lockout apply. */
-		if (strstr(imp->note, "options") == NULL)
-			add_note(imp, "google-authenticator options "
-			    "WINDOW_SIZE, RATE_LIMIT, DISALLOW_REUSE are not "
-			    "carried over (pam_mfa's totp_window and lockout "
-			    "apply)");
+		add_note(imp, N_("google-authenticator options WINDOW_SIZE, "
+		    "RATE_LIMIT, DISALLOW_REUSE are not carried over "
+		    "(pam_mfa's totp_window and lockout apply)"));
 	} else
-		return fail(imp, line, "unknown option");
+		/* TRANSLATORS: also mfactl's, before an option's name. */
+		return fail(imp, line, N_("unknown option"));
 	return 0;
 }
 
@@ -512,11 +566,11 @@ parse_gauth(struct mfa_import *imp, char *s)
 		if (line == 1) {
 			if (base32_decode(p, c->secret, sizeof(c->secret),
 			    &c->secret_len) != MFA_OK)
-				return fail(imp, 1, "secret is not base32 of "
-				    "at most %d bytes", MFA_SECRET_MAX);
+				return fail(imp, 1, N_("secret is not base32 "
+				    "of at most %d bytes"), MFA_SECRET_MAX);
 			if (c->secret_len < SECRET_MIN)
-				return fail(imp, 1, "secret shorter than %d "
-				    "bytes", SECRET_MIN);
+				return fail(imp, 1, N_("secret shorter than %d "
+				    "bytes"), SECRET_MIN);
 			continue;
 		}
 		if (p[0] == '"' && p[1] == ' ') {
@@ -527,19 +581,19 @@ parse_gauth(struct mfa_import *imp, char *s)
 				hotp_line = line;
 		} else if (scratch_code(p)) {
 			if (add_scratch(imp, p) != 0)
-				return fail(imp, line, "more than %d scratch "
-				    "codes", MFA_SCRATCH_MAX);
+				return fail(imp, line, N_("more than %d "
+				    "scratch codes"), MFA_SCRATCH_MAX);
 		} else if (*p != '\0' || next != NULL)
 			/* Only the end of the last line may be empty. */
-			return fail(imp, line, "neither an option nor an "
-			    "8-digit scratch code");
+			return fail(imp, line, N_("neither an option nor an "
+			    "8-digit scratch code"));
 	}
 	if (hotp)
-		return fail(imp, hotp_line, "counter-based secret "
-		    "(HOTP_COUNTER): pam_mfa does time-based TOTP only");
+		return fail(imp, hotp_line, N_("counter-based secret "
+		    "(HOTP_COUNTER): pam_mfa does time-based TOTP only"));
 	if (!totp)
-		return fail(imp, 1, "no \" TOTP_AUTH line: not a time-based "
-		    "secret");
+		return fail(imp, 1, N_("no \" TOTP_AUTH line: not a time-based "
+		    "secret"));
 	c->type = MFA_CRED_TOTP;
 	c->status = MFA_STATUS_ACTIVE;
 	c->algorithm = MFA_TOTP_SHA1;
@@ -574,18 +628,18 @@ mfa_import_parse(mfa_import_t *imp, int format, const char *text,
 		return MFA_ERR_INVAL;
 	imp->format = format;
 	if (len > MFA_IMPORT_MAX) {
-		(void)fail(imp, 1, "longer than %d bytes", MFA_IMPORT_MAX);
+		(void)fail(imp, 1, N_("longer than %d bytes"), MFA_IMPORT_MAX);
 		return MFA_ERR_TOOBIG;
 	}
 	if (len > 0 && memchr(text, '\0', len) != NULL)
-		return fail(imp, 1, "NUL byte");
+		return fail(imp, 1, N_("NUL byte"));
 	if ((s = malloc(len + 1)) == NULL)
 		return MFA_ERR_NOMEM;
 	if (len > 0)
 		memcpy(s, text, len);
 	s[len] = '\0';
 	if (format != MFA_IMPORT_GAUTH && strchr(s, '\n') != NULL)
-		r = fail(imp, 1, "more than one line");
+		r = fail(imp, 1, N_("more than one line"));
 	else if (format == MFA_IMPORT_PAM_U2F)
 		r = parse_u2f(imp, s);
 	else if (format == MFA_IMPORT_PAM_OATH)

@@ -472,7 +472,9 @@ int mfa_import_parse(mfa_import_t *imp, int format, const char *text,
 
 /*
  * Why the last parse failed ("" after a success); *line (may be NULL)
- * gets the 1-based line of text it is about.  Owned by imp.
+ * gets the 1-based line of text it is about.  Owned by imp.  In the
+ * language of the locale (LC_MESSAGES) when the application has bound
+ * the "pam_mfa" text domain, as mfactl does; English otherwise.
  */
 const char *mfa_import_why(const mfa_import_t *imp, unsigned *line);
 
@@ -487,7 +489,8 @@ const char *mfa_import_desc(const mfa_import_t *imp, size_t idx);
 
 /*
  * What the record held that is not imported (a pam_oath password,
- * google-authenticator options), or NULL.  Owned by imp.
+ * google-authenticator options), or NULL.  Owned by imp.  Translated
+ * like mfa_import_why().
  */
 const char *mfa_import_note(const mfa_import_t *imp);
 

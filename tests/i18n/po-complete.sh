@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # po/ja.po is complete and well-formed:
-#   - po/POTFILES.in names every pam_module/ and tools/ source that has
+#   - po/POTFILES.in names every pam_module/, tools/ and lib/ source that has
 #     _() or N_() strings, and only files that exist;
 #   - msgfmt --check finds no error, no untranslated and no fuzzy
 #     message;
@@ -39,7 +39,8 @@ done <"$WORK/potfiles"
 check "POTFILES.in names only existing files${missing:+ (not:$missing)}" \
     [ -z "$missing" ]
 unlisted=
-for f in "$MFA_TOP_SRCDIR"/pam_module/*.c "$MFA_TOP_SRCDIR"/tools/*.c; do
+for f in "$MFA_TOP_SRCDIR"/pam_module/*.c "$MFA_TOP_SRCDIR"/tools/*.c \
+    "$MFA_TOP_SRCDIR"/lib/*.c; do
 	grep -Eq '(^|[^A-Za-z0-9_])N?_\(' "$f" || continue
 	rel=${f#"$MFA_TOP_SRCDIR"/}
 	grep -qx "$rel" "$WORK/potfiles" || unlisted="$unlisted $rel"

@@ -15,7 +15,8 @@
 #
 # Checked: the prompts and messages are exactly ja.po's translations
 # under ja_JP.UTF-8 and the English ones under C (mfactl's import
-# report line by line, list with a Japanese label in aligned columns,
+# report line by line, libmfa's reasons for a refused record and its
+# notes among them, list with a Japanese label in aligned columns,
 # status and check among them), logins succeed with the right answers
 # in both, the audit lines in syslog stay English (plain ASCII) in
 # both, and so do the values of mfactl's JSON output.
@@ -51,6 +52,20 @@ JA_DRY_SUM="${JA_DRY_SUM}（ドライラン: 何も書き込んでいません�
 JA_BAD_FMT='mfactl: import: pam_frob: '
 JA_BAD_FMT="${JA_BAD_FMT}pam_u2f、pam_oath、google-authenticator、"
 JA_BAD_FMT="${JA_BAD_FMT}pskc のいずれでもありません"
+# libmfa's reasons and notes (lib/import.c), with their arguments: a
+# pam_oath line of an event-based token, one with a pam_oath password
+# (a note, in a dry run), a pam_u2f line whose public key is not base64.
+JA_WHY_HOTP='1 行目: スキップしました: イベントベースの HOTP トークン'
+JA_WHY_HOTP="${JA_WHY_HOTP}（HOTP）です。pam_mfa は時間ベースの TOTP に"
+JA_WHY_HOTP="${JA_WHY_HOTP}のみ対応しています"
+JA_NOTE_PW='2 行目: 注意: pam_oath のパスワードは取り込みません'
+JA_NOTE_PW="${JA_NOTE_PW}（pam_mfa はアカウントのパスワードを検証します）"
+JA_WHY_PK='1 行目: スキップしました: 認証情報 1: 公開鍵が base64 ではありません'
+C_WHY_HOTP='LINE 1: skipped: event-based HOTP token (HOTP): pam_mfa does'
+C_WHY_HOTP="$C_WHY_HOTP time-based TOTP only"
+C_NOTE_PW='LINE 2: note: its pam_oath password is not imported (pam_mfa'
+C_NOTE_PW="$C_NOTE_PW checks the account password)"
+C_WHY_PK='LINE 1: skipped: credential 1: public key is not base64'
 # Columns of "mfactl list" as the terminal counts them (a wide character
 # takes two): the label starts below the heading in both languages.
 JA_LIST_HEAD='ID   種類     状態     方式/桁/秒    '
@@ -236,6 +251,30 @@ inner() {
 	check "C: import, unknown format: English" [ "$err" = "$(printf %s \
 	    "mfactl: import: pam_frob: not pam_u2f, pam_oath," \
 	    " google-authenticator or pskc")" ]
+
+	printf 'HOTP kwhy - %s\nHOTP/T30 kwhy oathpw %s\n' "$_hex" "$_hex" \
+	    >"$WORK/kwhy.users"
+	printf 'kwhy:AAAA,@@@@,es256,+presence\n' >"$WORK/kwhy.u2f"
+	mfactl "$JA_ENV" --config "$CONF" import pam_oath "$WORK/kwhy.users" \
+	    --dry-run
+	check "ja: import, refused and noted records: exit 1" [ "$rc" -eq 1 ]
+	check "ja: libmfa's reason, with its argument: '$JA_WHY_HOTP'" \
+	    has_line "$out" "$JA_WHY_HOTP"
+	check "ja: libmfa's note: '$JA_NOTE_PW'" has_line "$out" "$JA_NOTE_PW"
+	mfactl "$JA_ENV" --config "$CONF" import pam_u2f "$WORK/kwhy.u2f"
+	check "ja: pam_u2f, bad public key: exit 1" [ "$rc" -eq 1 ]
+	check "ja: libmfa's reason, with its number: '$JA_WHY_PK'" \
+	    has_line "$out" "$JA_WHY_PK"
+	mfactl "$C_ENV" --config "$CONF" import pam_oath "$WORK/kwhy.users" \
+	    --dry-run
+	check "C: libmfa's reason: English" has_line "$out" "$C_WHY_HOTP"
+	check "C: libmfa's note: English" has_line "$out" "$C_NOTE_PW"
+	check "C: import report with reasons and notes: ASCII" \
+	    ascii_only "$out"
+	mfactl "$C_ENV" --config "$CONF" import pam_u2f "$WORK/kwhy.u2f"
+	check "C: pam_u2f, bad public key: English" has_line "$out" "$C_WHY_PK"
+	check "no store for the refused and dry-run records" \
+	    [ ! -e "$WORK/store/kwhy" ]
 
 	mfactl "$JA_ENV" --config "$CONF" list kimp
 	check "ja: list: headings '$JA_LIST_HEAD'" \
