@@ -148,7 +148,7 @@
 	X(X509_verify_cert_error_string)
 
 /* Every member has the type of a pointer to the function it stands for. */
-#define FIDO2_DL_MEMBER(name)	__typeof__(name) *name;
+#define FIDO2_DL_MEMBER(name)	__typeof__(name) *(name);
 struct fido2_sym {
 	FIDO2_DL_FIDO(FIDO2_DL_MEMBER)
 	FIDO2_DL_CRYPTO(FIDO2_DL_MEMBER)
