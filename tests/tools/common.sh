@@ -98,6 +98,11 @@ uri_param() {
 # totp SECRET ALG DIGITS [SECONDS-FROM-NOW]: the code an authenticator
 # app shows (oathtool).
 totp() {
+	# Never in a step's last 3 seconds: the code is used right after,
+	# and a slow run (sanitizers, a loaded machine) must not see the
+	# step change in between and the code fall out of the window.
+	_left=$(( 30 - $(date +%s) % 30 ))
+	[ "$_left" -gt 3 ] || sleep "$_left"
 	_t=$(( $(date +%s) + ${4:-0} ))
 	oathtool --totp="$2" -d "$3" -b -N "@$_t" "$1"
 }
