@@ -404,6 +404,12 @@ int mfa_user_recovery_verify(mfa_user_t *user, const char *code,
  * (0 when none). */
 unsigned mfa_user_recovery_remaining(const mfa_user_t *user);
 
+/*
+ * A credential label as the store accepts it: 1..MFA_LABEL_MAX bytes, no
+ * control characters.  MFA_OK or MFA_ERR_INVAL.
+ */
+int mfa_label_check(const char *label);
+
 /* Changes a credential's label and rewrites the store atomically. */
 int mfa_user_rename(mfa_user_t *user, unsigned id, const char *label);
 

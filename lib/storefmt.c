@@ -92,6 +92,13 @@ store_label_ok(const char *label)
 	return 1;
 }
 
+int
+mfa_label_check(const char *label)
+{
+	return label != NULL && store_label_ok(label) ? MFA_OK :
+	    MFA_ERR_INVAL;
+}
+
 static int
 parse_status(const char *val, int *status)
 {

@@ -239,15 +239,12 @@ line_fail_err(struct batch *b, const char *user, int err)
 static int
 label_fault(const char *label)
 {
-	const unsigned char *p;
 	size_t n = strlen(label);
 
-	if (n == 0 || n > MFA_LABEL_MAX)
-		return LABEL_LENGTH;
-	for (p = (const unsigned char *)label; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return LABEL_CONTROL;
-	return LABEL_OK;
+	/* The rule is the library's; only the message is chosen here. */
+	if (mfa_label_check(label) == MFA_OK)
+		return LABEL_OK;
+	return (n == 0 || n > MFA_LABEL_MAX) ? LABEL_LENGTH : LABEL_CONTROL;
 }
 
 /*

@@ -736,7 +736,7 @@ test_parse(void **state)
 
 	(void)state;
 	assert_non_null(u = calloc(1, sizeof(*u)));
-	strcpy(u->name, "alice");
+	(void)snprintf(u->name, sizeof(u->name), "%s", "alice");
 
 	/* Good, and written back the same. */
 	text = HEAD TOTP REC(H1 "," H2 "," H3);
@@ -817,7 +817,7 @@ test_parse_scratch(void **state)
 
 	(void)state;
 	assert_non_null(u = calloc(1, sizeof(*u)));
-	strcpy(u->name, "alice");
+	(void)snprintf(u->name, sizeof(u->name), "%s", "alice");
 	/* Scratch codes alone, and with recovery codes; written back. */
 	text = HEAD TOTP SREC("scratch=" H1 "," H2);
 	assert_int_equal(store_parse(u, text, strlen(text)), MFA_OK);

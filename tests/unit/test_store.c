@@ -138,6 +138,26 @@ exists(const char *dir, const char *name)
 }
 
 static void
+test_label_check(void **state)
+{
+	char	long_label[MFA_LABEL_MAX + 2];
+
+	(void)state;
+	assert_int_equal(mfa_label_check("phone"), MFA_OK);
+	assert_int_equal(mfa_label_check("t\xc3\xa9l\xc3\xa9phone"), MFA_OK);
+	assert_int_equal(mfa_label_check(""), MFA_ERR_INVAL);
+	assert_int_equal(mfa_label_check(NULL), MFA_ERR_INVAL);
+	assert_int_equal(mfa_label_check("a\tb"), MFA_ERR_INVAL);
+	assert_int_equal(mfa_label_check("a\x7f"), MFA_ERR_INVAL);
+	memset(long_label, 'x', MFA_LABEL_MAX);
+	long_label[MFA_LABEL_MAX] = '\0';
+	assert_int_equal(mfa_label_check(long_label), MFA_OK);
+	long_label[MFA_LABEL_MAX] = 'x';
+	long_label[MFA_LABEL_MAX + 1] = '\0';
+	assert_int_equal(mfa_label_check(long_label), MFA_ERR_INVAL);
+}
+
+static void
 test_username(void **state)
 {
 	char		 longname[301];
@@ -390,7 +410,7 @@ test_parse_rejects(void **state)
 
 	(void)state;
 	assert_non_null(u = calloc(1, sizeof(*u)));
-	strcpy(u->name, "alice");
+	(void)snprintf(u->name, sizeof(u->name), "%s", "alice");
 	/* Sanity: the pieces themselves are fine. */
 	assert_int_equal(store_parse(u, HEAD T1 "\n" T2 "\n",
 	    strlen(HEAD T1 "\n" T2 "\n")), MFA_OK);
@@ -419,7 +439,7 @@ test_parse_limit(void **state)
 
 	(void)state;
 	assert_non_null(u = calloc(1, sizeof(*u)));
-	strcpy(u->name, "alice");
+	(void)snprintf(u->name, sizeof(u->name), "%s", "alice");
 	assert_non_null(buf = malloc(MFA_STORE_MAX));
 	len = (size_t)snprintf(buf, MFA_STORE_MAX,
 	    "pam_mfa-store 1\nuser alice\nnext-id 100\n");
@@ -902,6 +922,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_username),
+		cmocka_unit_test(test_label_check),
 		cmocka_unit_test_setup_teardown(test_open_bad_name, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
