@@ -9,7 +9,7 @@ libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper
 pamtester oathtool mandoc python3 python3-pexpect util-linux
 libpam-modules libcbor-dev fido2-tools clang libclang-rt-14-dev
 openssh-server openssh-client tmux sudo login libpam-runtime
-gettext autopoint locales libpskc-dev libaudit-dev auditd libqrencode-dev
+gettext autopoint locales libpskc-dev libxml2-dev libaudit-dev auditd libqrencode-dev
 libpng-dev zbar-tools valgrind cppcheck clang-tidy"
 missing=""
 for p in $PKGS; do

@@ -490,11 +490,17 @@ import_pskc(struct import *im, const char *buf, size_t len)
 	char why[PSKC_WHY_MAX], label[MFA_LABEL_MAX + 1], desc[32];
 	char where[WHERE_LEN];
 	size_t n = 0, i;
-	unsigned id;
+	unsigned id, line;
 	int r;
 
-	if (import_pskc_load(buf, len, &e, &n, why, sizeof(why)) == -1) {
-		mfactl_errorf("import", im->file, "%s", _(why));
+	if (import_pskc_load(buf, len, &e, &n, why, sizeof(why),
+	    &line) == -1) {
+		if (line > 0) {
+			where_fmt(where, sizeof(where), 0, line);
+			mfactl_errorf("import", im->file, "%s: %s", where,
+			    _(why));
+		} else
+			mfactl_errorf("import", im->file, "%s", _(why));
 		im->failed++;
 		return;
 	}

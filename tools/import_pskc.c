@@ -7,12 +7,15 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <pskc/pskc.h>
 
 #include "import_pskc.h"
@@ -36,36 +39,198 @@
 #endif
 
 /*
- * libxml2 reports a malformed file on stderr quoting its lines, which
- * may hold a secret: stderr points to /dev/null during the parse.
- * Returns the saved descriptor, or -1 (then nothing was changed).
+ * libpskc (2.6.7) reads the text of some elements and the value of
+ * every attribute it knows without checking that there is one: an
+ * empty <Manufacturer/>, <StartDate/> or <KeyUsage/>, or an attribute
+ * such as Length="", crashes it.  The file is therefore parsed here
+ * first, with the same libxml2 options, and refused unless the
+ * elements libpskc walks into are well formed in the way libpskc
+ * assumes.  The table lists the element names libpskc knows (local
+ * names, in any namespace, as libpskc compares them).
  */
-static int
-quiet_begin(void)
-{
-	int	saved, nul;
+#define EL_TEXT		0x1	/* must hold text (its first child) */
+#define EL_ATTRS	0x2	/* libpskc reads all its attributes */
+#define EL_WALK		0x4	/* libpskc reads its child elements */
+#define EL_MANY		0x8	/* may repeat among its siblings */
+#define TREE_DEPTH_MAX	8	/* KeyContainer/KeyPackage/Key/Data/... */
 
-	(void)fflush(stderr);
-	if ((saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
-		return -1;
-	if ((nul = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1 ||
-	    dup2(nul, STDERR_FILENO) == -1) {
-		if (nul != -1)
-			close(nul);
-		close(saved);
-		return -1;
-	}
-	close(nul);
-	return saved;
+static const struct pskc_el {
+	const char	*name;
+	unsigned	 flags;
+} pskc_els[] = {
+	{ "KeyContainer",		EL_ATTRS | EL_WALK },
+	{ "KeyPackage",			EL_WALK | EL_MANY },
+	{ "Signature",			0 },
+	{ "DeviceInfo",			EL_WALK },
+	{ "CryptoModuleInfo",		EL_WALK },
+	{ "Key",			EL_ATTRS | EL_WALK },
+	{ "Manufacturer",		EL_TEXT },
+	{ "SerialNo",			EL_TEXT },
+	{ "Model",			EL_TEXT },
+	{ "IssueNo",			EL_TEXT },
+	{ "DeviceBinding",		EL_TEXT },
+	{ "StartDate",			EL_TEXT },
+	{ "ExpiryDate",			EL_TEXT },
+	{ "UserId",			EL_TEXT },
+	{ "Id",				EL_TEXT },
+	{ "Issuer",			EL_TEXT },
+	{ "AlgorithmParameters",	EL_WALK },
+	{ "KeyProfileId",		EL_TEXT },
+	{ "KeyReference",		EL_TEXT },
+	{ "FriendlyName",		EL_TEXT },
+	{ "Data",			EL_WALK },
+	{ "Policy",			EL_WALK },
+	{ "Suite",			EL_TEXT },
+	{ "ChallengeFormat",		EL_ATTRS },
+	{ "ResponseFormat",		EL_ATTRS },
+	{ "Secret",			EL_WALK },
+	{ "Counter",			EL_WALK },
+	{ "Time",			EL_WALK },
+	{ "TimeInterval",		EL_WALK },
+	{ "TimeDrift",			EL_WALK },
+	{ "PlainValue",			EL_TEXT },
+	{ "PINPolicy",			EL_ATTRS },
+	{ "KeyUsage",			EL_TEXT | EL_MANY },
+	{ "NumberOfTransactions",	EL_TEXT },
+};
+
+/* Where the pre-check stopped: the reason and the line of the node. */
+struct tree_err {
+	const char	*why;
+	unsigned	 line;
+};
+
+static int
+tree_fail(struct tree_err *te, const xmlNode *n, const char *why)
+{
+	long	line = xmlGetLineNo(n);
+
+	te->why = why;
+	te->line = line > 0 && line <= 0xffffffL ? (unsigned)line : 0;
+	return -1;
 }
 
-static void
-quiet_end(int saved)
+/* Index of a known element name in pskc_els, or -1. */
+static int
+el_find(const xmlNode *n)
 {
-	if (saved == -1)
-		return;
-	(void)dup2(saved, STDERR_FILENO);
-	close(saved);
+	size_t	i;
+
+	for (i = 0; i < sizeof(pskc_els) / sizeof(pskc_els[0]); i++)
+		if (strcmp((const char *)n->name, pskc_els[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Every attribute has a value (libpskc dereferences its first child). */
+static int
+attrs_check(const xmlNode *n, struct tree_err *te)
+{
+	const xmlAttr	*a;
+
+	for (a = n->properties; a != NULL; a = a->next)
+		if (a->children == NULL || a->children->content == NULL ||
+		    a->children->content[0] == '\0')
+			return tree_fail(te, n, N_("an attribute has no "
+			    "value"));
+	return 0;
+}
+
+/* The first child is text (libpskc takes it as the element's value). */
+static int
+text_check(const xmlNode *n, struct tree_err *te)
+{
+	const xmlNode	*c = n->children;
+
+	if (c == NULL || (c->type != XML_TEXT_NODE &&
+	    c->type != XML_CDATA_SECTION_NODE) || c->content == NULL ||
+	    c->content[0] == '\0')
+		return tree_fail(te, n, N_("an element that holds a value "
+		    "is empty"));
+	return 0;
+}
+
+/* The element children of n, as libpskc will walk them. */
+static int
+tree_check(const xmlNode *n, unsigned depth, struct tree_err *te)
+{
+	const xmlNode	*c;
+	uint64_t	 seen = 0;
+	int		 k;
+
+	if (depth > TREE_DEPTH_MAX)
+		return tree_fail(te, n, N_("elements nested too deeply"));
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		/* Unknown elements: libpskc refuses the file, unread. */
+		if ((k = el_find(c)) == -1)
+			continue;
+		if (!(pskc_els[k].flags & EL_MANY)) {
+			if (seen & (UINT64_C(1) << k))
+				return tree_fail(te, c, N_("an element "
+				    "that may appear once is repeated"));
+			seen |= UINT64_C(1) << k;
+		}
+		if ((pskc_els[k].flags & EL_ATTRS) && attrs_check(c, te) != 0)
+			return -1;
+		if ((pskc_els[k].flags & EL_TEXT) && text_check(c, te) != 0)
+			return -1;
+		if ((pskc_els[k].flags & EL_WALK) &&
+		    tree_check(c, depth + 1, te) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * 0 when libpskc may parse buf, else -1 with te set.  The parse errors
+ * of libxml2 quote the file's lines, which may hold a secret: they go
+ * nowhere (XML_PARSE_NOERROR here, a silent handler around libpskc's
+ * own parse).
+ */
+static int
+tree_precheck(const char *buf, size_t len, struct tree_err *te)
+{
+	xmlDoc		*doc;
+	const xmlNode	*root;
+	int		 r = -1;
+
+	te->why = N_("not a PSKC (RFC 6030) KeyContainer");
+	te->line = 0;
+	if (len > INT_MAX)
+		return -1;
+	doc = xmlReadMemory(buf, (int)len, NULL, NULL, XML_PARSE_NONET |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return -1;
+	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		te->why = N_("a document type declaration (DOCTYPE) is not "
+		    "allowed");
+		goto out;
+	}
+	if ((root = xmlDocGetRootElement(doc)) == NULL ||
+	    strcmp((const char *)root->name, "KeyContainer") != 0)
+		goto out;
+	if (attrs_check(root, te) != 0 || tree_check(root, 1, te) != 0)
+		goto out;
+	r = 0;
+out:
+	xmlFreeDoc(doc);
+	return r;
+}
+
+/* libxml2's errors during libpskc's parse: dropped (see above). */
+#if LIBXML_VERSION >= 21200
+static void
+xml_error_drop(void *ctx, const xmlError *err)
+#else
+static void
+xml_error_drop(void *ctx, xmlError *err)
+#endif
+{
+	(void)ctx;
+	(void)err;
 }
 
 static int
@@ -142,25 +307,32 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 
 int
 import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
-    size_t *n, char *why, size_t whylen)
+    size_t *n, char *why, size_t whylen, unsigned *line)
 {
 	pskc_t			*c = NULL;
 	pskc_key_t		*key;
 	struct pskc_entry	*e = NULL;
+	struct tree_err		 te;
 	size_t			 i, count = 0;
-	int			 r = -1, pr, saved;
+	int			 r = -1, pr;
 
+	*line = 0;
 	if (pskc_global_init() != PSKC_OK) {
 		(void)snprintf(why, whylen, "%s", N_("libpskc cannot start"));
 		return -1;
+	}
+	if (tree_precheck(buf, len, &te) != 0) {
+		(void)snprintf(why, whylen, "%s", te.why);
+		*line = te.line;
+		goto out;
 	}
 	if (pskc_init(&c) != PSKC_OK) {
 		(void)snprintf(why, whylen, "%s", N_("out of memory"));
 		goto out;
 	}
-	saved = quiet_begin();
+	xmlSetStructuredErrorFunc(NULL, xml_error_drop);
 	pr = pskc_parse_from_memory(c, len, buf);
-	quiet_end(saved);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (pr != PSKC_OK) {
 		(void)snprintf(why, whylen, "%s", N_("not a PSKC (RFC 6030) "
 		    "KeyContainer"));

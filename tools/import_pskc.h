@@ -31,10 +31,12 @@ struct pskc_entry {
 /*
  * Parses buf[0..len) and fills *out with a calloc'd array of *n entries,
  * one per key in container order.  Returns 0, or -1 with a reason in
- * why[whylen] (not PSKC, no key, too many keys, out of memory).
+ * why[whylen] (not PSKC, a malformed element or attribute, no key, too
+ * many keys, out of memory) and in *line the line of the file it is
+ * about (0: the whole file).
  */
 int import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
-    size_t *n, char *why, size_t whylen);
+    size_t *n, char *why, size_t whylen, unsigned *line);
 
 /* Wipes the secrets and frees the array; clears *entries. */
 void import_pskc_free(struct pskc_entry **entries, size_t n);

@@ -36,16 +36,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pskc_entry	*e = NULL;
 	char			 why[PSKC_WHY_MAX];
 	size_t			 n = 0, i, k;
-	unsigned		 id;
+	unsigned		 id, line = 7;
 
 	memset(why, 0, sizeof(why));
 	if (import_pskc_load((const char *)data, size, &e, &n, why,
-	    sizeof(why)) != 0) {
+	    sizeof(why), &line) != 0) {
 		FUZZ_CHECK(e == NULL && n == 0);
+		FUZZ_CHECK(line <= 0xffffffu);
 		FUZZ_CHECK(printable(why, sizeof(why) - 1));
 		return 0;
 	}
-	FUZZ_CHECK(e != NULL && n >= 1 && n <= PSKC_KEYS_MAX);
+	FUZZ_CHECK(e != NULL && n >= 1 && n <= PSKC_KEYS_MAX && line == 0);
 	for (i = 0; i < n; i++) {
 		if (!e[i].ok) {
 			FUZZ_CHECK(printable(e[i].why, sizeof(e[i].why) - 1));

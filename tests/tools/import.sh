@@ -257,4 +257,65 @@ expect_fail_line "not PSKC" M import pskc "$WORK/bad.pskc" \
     --assign X=alice
 check "no secret in any report" lacks "$out$out_k" "$S20"
 
+# ---- hostile PSKC files -----------------------------------------------------
+# libpskc 2.6.7 crashes on an empty <Manufacturer>, <StartDate> or
+# <KeyUsage> and on an attribute without a value; mfactl checks the
+# file first.  Each file below is refused as a whole, naming the line,
+# with one stderr line, no crash and the secret never shown; nothing
+# is stored.  hostile NAME LINE REASON DEVICEINFO KEYATTRS KEYBODY: the
+# file (the secret is TOK-0001's; KEYATTRS "": Id="k") and the checks.
+hostile() {
+	{
+		printf '<?xml version="1.0"?>\n'
+		[ "$1" = doctype ] &&
+		    printf '<!DOCTYPE KeyContainer [<!ENTITY e "x">]>\n'
+		printf '<KeyContainer Version="1.0" xmlns='
+		printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+		printf '<KeyPackage>\n<DeviceInfo>\n%s\n</DeviceInfo>\n' "$4"
+		printf '<Key %s Algorithm="%s">\n' "${5:-Id=\"k\"}" \
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+		printf '%s\n<Data><Secret>' "$6"
+		printf '<PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</PlainValue>'
+		printf '</Secret></Data>\n</Key>\n</KeyPackage>\n'
+		printf '</KeyContainer>\n'
+	} >"$WORK/$1.pskc"
+	expect_fail_line "hostile PSKC: $1" M import pskc "$WORK/$1.pskc" \
+	    --assign TOK-0001=mia
+	if [ "$2" = 0 ]; then
+		check "hostile PSKC: $1: reason" contains "$err" "$3"
+	else
+		check "hostile PSKC: $1: line $2, reason" contains "$err" \
+		    "LINE $2: $3"
+	fi
+	check "hostile PSKC: $1: no secret shown" lacks "$out$err" \
+	    MTIzNDU2Nzg5MDEyMzQ1Njc4OTA
+	check "hostile PSKC: $1: nothing stored" [ ! -e "$STORE/mia" ]
+}
+SN='<SerialNo>TOK-0001</SerialNo>'
+EMPTY="an element that holds a value is empty"
+hostile manufacturer 5 "$EMPTY" "<Manufacturer></Manufacturer>$SN" "" ""
+hostile startdate 5 "$EMPTY" "$SN<StartDate/>" "" ""
+hostile keyusage 8 "$EMPTY" "$SN" "" "<Policy><KeyUsage/></Policy>"
+hostile element-value 5 "$EMPTY" "<Manufacturer><b/></Manufacturer>$SN" \
+    "" ""
+hostile comment-value 5 "$EMPTY" \
+    "<Manufacturer><!-- x -->Ex</Manufacturer>$SN" "" ""
+hostile empty-attribute 8 "an attribute has no value" "$SN" "" \
+    '<AlgorithmParameters><ResponseFormat Length=""/></AlgorithmParameters>'
+hostile key-attribute 7 "an attribute has no value" "$SN" 'Id=""' ""
+hostile two-serials 5 "an element that may appear once is repeated" \
+    "$SN<SerialNo>TOK-0002</SerialNo>" "" ""
+hostile doctype 0 "a document type declaration (DOCTYPE) is not allowed" \
+    "$SN" "" ""
+# The same container without the defect imports.
+hostile_ok() {
+	sed 's/<Manufacturer><\/Manufacturer>/<Manufacturer>Ex<\/Manufacturer>/' \
+	    "$WORK/manufacturer.pskc" >"$WORK/fixed.pskc"
+	expect_rc 0 "hostile PSKC: the fixed file imports" M import pskc \
+	    "$WORK/fixed.pskc" --assign TOK-0001=mia
+	check "hostile PSKC: fixed file: secret stored" \
+	    [ "$(secret_of mia 1)" = "$S20" ]
+}
+hostile_ok
+
 finish
