@@ -5,7 +5,12 @@
  * (pam_start_confdir, so the service file comes from a private
  * directory and /etc/pam.d is never read), times pam_authenticate()
  * alone, and prints one line of key=value figures: latency
- * p50/p90/p99/max, successes, peak RSS, wall time and throughput.
+ * p50/p90/p99/max, successes, peak RSS, wall time and throughput.  It
+ * also times each whole transaction, pam_start() to pam_end(), and
+ * prints its p50 (txn_p50_us=; -r FILE gets these samples in
+ * FILE.txn): a module that loads a library inside pam_authenticate()
+ * rather than with the module at pam_start() pays for it in the first
+ * figure only.
  *
  * Before pam_start the driver looks the user up with getpwnam_r, as
  * sshd does before it starts PAM, so that every module (pam_permit
@@ -90,7 +95,8 @@ struct shared {
 	uint64_t	waits;
 	long		maxrss;		/* KiB */
 	int		firsterr;
-	uint64_t	lat[];		/* ns, k * n */
+	uint64_t	lat[];		/* ns: k * n pam_authenticate, then
+					   k * n whole transactions */
 };
 
 struct answers {
@@ -302,16 +308,21 @@ conv(int nmsg, const struct pam_message **msg, struct pam_response **resp,
 	return PAM_SUCCESS;
 }
 
-/* One login; returns the PAM result, *ns the pam_authenticate time. */
+/*
+ * One login; returns the PAM result, *ns the pam_authenticate time and
+ * *txn that of the whole transaction, pam_start to pam_end (what a
+ * login program pays for the module: loading it, authenticating,
+ * unloading it).
+ */
 static int
-login(unsigned long u, int64_t step, uint64_t *ns)
+login(unsigned long u, int64_t step, uint64_t *ns, uint64_t *txn)
 {
 	struct answers a;
 	struct pam_conv c = { conv, &a };
 	pam_handle_t *pamh = NULL;
 	struct passwd pw, *res = NULL;
 	char user[USER_MAX + 1], pwbuf[1024];
-	uint64_t t0;
+	uint64_t t0, ts;
 	int r;
 
 	memset(&a, 0, sizeof(a));
@@ -327,6 +338,7 @@ login(unsigned long u, int64_t step, uint64_t *ns)
 	if (getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &res) != 0 ||
 	    res == NULL)
 		return PAM_USER_UNKNOWN;
+	ts = now_ns();
 	if ((r = pam_start_confdir(o.service, user, &c, o.confdir, &pamh)) !=
 	    PAM_SUCCESS)
 		return r;
@@ -334,6 +346,7 @@ login(unsigned long u, int64_t step, uint64_t *ns)
 	r = pam_authenticate(pamh, 0);
 	*ns = now_ns() - t0;
 	pam_end(pamh, r);
+	*txn = now_ns() - ts;
 	return r;
 }
 
@@ -343,7 +356,7 @@ child_loop(struct shared *sh, unsigned long idx, int barrier)
 	unsigned short xs[3];
 	struct rusage ru;
 	unsigned long i, u;
-	uint64_t ns, waits = 0, ok = 0, fail = 0;
+	uint64_t ns, txn, waits = 0, ok = 0, fail = 0;
 	int64_t step;
 	char c;
 	int r;
@@ -355,8 +368,9 @@ child_loop(struct shared *sh, unsigned long idx, int barrier)
 		_exit(3);
 	for (i = 0; i < o.n; i++) {
 		u = pick_user(xs, &step, &waits);
-		r = login(u, step, &ns);
+		r = login(u, step, &ns, &txn);
 		sh->lat[idx * o.n + i] = ns;
+		sh->lat[o.k * o.n + idx * o.n + i] = txn;
 		if (r == PAM_SUCCESS)
 			ok++;
 		else {
@@ -449,13 +463,13 @@ static int64_t same_step;
 static void
 child_same(struct shared *sh, unsigned long idx, int barrier)
 {
-	uint64_t ns;
+	uint64_t ns, txn;
 	char c;
 	int r;
 
 	if (read(barrier, &c, 1) == -1)
 		_exit(3);
-	r = login(same_user, same_step, &ns);
+	r = login(same_user, same_step, &ns, &txn);
 	sh->lat[idx] = ns;
 	__atomic_add_fetch(r == PAM_SUCCESS ? &sh->ok : &sh->fail, 1,
 	    __ATOMIC_SEQ_CST);
@@ -534,19 +548,19 @@ run_nss(void)
 	return miss != 0;
 }
 
-/* Appends the latencies (microseconds, one a line) to -r FILE. */
+/* Appends the latencies (microseconds, one a line) to FILE. */
 static void
-write_raw(const uint64_t *lat, unsigned long n)
+write_raw(const char *file, const uint64_t *lat, unsigned long n)
 {
 	unsigned long i;
 	FILE *fp;
 
-	if ((fp = fopen(o.raw, "a")) == NULL)
-		die("cannot open", o.raw);
+	if ((fp = fopen(file, "a")) == NULL)
+		die("cannot open", file);
 	for (i = 0; i < n; i++)
 		fprintf(fp, "%.1f\n", (double)lat[i] / 1000.0);
 	if (fclose(fp) != 0)
-		die("write error", o.raw);
+		die("write error", file);
 }
 
 static void
@@ -571,7 +585,8 @@ main(int argc, char **argv)
 	};
 	struct shared *sh;
 	unsigned long total;
-	uint64_t wall;
+	uint64_t wall, *txn;
+	char path[PATH_MAX];
 	int ch, bad;
 
 	o.prefix = "user";
@@ -616,17 +631,26 @@ main(int argc, char **argv)
 		return run_same();
 
 	total = o.k * o.n;
-	sh = shared_new(total);
+	sh = shared_new(2 * total);
 	bad = run_group(child_loop, sh, o.k, &wall);
+	txn = sh->lat + total;
 	qsort(sh->lat, total, sizeof(uint64_t), cmp64);
-	if (o.raw != NULL)
-		write_raw(sh->lat, total);
+	qsort(txn, total, sizeof(uint64_t), cmp64);
+	if (o.raw != NULL) {
+		write_raw(o.raw, sh->lat, total);
+		if (snprintf(path, sizeof(path), "%s.txn", o.raw) >=
+		    (int)sizeof(path))
+			die("path too long", o.raw);
+		write_raw(path, txn, total);
+	}
 	printf("service=%s pop=%lu k=%lu n=%lu ok=%" PRIu64 " fail=%" PRIu64
 	    " p50_us=%.1f p90_us=%.1f p99_us=%.1f max_us=%.1f"
+	    " txn_p50_us=%.1f"
 	    " rss_kib=%ld wall_s=%.3f tput=%.1f waits=%" PRIu64 "\n",
 	    o.service, o.pop, o.k, total, sh->ok, sh->fail,
 	    pct(sh->lat, total, 50), pct(sh->lat, total, 90),
-	    pct(sh->lat, total, 99), pct(sh->lat, total, 100), sh->maxrss,
+	    pct(sh->lat, total, 99), pct(sh->lat, total, 100),
+	    pct(txn, total, 50), sh->maxrss,
 	    (double)wall / 1e9, (double)sh->ok / ((double)wall / 1e9),
 	    sh->waits);
 	return bad != 0;
