@@ -190,6 +190,26 @@ map_ledger(void)
 }
 
 /*
+ * A forked process opens the ledger again: flock() locks belong to the
+ * open file description, which fork() shares, so processes locking
+ * the inherited descriptor would not exclude each other (two of them
+ * could pick the same user, and pam_mfa rightly refuses the second
+ * login as a replay).  The mapping is inherited and stays.
+ */
+static void
+ledger_reopen(void)
+{
+	int fd;
+
+	if (ledger == NULL)
+		return;
+	if ((fd = open(o.ledger, O_RDWR | O_CLOEXEC)) == -1)
+		die("cannot open", o.ledger);
+	(void)close(ledger_fd);
+	ledger_fd = fd;
+}
+
+/*
  * Moves the ledger to step s.  A user picked at the very end of step
  * s - 1 may still be logging in with that step's code when step s
  * begins; were the user picked again at once, the code of step s could
@@ -364,6 +384,7 @@ child_loop(struct shared *sh, unsigned long idx, int barrier)
 	xs[0] = (unsigned short)getpid();
 	xs[1] = (unsigned short)idx;
 	xs[2] = (unsigned short)now_ns();
+	ledger_reopen();
 	if (read(barrier, &c, 1) == -1)
 		_exit(3);
 	for (i = 0; i < o.n; i++) {
