@@ -67,6 +67,7 @@ mfa_ctx_free(mfa_ctx_t **ctxp)
 	config_free(&ctx->config);
 	free(ctx->store_override);
 	ctx_forget_store_dir(ctx);
+	fido2_devices_forget(ctx);
 	free(ctx);
 	*ctxp = NULL;
 }

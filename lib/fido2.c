@@ -91,14 +91,66 @@ mfa_fido2_present(mfa_ctx_t *ctx)
 	size_t			 n = 0;
 	int			 r;
 
+	if (ctx == NULL)
+		return MFA_ERR_INVAL;
+	fido2_devices_forget(ctx);
 	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL)
 		return MFA_ERR_NOMEM;
 	r = fido2_enumerate(ctx, devs, FIDO2_DEVS_MAX, &n);
-	free(devs);
 	/* Out of memory must not look like "no key": callers fail closed. */
-	if (r == MFA_ERR_NOMEM)
+	if (r == MFA_ERR_NOMEM) {
+		free(devs);
 		return r;
-	return r == MFA_OK && n > 0;
+	}
+	if (r != MFA_OK || n == 0) {
+		free(devs);
+		return 0;
+	}
+	/* The login that follows at once opens these without listing. */
+	ctx->fido2_devs = devs;
+	ctx->fido2_ndevs = n;
+	ctx->fido2_devs_ms = fido2_now_ms();
+	return 1;
+}
+
+void
+fido2_devices_forget(mfa_ctx_t *ctx)
+{
+	free(ctx->fido2_devs);
+	ctx->fido2_devs = NULL;
+	ctx->fido2_ndevs = 0;
+	ctx->fido2_devs_ms = 0;
+}
+
+int
+fido2_devices(mfa_ctx_t *ctx, struct fido2_devinfo **devsp, size_t *n)
+{
+	struct fido2_devinfo	*devs;
+	int64_t			 age;
+	int			 r;
+
+	*devsp = NULL;
+	*n = 0;
+	if (ctx->fido2_devs != NULL) {
+		age = fido2_now_ms() - ctx->fido2_devs_ms;
+		if (age >= 0 && age < FIDO2_LIST_REUSE_MS) {
+			*devsp = ctx->fido2_devs;
+			*n = ctx->fido2_ndevs;
+			ctx->fido2_devs = NULL;
+			fido2_devices_forget(ctx);
+			return MFA_OK;
+		}
+		fido2_devices_forget(ctx);
+	}
+	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((r = fido2_enumerate(ctx, devs, FIDO2_DEVS_MAX, n)) != MFA_OK) {
+		free(devs);
+		*n = 0;
+		return r;
+	}
+	*devsp = devs;
+	return MFA_OK;
 }
 
 int

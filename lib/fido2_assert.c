@@ -440,10 +440,7 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 	if ((r = fido2_rp_id(user->ctx, l.rp_id, sizeof(l.rp_id))) != MFA_OK)
 		return r;
 
-	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL)
-		return MFA_ERR_NOMEM;
-	if ((r = fido2_enumerate(user->ctx, devs, FIDO2_DEVS_MAX, &ndevs)) !=
-	    MFA_OK)
+	if ((r = fido2_devices(user->ctx, &devs, &ndevs)) != MFA_OK)
 		goto out;
 	if (ndevs == 0) {
 		mfa_log(user->ctx, LOG_INFO, "user %s: no security key "

@@ -121,6 +121,10 @@ struct mfa_ctx {
 	int		sync_mode;	/* MFA_SYNC_EACH or MFA_SYNC_DEFER */
 	int		store_dirfd;	/* the checked store directory, or -1 */
 	char		*store_dirpath;	/* the path it was opened as */
+	/* The key list of the last mfa_fido2_present(), for one login. */
+	struct fido2_devinfo *fido2_devs;
+	size_t		fido2_ndevs;
+	int64_t		fido2_devs_ms;	/* when taken (fido2_now_ms) */
 };
 
 /* Current time from the injected clock (default: time(2)). */
@@ -406,6 +410,17 @@ struct fido2_devinfo {
  */
 int fido2_enumerate(const mfa_ctx_t *ctx, struct fido2_devinfo *devs,
     size_t max, size_t *n);
+/*
+ * The keys for a login: the list mfa_fido2_present() took
+ * on ctx less than FIDO2_LIST_REUSE_MS ago, if it named a key (handed
+ * over once: the next call lists again), else a fresh one.  *devsp
+ * gets a malloc'd array of FIDO2_DEVS_MAX entries for free().
+ */
+#define FIDO2_LIST_REUSE_MS	2000
+int fido2_devices(mfa_ctx_t *ctx, struct fido2_devinfo **devsp,
+    size_t *n);
+/* Drops the list mfa_fido2_present() kept on ctx. */
+void fido2_devices_forget(mfa_ctx_t *ctx);
 /* Opens path with a transaction timeout of timeout seconds. */
 int fido2_open(const mfa_ctx_t *ctx, const char *path, unsigned timeout,
     struct fido_dev **out);

@@ -106,6 +106,43 @@ plug(const char *dev)
 	    0);
 }
 
+/*
+ * Starts counting how often the keys are listed (the shim appends a
+ * line to VFIDO_TRACE at each fido_dev_info_manifest()).
+ */
+static char *
+trace_start(void)
+{
+	char *path;
+
+	assert_non_null(path = path_join(store, "trace"));
+	(void)unlink(path);
+	assert_int_equal(setenv("VFIDO_TRACE", path, 1), 0);
+	return path;
+}
+
+/* The listings so far; stops counting when stop is set. */
+static int
+trace_count(char *path, int stop)
+{
+	char line[64];
+	FILE *f;
+	int n = 0;
+
+	if ((f = fopen(path, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			assert_string_equal(line, "manifest\n");
+			n++;
+		}
+		assert_int_equal(fclose(f), 0);
+	}
+	if (stop) {
+		assert_int_equal(unsetenv("VFIDO_TRACE"), 0);
+		free(path);
+	}
+	return n;
+}
+
 static int
 ui_cb(void *arg, int what, const char *desc, char **answer)
 {
@@ -219,12 +256,13 @@ test_enrol_login(void **state)
 	struct conv cv = { 0 };
 	unsigned failures = 9;
 	uint64_t c0, c1;
-	char *dev;
+	char *dev, *trace;
 
 	(void)state;
 	dev = mkdev(1);
 	enrol_key(ALICE, dev);
 	user_status(ALICE, &failures, &c0);
+	trace = trace_start();
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
 	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
@@ -232,12 +270,15 @@ test_enrol_login(void **state)
 	assert_true(log_has("fido2 login with key 'yubi' (credential 1, "
 	    "id "));
 	assert_clean(&cv);
+	/* The keys are listed once per login, not again to open one. */
+	assert_int_equal(trace_count(trace, 0), 1);
 	user_status(ALICE, &failures, &c1);
 	assert_true(c1 > c0);
 	assert_int_equal(failures, 0);
-	/* And again: the counter goes on. */
+	/* And again: the counter goes on; the keys are listed anew. */
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_int_equal(trace_count(trace, 1), 2);
 	user_status(ALICE, &failures, &c0);
 	assert_true(c0 > c1);
 	conv_reset(&cv);

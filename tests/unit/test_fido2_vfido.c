@@ -628,6 +628,70 @@ test_login(void **state)
 	free(dev);
 }
 
+/* How many times the keys were listed since trace_start(). */
+static int
+trace_count(const char *path)
+{
+	char	 line[64];
+	FILE	*fp;
+	int	 n = 0;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		assert_string_equal(line, "manifest\n");
+		n++;
+	}
+	assert_int_equal(fclose(fp), 0);
+	return n;
+}
+
+/*
+ * The list mfa_fido2_present() takes serves the next login on the same
+ * context once, within 2 seconds; otherwise a login lists the keys.
+ */
+static void
+test_login_list_reuse(void **state)
+{
+	struct fixture		*f = *state;
+	struct ui		 ui = { .pin = PIN };
+	struct timespec		 ts = { 2, 200000000 };
+	char			*dev, *trace;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	reopen(f, "alice");
+	trace = tu_path(f->store, "trace");
+	assert_int_equal(setenv("VFIDO_TRACE", trace, 1), 0);
+	assert_int_equal(mfa_fido2_present(f->ctx), 1);
+	assert_int_equal(trace_count(trace), 1);
+	tu_now += 60;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(trace_count(trace), 1);
+	/* Once: the next login lists them again. */
+	tu_now += 60;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(trace_count(trace), 2);
+	/* An old list is not used. */
+	assert_int_equal(mfa_fido2_present(f->ctx), 1);
+	assert_int_equal(nanosleep(&ts, NULL), 0);
+	tu_now += 60;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(trace_count(trace), 4);
+	/* With no key connected nothing is kept. */
+	plug(NULL);
+	assert_int_equal(mfa_fido2_present(f->ctx), 0);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NODEVICE);
+	assert_int_equal(trace_count(trace), 6);
+	assert_int_equal(unsetenv("VFIDO_TRACE"), 0);
+	free(trace);
+	free(dev);
+}
+
 static void
 test_login_pin(void **state)
 {
@@ -1001,6 +1065,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_pin, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_touch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_list_reuse, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_counter, setup,
 		    teardown),

@@ -4,7 +4,9 @@
  * devices of VFIDO_STATE visible to an unmodified program using
  * libfido2.  It interposes
  *   fido_dev_info_manifest: the real list, then "vfido:N" entries added
- *	with fido_dev_info_set() and the vfido I/O hooks;
+ *	with fido_dev_info_set() and the vfido I/O hooks (with VFIDO_TRACE
+ *	set to a file, each call appends a line "manifest" to it, so that
+ *	tests can count how often a program lists the keys);
  *   fido_dev_open: for "vfido:" paths, fido_dev_set_io_functions()
  *	first, then the real fido_dev_open();
  *   fido_dev_new_with_info: for "vfido:" entries, the real one and then
@@ -16,6 +18,7 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <fido.h>
@@ -40,6 +43,24 @@ real(const char *name)
 	return (f);
 }
 
+/* Appends what to the file named by VFIDO_TRACE, if set. */
+static void
+trace(const char *what)
+{
+	const char	*path = getenv("VFIDO_TRACE");
+	FILE		*f;
+
+	if (path == NULL || path[0] == '\0')
+		return;
+	if ((f = fopen(path, "ae")) == NULL) {
+		fprintf(stderr, "vfido preload: %s: cannot append\n", path);
+		return;
+	}
+	fprintf(f, "%s\n", what);
+	if (fclose(f) != 0)
+		fprintf(stderr, "vfido preload: %s: write error\n", path);
+}
+
 static int
 is_vfido(const char *path)
 {
@@ -56,6 +77,7 @@ fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
 	int	r;
 
 	*olen = 0;
+	trace("manifest");
 	if ((*(void **)&f = real("fido_dev_info_manifest")) == NULL)
 		return (FIDO_ERR_INTERNAL);
 	if ((r = f(devlist, ilen, &n)) != FIDO_OK)
