@@ -20,21 +20,20 @@
 #define SECRET_MIN	10	/* bytes: 80 bits, the oldest apps' size */
 #define PERIOD_MAX	3600
 
+/* Keys of every record, each required exactly once (parse_record). */
+#define C_STATUS	0x001
+#define C_CREATED	0x002
+#define C_LABEL		0x004
+
 /* Keys of a totp record, each required exactly once. */
-#define K_STATUS	0x01
-#define K_ALG		0x02
-#define K_DIGITS	0x04
-#define K_PERIOD	0x08
-#define K_CREATED	0x10
-#define K_LABEL		0x20
-#define K_SECRET	0x40
-#define K_ALL		0x7f
+#define K_ALG		0x008
+#define K_DIGITS	0x010
+#define K_PERIOD	0x020
+#define K_SECRET	0x040
+#define K_ALL		0x07f
 
 /* Keys of a fido2 record, each required exactly once. */
-#define F_STATUS	0x001
-#define F_ALG		0x002
-#define F_CREATED	0x004
-#define F_LABEL		0x008
+#define F_ALG		0x008
 #define F_CREDID	0x010
 #define F_PUBKEY	0x020
 #define F_AAGUID	0x040
@@ -43,12 +42,9 @@
 #define F_ALL		0x1ff
 
 /* Keys of a recovery record, each required exactly once. */
-#define R_STATUS	0x01
-#define R_CREATED	0x02
-#define R_LABEL		0x04
-#define R_HASHES	0x08
-#define R_SCRATCH	0x10	/* optional, like hashes: one of them */
-#define R_ALL		0x07
+#define R_HASHES	0x008
+#define R_SCRATCH	0x010	/* optional, like hashes: one of them */
+#define R_ALL		0x007
 
 /* Encoded sizes of the largest FIDO2 fields. */
 #define CREDID_B64_MAX	(4 * ((MFA_FIDO2_CREDID_MAX + 2) / 3) + 1)
@@ -124,78 +120,114 @@ parse_flag(const char *val, int *flag)
 }
 
 /*
- * fido2 ID status=S alg=A created=T label=L credid=B64URL pubkey=B64
- * aaguid=HEX uv=0|1 up=0|1
+ * One KEY=VALUE of a record, the keys that are not every record's:
+ * *bit gets the key's bit; MFA_ERR_FORMAT for a key the record does not
+ * have or a malformed value.
+ */
+typedef int field_fn(struct mfa_cred *c, const char *key, char *val,
+    unsigned *bit);
+
+/*
+ * "TYPE ID KEY=VALUE...": the id, then every pair, each key at most
+ * once: status, created and label here, the record's own keys by fn.
+ * *seen gets the bits of the keys present.
  */
 static int
-parse_fido2(struct mfa_cred *c, char **tok, int ntok)
+parse_record(struct mfa_cred *c, char **tok, int ntok, int type,
+    field_fn *fn, unsigned *seen)
 {
-	unsigned	 seen = 0, bit;
+	unsigned	 bit;
 	char		*key, *val;
 	long long	 v;
-	size_t		 n;
 	int		 i;
 
-	if (ntok != 11 || parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+	*seen = 0;
+	if (parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
 		return MFA_ERR_FORMAT;
 	c->id = (unsigned)v;
-	c->type = MFA_CRED_FIDO2;
+	c->type = type;
 	for (i = 2; i < ntok; i++) {
 		key = tok[i];
 		if ((val = strchr(key, '=')) == NULL)
 			return MFA_ERR_FORMAT;
 		*val++ = '\0';
 		if (strcmp(key, "status") == 0) {
-			bit = F_STATUS;
+			bit = C_STATUS;
 			if (parse_status(val, &c->status) != MFA_OK)
 				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "alg") == 0) {
-			bit = F_ALG;
-			if (fido2_alg_parse(val, &c->fido2_alg) != MFA_OK)
-				return MFA_ERR_FORMAT;
 		} else if (strcmp(key, "created") == 0) {
-			bit = F_CREATED;
+			bit = C_CREATED;
 			if (parse_canon(val, 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			c->created = v;
 		} else if (strcmp(key, "label") == 0) {
-			bit = F_LABEL;
+			bit = C_LABEL;
 			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
 			    MFA_OK || !store_label_ok(c->label))
 				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "credid") == 0) {
-			bit = F_CREDID;
-			if (b64_decode(val, 1, c->credid, sizeof(c->credid),
-			    &n) != MFA_OK || n == 0)
-				return MFA_ERR_FORMAT;
-			c->credid_len = n;
-		} else if (strcmp(key, "pubkey") == 0) {
-			bit = F_PUBKEY;
-			if (b64_decode(val, 0, c->pubkey, sizeof(c->pubkey),
-			    &n) != MFA_OK || n == 0)
-				return MFA_ERR_FORMAT;
-			c->pubkey_len = n;
-		} else if (strcmp(key, "aaguid") == 0) {
-			bit = F_AAGUID;
-			if (hex_decode(val, c->aaguid, sizeof(c->aaguid)) !=
-			    MFA_OK)
-				return MFA_ERR_FORMAT;
-			memcpy(c->aaguid_hex, val, sizeof(c->aaguid_hex));
-		} else if (strcmp(key, "uv") == 0) {
-			bit = F_UV;
-			if (parse_flag(val, &c->reg_uv) != MFA_OK)
-				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "up") == 0) {
-			bit = F_UP;
-			if (parse_flag(val, &c->reg_up) != MFA_OK)
-				return MFA_ERR_FORMAT;
-		} else
+		} else if (fn(c, key, val, &bit) != MFA_OK)
 			return MFA_ERR_FORMAT;
-		if (seen & bit)
+		if (*seen & bit)
 			return MFA_ERR_FORMAT;
-		seen |= bit;
+		*seen |= bit;
 	}
-	if (seen != F_ALL)
+	return MFA_OK;
+}
+
+static int
+fido2_field(struct mfa_cred *c, const char *key, char *val, unsigned *bit)
+{
+	size_t	n;
+
+	if (strcmp(key, "alg") == 0) {
+		*bit = F_ALG;
+		return fido2_alg_parse(val, &c->fido2_alg);
+	}
+	if (strcmp(key, "credid") == 0) {
+		*bit = F_CREDID;
+		if (b64_decode(val, 1, c->credid, sizeof(c->credid), &n) !=
+		    MFA_OK || n == 0)
+			return MFA_ERR_FORMAT;
+		c->credid_len = n;
+		return MFA_OK;
+	}
+	if (strcmp(key, "pubkey") == 0) {
+		*bit = F_PUBKEY;
+		if (b64_decode(val, 0, c->pubkey, sizeof(c->pubkey), &n) !=
+		    MFA_OK || n == 0)
+			return MFA_ERR_FORMAT;
+		c->pubkey_len = n;
+		return MFA_OK;
+	}
+	if (strcmp(key, "aaguid") == 0) {
+		*bit = F_AAGUID;
+		if (hex_decode(val, c->aaguid, sizeof(c->aaguid)) != MFA_OK)
+			return MFA_ERR_FORMAT;
+		memcpy(c->aaguid_hex, val, sizeof(c->aaguid_hex));
+		return MFA_OK;
+	}
+	if (strcmp(key, "uv") == 0) {
+		*bit = F_UV;
+		return parse_flag(val, &c->reg_uv);
+	}
+	if (strcmp(key, "up") == 0) {
+		*bit = F_UP;
+		return parse_flag(val, &c->reg_up);
+	}
+	return MFA_ERR_FORMAT;
+}
+
+/*
+ * fido2 ID status=S alg=A created=T label=L credid=B64URL pubkey=B64
+ * aaguid=HEX uv=0|1 up=0|1
+ */
+static int
+parse_fido2(struct mfa_cred *c, char **tok, int ntok)
+{
+	unsigned	seen;
+
+	if (ntok != 11 || parse_record(c, tok, ntok, MFA_CRED_FIDO2,
+	    fido2_field, &seen) != MFA_OK || seen != F_ALL)
 		return MFA_ERR_FORMAT;
 	/*
 	 * The key must have the DER framing of the algorithm named; the
@@ -263,122 +295,87 @@ parse_scratch(struct mfa_cred *c, char *val)
  *     [scratch=H,H,...] (at least one of the two)
  */
 static int
+recovery_field(struct mfa_cred *c, const char *key, char *val,
+    unsigned *bit)
+{
+	if (strcmp(key, "hashes") == 0) {
+		*bit = R_HASHES;
+		return parse_hashes(c, val);
+	}
+	if (strcmp(key, "scratch") == 0) {
+		*bit = R_SCRATCH;
+		return parse_scratch(c, val);
+	}
+	return MFA_ERR_FORMAT;
+}
+
+static int
 parse_recovery(struct mfa_cred *c, char **tok, int ntok)
 {
-	unsigned	 seen = 0, bit;
-	char		*key, *val;
-	long long	 v;
-	int		 i;
+	unsigned	seen;
 
-	if ((ntok != 6 && ntok != 7) ||
-	    parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+	if ((ntok != 6 && ntok != 7) || parse_record(c, tok, ntok,
+	    MFA_CRED_RECOVERY, recovery_field, &seen) != MFA_OK)
 		return MFA_ERR_FORMAT;
-	c->id = (unsigned)v;
-	c->type = MFA_CRED_RECOVERY;
-	for (i = 2; i < ntok; i++) {
-		key = tok[i];
-		if ((val = strchr(key, '=')) == NULL)
-			return MFA_ERR_FORMAT;
-		*val++ = '\0';
-		if (strcmp(key, "status") == 0) {
-			bit = R_STATUS;
-			/* Codes are usable as soon as they are shown. */
-			if (parse_status(val, &c->status) != MFA_OK ||
-			    c->status != MFA_STATUS_ACTIVE)
-				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "created") == 0) {
-			bit = R_CREATED;
-			if (parse_canon(val, 0, LLONG_MAX, &v) != MFA_OK)
-				return MFA_ERR_FORMAT;
-			c->created = v;
-		} else if (strcmp(key, "label") == 0) {
-			bit = R_LABEL;
-			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
-			    MFA_OK || !store_label_ok(c->label))
-				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "hashes") == 0) {
-			bit = R_HASHES;
-			if (parse_hashes(c, val) != MFA_OK)
-				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "scratch") == 0) {
-			bit = R_SCRATCH;
-			if (parse_scratch(c, val) != MFA_OK)
-				return MFA_ERR_FORMAT;
-		} else
-			return MFA_ERR_FORMAT;
-		if (seen & bit)
-			return MFA_ERR_FORMAT;
-		seen |= bit;
-	}
+	/* Codes are usable as soon as they are shown. */
+	if (c->status != MFA_STATUS_ACTIVE)
+		return MFA_ERR_FORMAT;
 	return (seen & R_ALL) == R_ALL && (seen & (R_HASHES | R_SCRATCH)) ?
 	    MFA_OK : MFA_ERR_FORMAT;
+}
+
+/* totp ID status=S alg=A digits=D period=P created=T label=L secret=B32 */
+static int
+totp_field(struct mfa_cred *c, const char *key, char *val, unsigned *bit)
+{
+	long long	v;
+	size_t		n;
+	int		a;
+
+	if (strcmp(key, "alg") == 0) {
+		*bit = K_ALG;
+		for (a = MFA_TOTP_SHA1; a <= MFA_TOTP_SHA512; a++)
+			if (strcmp(val, mfa_totp_algorithm_name(a)) == 0) {
+				c->algorithm = a;
+				return MFA_OK;
+			}
+		return MFA_ERR_FORMAT;
+	}
+	if (strcmp(key, "digits") == 0) {
+		*bit = K_DIGITS;
+		if (parse_canon(val, 6, MFA_CODE_MAX, &v) != MFA_OK)
+			return MFA_ERR_FORMAT;
+		c->digits = (unsigned)v;
+		return MFA_OK;
+	}
+	if (strcmp(key, "period") == 0) {
+		*bit = K_PERIOD;
+		if (parse_canon(val, 1, PERIOD_MAX, &v) != MFA_OK)
+			return MFA_ERR_FORMAT;
+		c->period = (unsigned)v;
+		return MFA_OK;
+	}
+	if (strcmp(key, "secret") == 0) {
+		*bit = K_SECRET;
+		if (base32_decode(val, c->secret, sizeof(c->secret), &n) !=
+		    MFA_OK || n < SECRET_MIN) {
+			wipe(c->secret, sizeof(c->secret));
+			return MFA_ERR_FORMAT;
+		}
+		c->secret_len = n;
+		return MFA_OK;
+	}
+	return MFA_ERR_FORMAT;
 }
 
 static int
 parse_totp(struct mfa_cred *c, char **tok, int ntok)
 {
-	unsigned	 seen = 0, bit;
-	char		*key, *val;
-	long long	 v;
-	size_t		 n;
-	int		 i, a;
+	unsigned	seen;
 
-	if (ntok != 9 || parse_canon(tok[1], 1, UINT_MAX, &v) != MFA_OK)
+	if (ntok != 9 || parse_record(c, tok, ntok, MFA_CRED_TOTP,
+	    totp_field, &seen) != MFA_OK)
 		return MFA_ERR_FORMAT;
-	c->id = (unsigned)v;
-	c->type = MFA_CRED_TOTP;
-	for (i = 2; i < ntok; i++) {
-		key = tok[i];
-		if ((val = strchr(key, '=')) == NULL)
-			return MFA_ERR_FORMAT;
-		*val++ = '\0';
-		if (strcmp(key, "status") == 0) {
-			bit = K_STATUS;
-			if (parse_status(val, &c->status) != MFA_OK)
-				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "alg") == 0) {
-			bit = K_ALG;
-			for (a = MFA_TOTP_SHA1; a <= MFA_TOTP_SHA512; a++)
-				if (strcmp(val, mfa_totp_algorithm_name(a)) ==
-				    0)
-					break;
-			if (a > MFA_TOTP_SHA512)
-				return MFA_ERR_FORMAT;
-			c->algorithm = a;
-		} else if (strcmp(key, "digits") == 0) {
-			bit = K_DIGITS;
-			if (parse_canon(val, 6, MFA_CODE_MAX, &v) != MFA_OK)
-				return MFA_ERR_FORMAT;
-			c->digits = (unsigned)v;
-		} else if (strcmp(key, "period") == 0) {
-			bit = K_PERIOD;
-			if (parse_canon(val, 1, PERIOD_MAX, &v) != MFA_OK)
-				return MFA_ERR_FORMAT;
-			c->period = (unsigned)v;
-		} else if (strcmp(key, "created") == 0) {
-			bit = K_CREATED;
-			if (parse_canon(val, 0, LLONG_MAX, &v) != MFA_OK)
-				return MFA_ERR_FORMAT;
-			c->created = v;
-		} else if (strcmp(key, "label") == 0) {
-			bit = K_LABEL;
-			if (uri_pct_decode(val, c->label, sizeof(c->label)) !=
-			    MFA_OK || !store_label_ok(c->label))
-				return MFA_ERR_FORMAT;
-		} else if (strcmp(key, "secret") == 0) {
-			bit = K_SECRET;
-			if (base32_decode(val, c->secret, sizeof(c->secret),
-			    &n) != MFA_OK || n < SECRET_MIN) {
-				wipe(c->secret, sizeof(c->secret));
-				return MFA_ERR_FORMAT;
-			}
-			c->secret_len = n;
-		} else
-			return MFA_ERR_FORMAT;
-		if (seen & bit)
-			return MFA_ERR_FORMAT;
-		seen |= bit;
-	}
 	return seen == K_ALL ? MFA_OK : MFA_ERR_FORMAT;
 }
 
