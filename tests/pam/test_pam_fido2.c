@@ -13,8 +13,6 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,85 +24,16 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <liboath/oath.h>
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
 #include "mfa.h"
-#include "pamtest.h"
+#include "pamfido2.h"
 
-#define PIN		"4711"
-#define WRONG_PIN	"1174"
-#define DESC		"vfido virtual authenticator"
-#define Q_PASSWORD	"? " PROMPT_PASSWORD
-#define Q_PIN		"? PIN for " DESC ": "
-#define I_TOUCH		"i Touch your security key (" DESC ")."
-#define Q_CODE		"? " PROMPT_CODE
 #define Q_HINT		"? Verification code (or insert your security " \
 			"key and press Enter): "
-#define CONFIG_KEYS	"fido2_rp_id = pam://mfa-test\nfido2_timeout = 1\n"
-/*
- * Without recovery codes, so that a failed key ends "password AND
- * fido2" logins here; test_recovery_no_key and test_pam_recovery.c
- * have the recovery code prompt.
- */
-#define CONFIG		CONFIG_KEYS "recovery = no\n"
 #define Q_RECOVERY	"? " PROMPT_RECOVERY
 #define I_LEFT9		"i Recovery code accepted; 9 left."
-#define AUDIT(user, factors, result, reason) \
-	"user=" user " service=mfa rhost=- tty=- factors=" factors \
-	" result=" result " reason=" reason
-
-static int ndev;
-
-/* Runs vfido-ctl with the NULL-terminated arguments; must succeed. */
-static void
-ctl(const char *arg, ...)
-{
-	const char *argv[16];
-	va_list ap;
-	pid_t pid;
-	int n = 0, status;
-
-	argv[n++] = VFIDO_CTL;
-	va_start(ap, arg);
-	for (; arg != NULL && n < 15; arg = va_arg(ap, const char *))
-		argv[n++] = arg;
-	va_end(ap);
-	argv[n] = NULL;
-	assert_true((pid = fork()) >= 0);
-	if (pid == 0) {
-		/* The shims are for the module, not for vfido-ctl. */
-		(void)unsetenv("LD_PRELOAD");
-		execv(VFIDO_CTL, (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("vfido-ctl %s failed", argv[1]);
-}
-
-/* A new key; with_pin: its PIN is PIN. */
-static char *
-mkdev(int with_pin)
-{
-	char *path;
-
-	assert_true(asprintf(&path, "%s/key%d", store, ndev++) > 0);
-	if (with_pin)
-		ctl("init", path, "--pin", PIN, (const char *)NULL);
-	else
-		ctl("init", path, (const char *)NULL);
-	return path;
-}
-
-/* Connects this key (NULL: none). */
-static void
-plug(const char *dev)
-{
-	assert_int_equal(setenv("VFIDO_STATE", dev != NULL ? dev : "", 1),
-	    0);
-}
 
 /*
  * Starts counting how often the keys are listed (the shim appends a
@@ -143,110 +72,6 @@ trace_count(char *path, int stop)
 	return n;
 }
 
-static int
-ui_cb(void *arg, int what, const char *desc, char **answer)
-{
-	(void)arg;
-	(void)desc;
-	if (what == MFA_UI_PIN)
-		return (*answer = strdup(PIN)) == NULL ? MFA_ERR_NOMEM : 0;
-	return 0;
-}
-
-/* Registers dev for user with the public API, as mfactl does. */
-static void
-enrol_key(const char *user, const char *dev)
-{
-	mfa_ctx_t *ctx;
-	mfa_user_t *u = NULL;
-	unsigned id = 0;
-	int r;
-
-	plug(dev);
-	assert_non_null(ctx = mfa_ctx_new());
-	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
-	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_WRITE |
-	    MFA_OPEN_CREATE, &u), MFA_OK);
-	r = mfa_user_fido2_add(u, NULL, "yubi", ui_cb, NULL, &id);
-	if (r != MFA_OK)
-		fail_msg("mfa_user_fido2_add: %s", mfa_strerror(r));
-	mfa_user_free(&u);
-	mfa_ctx_free(&ctx);
-}
-
-/* The user's failure count and the key's stored counter. */
-static void
-user_status(const char *user, unsigned *failures, uint64_t *counter)
-{
-	mfa_ctx_t *ctx;
-	mfa_user_t *u = NULL;
-	const mfa_cred_t *c;
-	size_t i;
-
-	assert_non_null(ctx = mfa_ctx_new());
-	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
-	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_READ, &u),
-	    MFA_OK);
-	(void)mfa_user_lock_status(u, NULL, failures);
-	*counter = 0;
-	for (i = 0; i < mfa_user_cred_count(u); i++) {
-		c = mfa_user_cred(u, i);
-		if (mfa_cred_type(c) == MFA_CRED_FIDO2)
-			*counter = mfa_cred_fido2_counter(c);
-	}
-	mfa_user_free(&u);
-	mfa_ctx_free(&ctx);
-}
-
-static void
-config(const char *require)
-{
-	char text[512];
-
-	(void)snprintf(text, sizeof(text), "%srequire = %s\n", CONFIG,
-	    require);
-	write_config(text);
-}
-
-/* Password, then the PIN: the answers of a FIDO2 login. */
-static void
-answers3(struct conv *cv, const char *a0, const char *a1, const char *a2)
-{
-	conv_answers(cv, a0, a1);
-	cv->answers[2] = a2;
-}
-
-static void
-assert_clean(const struct conv *cv)
-{
-	assert_no_secrets(cv, NULL);
-	assert_false(log_has(PIN));
-	assert_false(log_has(WRONG_PIN));
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
-		return -1;
-	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
-		return -1;
-	config("password AND fido2");
-	plug(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	rmtree(store);
-	free(store);
-	store = NULL;
-	return 0;
-}
-
 /* ---- tests --------------------------------------------------------- */
 
 /* Enrol, then log in: PIN required and right, touch, counter stored. */
@@ -259,9 +84,9 @@ test_enrol_login(void **state)
 	char *dev, *trace;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
-	user_status(ALICE, &failures, &c0);
+	user_status(ALICE, &failures, &c0, NULL, 0);
 	trace = trace_start();
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
@@ -272,14 +97,14 @@ test_enrol_login(void **state)
 	assert_clean(&cv);
 	/* The keys are listed once per login, not again to open one. */
 	assert_int_equal(trace_count(trace, 0), 1);
-	user_status(ALICE, &failures, &c1);
+	user_status(ALICE, &failures, &c1, NULL, 0);
 	assert_true(c1 > c0);
 	assert_int_equal(failures, 0);
 	/* And again: the counter goes on; the keys are listed anew. */
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
 	assert_int_equal(trace_count(trace, 1), 2);
-	user_status(ALICE, &failures, &c0);
+	user_status(ALICE, &failures, &c0, NULL, 0);
 	assert_true(c0 > c1);
 	conv_reset(&cv);
 	free(dev);
@@ -295,8 +120,8 @@ test_unregistered_key(void **state)
 	char *mine, *theirs;
 
 	(void)state;
-	mine = mkdev(1);
-	theirs = mkdev(1);
+	mine = mkkey(1, NULL);
+	theirs = mkkey(1, NULL);
 	enrol_key(ALICE, mine);
 	enrol_key(BOB, theirs);
 	plug(theirs);
@@ -308,7 +133,7 @@ test_unregistered_key(void **state)
 	assert_true(log_has("no connected key holds one of the user's "
 	    "credentials"));
 	assert_clean(&cv);
-	user_status(ALICE, &failures, &c);
+	user_status(ALICE, &failures, &c, NULL, 0);
 	assert_int_equal(failures, 1);
 	conv_reset(&cv);
 	free(mine);
@@ -324,7 +149,7 @@ test_no_device(void **state)
 	char code[7], *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	plug(NULL);
 	conv_answers(&cv, ALICE_PW, NULL);
@@ -358,7 +183,7 @@ test_touch_timeout(void **state)
 	double secs;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	ctl("set", dev, "touch=never", (const char *)NULL);
 	answers3(&cv, ALICE_PW, PIN, NULL);
@@ -374,7 +199,7 @@ test_touch_timeout(void **state)
 	    "timeout"));
 	assert_true(log_has("no touch in time"));
 	assert_clean(&cv);
-	user_status(ALICE, &failures, &c);
+	user_status(ALICE, &failures, &c, NULL, 0);
 	assert_int_equal(failures, 0);
 	conv_reset(&cv);
 	free(dev);
@@ -389,7 +214,7 @@ test_wrong_pin(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	answers3(&cv, ALICE_PW, WRONG_PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
@@ -399,7 +224,7 @@ test_wrong_pin(void **state)
 	assert_true(log_has("fido2 login failed on " DESC ", key 'yubi' "
 	    "(credential 1, id "));
 	assert_clean(&cv);
-	user_status(ALICE, &failures, &c);
+	user_status(ALICE, &failures, &c, NULL, 0);
 	assert_int_equal(failures, 1);
 	conv_reset(&cv);
 	free(dev);
@@ -413,7 +238,7 @@ test_uv_no_pin(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	ctl("set", dev, "pin=", (const char *)NULL);
 	conv_answers(&cv, ALICE_PW, NULL);
@@ -438,11 +263,11 @@ test_counter_backwards(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
-	user_status(ALICE, &failures, &c0);
+	user_status(ALICE, &failures, &c0, NULL, 0);
 	ctl("set", dev, "counter=0", (const char *)NULL);
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
@@ -451,7 +276,7 @@ test_counter_backwards(void **state)
 	    "cloned_key"));
 	assert_true(log_has("possibly a cloned key"));
 	assert_clean(&cv);
-	user_status(ALICE, &failures, &c1);
+	user_status(ALICE, &failures, &c1, NULL, 0);
 	assert_int_equal(c1, c0);
 	assert_int_equal(failures, 1);
 	conv_reset(&cv);
@@ -487,9 +312,9 @@ test_faults(void **state)
 	size_t i;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
-	user_status(ALICE, &failures, &c0);
+	user_status(ALICE, &failures, &c0, NULL, 0);
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		print_message("fault %s\n", t[i].fault);
 		(void)snprintf(fault, sizeof(fault), "fault=%s", t[i].fault);
@@ -505,7 +330,7 @@ test_faults(void **state)
 			fail_msg("fault %s: no \"%s\" in:\n%s", t[i].fault,
 			    t[i].log, logbuf);
 		assert_clean(&cv);
-		user_status(ALICE, &failures, &c1);
+		user_status(ALICE, &failures, &c1, NULL, 0);
 		assert_int_equal(c1, c0);
 	}
 	/* The key, healthy again, still logs in. */
@@ -531,7 +356,7 @@ test_totp_or_fido2(void **state)
 	char code[7], *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	enrol(store, ALICE, &t);
 	config("password AND (totp OR fido2)");
@@ -605,7 +430,7 @@ test_keyhint(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	enrol(store, ALICE, &t);
 	config("password AND (totp OR fido2)");
@@ -650,8 +475,8 @@ test_no_enumeration(void **state)
 	size_t i;
 
 	(void)state;
-	mine = mkdev(1);
-	other = mkdev(1);
+	mine = mkkey(1, NULL);
+	other = mkkey(1, NULL);
 	enrol_key(ALICE, mine);
 	config("password AND (totp OR fido2)");
 	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
@@ -683,7 +508,7 @@ test_recovery_no_key(void **state)
 	char **codes, *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	codes = recovery_issue(store, ALICE, 10);
 	plug(NULL);
@@ -733,16 +558,16 @@ test_wrong_password(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
-	user_status(ALICE, &failures, &c0);
+	user_status(ALICE, &failures, &c0, NULL, 0);
 	answers3(&cv, "not-" ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
 	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
 	assert_audit("mfa", AUDIT(ALICE, "password", "failure",
 	    "bad_password"));
 	assert_clean(&cv);
-	user_status(ALICE, &failures, &c1);
+	user_status(ALICE, &failures, &c1, NULL, 0);
 	assert_int_equal(failures, 0);
 	assert_int_equal(c1, c0);
 	conv_reset(&cv);
@@ -758,7 +583,7 @@ test_lockout(void **state)
 	int i;
 
 	(void)state;
-	dev = mkdev(1);
+	dev = mkkey(1, NULL);
 	enrol_key(ALICE, dev);
 	write_config(CONFIG "require = password AND fido2\n"
 	    "lockout_attempts = 2\n");
@@ -781,34 +606,34 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_enrol_login, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_unregistered_key, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_no_device, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_touch_timeout, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_pin, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_uv_no_pin, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_counter_backwards, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_faults, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_totp_or_fido2, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_keyhint, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_no_enumeration, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_recovery_no_key, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_password, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_lockout, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_login,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_unregistered_key,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_no_device,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_touch_timeout,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_pin,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_uv_no_pin,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_counter_backwards,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_faults,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_totp_or_fido2,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_keyhint,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_no_enumeration,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_recovery_no_key,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_password,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_lockout,
+		    fido2_setup, fido2_teardown),
 	};
 
 	(void)argc;

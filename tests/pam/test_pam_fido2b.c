@@ -11,8 +11,6 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,194 +25,7 @@
 #include <security/pam_appl.h>
 
 #include "mfa.h"
-#include "pamtest.h"
-
-#define PIN		"4711"
-#define DESC		"vfido virtual authenticator"
-#define Q_PASSWORD	"? " PROMPT_PASSWORD
-#define Q_PIN		"? PIN for " DESC ": "
-#define I_TOUCH		"i Touch your security key (" DESC ")."
-#define Q_CODE		"? " PROMPT_CODE
-#define CONFIG		"fido2_rp_id = pam://mfa-test\nfido2_timeout = 1\n" \
-			"recovery = no\n"
-#define AUDIT(user, factors, result, reason) \
-	"user=" user " service=mfa rhost=- tty=- factors=" factors \
-	" result=" result " reason=" reason
-
-static int ndev;
-
-/* Runs vfido-ctl with the NULL-terminated arguments; must succeed. */
-static void
-ctl(const char *arg, ...)
-{
-	const char *argv[16];
-	va_list ap;
-	pid_t pid;
-	int n = 0, status;
-
-	argv[n++] = VFIDO_CTL;
-	va_start(ap, arg);
-	for (; arg != NULL && n < 15; arg = va_arg(ap, const char *))
-		argv[n++] = arg;
-	va_end(ap);
-	argv[n] = NULL;
-	assert_true((pid = fork()) >= 0);
-	if (pid == 0) {
-		/* The shims are for the module, not for vfido-ctl. */
-		(void)unsetenv("LD_PRELOAD");
-		execv(VFIDO_CTL, (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("vfido-ctl %s failed", argv[1]);
-}
-
-/* A new key with PIN PIN of the algorithms alg ("es256", "eddsa"...). */
-static char *
-mkdev(const char *alg)
-{
-	char *path;
-
-	assert_true(asprintf(&path, "%s/key%d", store, ndev++) > 0);
-	ctl("init", path, "--pin", PIN, "--alg", alg, (const char *)NULL);
-	return path;
-}
-
-/* Connects this key (NULL: none). */
-static void
-plug(const char *dev)
-{
-	assert_int_equal(setenv("VFIDO_STATE", dev != NULL ? dev : "", 1),
-	    0);
-}
-
-static int
-ui_cb(void *arg, int what, const char *desc, char **answer)
-{
-	(void)arg;
-	(void)desc;
-	if (what == MFA_UI_PIN)
-		return (*answer = strdup(PIN)) == NULL ? MFA_ERR_NOMEM : 0;
-	return 0;
-}
-
-/* The library's log lines of an enrolment, as mfactl prints them. */
-static void
-log_cb(void *arg, int priority, const char *msg)
-{
-	char **buf = arg;
-	char *n;
-
-	(void)priority;
-	if (asprintf(&n, "%s%s\n", *buf != NULL ? *buf : "", msg) < 0)
-		return;
-	free(*buf);
-	*buf = n;
-}
-
-/*
- * Registers dev for user with the public API, as mfactl does; the
- * library's log lines go to *log (malloc'd) when log is not NULL.
- */
-static int
-enrol_key(const char *user, const char *dev, char **log)
-{
-	mfa_ctx_t *ctx;
-	mfa_user_t *u = NULL;
-	unsigned id = 0;
-	int r;
-
-	plug(dev);
-	assert_non_null(ctx = mfa_ctx_new());
-	if (log != NULL)
-		mfa_ctx_set_log(ctx, log_cb, log);
-	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
-	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_WRITE |
-	    MFA_OPEN_CREATE, &u), MFA_OK);
-	r = mfa_user_fido2_add(u, NULL, "yubi", ui_cb, NULL, &id);
-	mfa_user_free(&u);
-	mfa_ctx_free(&ctx);
-	return r;
-}
-
-/* The user's failure count, the key's counter and its algorithm. */
-static void
-user_status(const char *user, unsigned *failures, uint64_t *counter,
-    char *alg, size_t alglen)
-{
-	mfa_ctx_t *ctx;
-	mfa_user_t *u = NULL;
-	const mfa_cred_t *c;
-	size_t i;
-
-	assert_non_null(ctx = mfa_ctx_new());
-	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
-	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_READ, &u),
-	    MFA_OK);
-	(void)mfa_user_lock_status(u, NULL, failures);
-	*counter = 0;
-	if (alglen > 0)
-		alg[0] = '\0';
-	for (i = 0; i < mfa_user_cred_count(u); i++) {
-		c = mfa_user_cred(u, i);
-		if (mfa_cred_type(c) != MFA_CRED_FIDO2)
-			continue;
-		*counter = mfa_cred_fido2_counter(c);
-		if (alglen > 0)
-			(void)snprintf(alg, alglen, "%s",
-			    mfa_cred_fido2_algorithm(c));
-	}
-	mfa_user_free(&u);
-	mfa_ctx_free(&ctx);
-}
-
-static void
-config(const char *require)
-{
-	char text[512];
-
-	(void)snprintf(text, sizeof(text), "%srequire = %s\n", CONFIG,
-	    require);
-	write_config(text);
-}
-
-static void
-answers3(struct conv *cv, const char *a0, const char *a1, const char *a2)
-{
-	conv_answers(cv, a0, a1);
-	cv->answers[2] = a2;
-}
-
-static void
-assert_clean(const struct conv *cv)
-{
-	assert_no_secrets(cv, NULL);
-	assert_false(log_has(PIN));
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
-		return -1;
-	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
-		return -1;
-	config("password AND fido2");
-	plug(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	rmtree(store);
-	free(store);
-	store = NULL;
-	return 0;
-}
+#include "pamfido2.h"
 
 /* ---- tests --------------------------------------------------------- */
 
@@ -244,8 +55,8 @@ test_other_algorithms(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		print_message("alg %s\n", t[i].alg);
-		dev = mkdev(t[i].alg);
-		if ((r = enrol_key(t[i].user, dev, NULL)) != MFA_OK)
+		dev = mkkey(1, t[i].alg);
+		if ((r = enrol_key_log(t[i].user, dev, NULL)) != MFA_OK)
 			fail_msg("%s: mfa_user_fido2_add: %s", t[i].alg,
 			    mfa_strerror(r));
 		user_status(t[i].user, &failures, &c0, alg, sizeof(alg));
@@ -282,8 +93,8 @@ test_algorithm_refused(void **state)
 	(void)state;
 	write_config(CONFIG "require = password AND fido2\n"
 	    "fido2_algorithms = es256\n");
-	dev = mkdev("eddsa");
-	assert_int_equal(enrol_key(ALICE, dev, &log), MFA_ERR_ATTEST);
+	dev = mkkey(1, "eddsa");
+	assert_int_equal(enrol_key_log(ALICE, dev, &log), MFA_ERR_ATTEST);
 	if (log == NULL || strstr(log, "user " ALICE ": security key " DESC
 	    " rejected: offers none of fido2_algorithms") == NULL)
 		fail_msg("no reason in: %s", log != NULL ? log : "(nothing)");
@@ -312,8 +123,8 @@ test_vanish_touch(void **state)
 	char alg[16], *dev;
 
 	(void)state;
-	dev = mkdev("es256");
-	assert_int_equal(enrol_key(ALICE, dev, NULL), MFA_OK);
+	dev = mkkey(1, "es256");
+	assert_int_equal(enrol_key_log(ALICE, dev, NULL), MFA_OK);
 	user_status(ALICE, &failures, &c0, alg, sizeof(alg));
 	ctl("set", dev, "fault=vanish", "fault-at=2", (const char *)NULL);
 	answers3(&cv, ALICE_PW, PIN, NULL);
@@ -355,8 +166,8 @@ test_vanish_totp_or_fido2(void **state)
 	char alg[16], code[7], *dev;
 
 	(void)state;
-	dev = mkdev("eddsa");
-	assert_int_equal(enrol_key(ALICE, dev, NULL), MFA_OK);
+	dev = mkkey(1, "eddsa");
+	assert_int_equal(enrol_key_log(ALICE, dev, NULL), MFA_OK);
 	enrol(store, ALICE, &t);
 	config("password AND (totp OR fido2)");
 	user_status(ALICE, &failures, &c0, alg, sizeof(alg));
@@ -399,14 +210,14 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_other_algorithms, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_algorithm_refused, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_vanish_touch, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_other_algorithms,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_algorithm_refused,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_vanish_touch,
+		    fido2_setup, fido2_teardown),
 		cmocka_unit_test_setup_teardown(test_vanish_totp_or_fido2,
-		    setup, teardown),
+		    fido2_setup, fido2_teardown),
 	};
 
 	(void)argc;
