@@ -268,6 +268,15 @@ hp_start(int argc, char **argv, int how, const char *extra_preload)
 	hp_clock_real();
 }
 
+/* Digits only (4 or more): a code or a PIN, checked as a digit run. */
+static int
+code_shaped(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return s[n] == '\0' && n >= 4;
+}
+
 /* A code shows up as a run of exactly its digits. */
 static int
 has_code(const char *hay, const char *code)
@@ -630,8 +639,18 @@ hp_auth(const char *service, const char *user, struct hp_conv *cv)
 	int i;
 
 	for (i = 0; i < HP_MAX_PROMPTS && cv->answers[i] != NULL; i++)
-		if ((cv->public_mask & (1U << i)) == 0)
-			hp_secret(cv->answers[i]);
+		if ((cv->public_mask & (1U << i)) == 0) {
+			/*
+			 * A code-shaped answer leaks as a run of exactly its
+			 * digits; as a substring it would also match inside
+			 * any longer number the log holds (an epoch, a
+			 * refused config value), 999999 in 99999999999.
+			 */
+			if (code_shaped(cv->answers[i]))
+				hp_secret_code(cv->answers[i]);
+			else
+				hp_secret(cv->answers[i]);
+		}
 	hp_log_reset();
 	perr = _pamtest_conv(service, user, hp_conv_fn, cv, tc, 1, NULL);
 	hp_log_drain();

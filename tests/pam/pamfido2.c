@@ -178,8 +178,8 @@ void
 assert_clean(const struct conv *cv)
 {
 	assert_no_secrets(cv, NULL);
-	assert_false(log_has(PIN));
-	assert_false(log_has(WRONG_PIN));
+	assert_false(log_has_secret(PIN));
+	assert_false(log_has_secret(WRONG_PIN));
 }
 
 int

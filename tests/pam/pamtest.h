@@ -91,6 +91,12 @@ void log_open(void);
 void log_drain(void);
 void log_reset(void);
 int log_has(const char *needle);
+/*
+ * Whether the log holds s: as a substring, or, when s is 4 or more
+ * digits (a code, a PIN), as a run of exactly those digits, so that a
+ * longer number (an epoch, a counter) does not count.
+ */
+int log_has_secret(const char *s);
 /* Exactly one audit line "pam_mfa(SERVICE:auth): " + expect. */
 void assert_audit(const char *service, const char *expect);
 void assert_no_secrets(const struct conv *cv, const char *user);
