@@ -202,6 +202,7 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "stale-days", required_argument, NULL, 's' },
 		{ "group", required_argument, NULL, 'g' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -243,7 +244,10 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 			    _("global options"), CHECK_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("check", ch, argv);
+			if (mfactl_global_opt(m, "check", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 0)

@@ -127,6 +127,7 @@ fido2_add(struct mfactl *m, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "label", required_argument, NULL, 'l' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -150,7 +151,10 @@ fido2_add(struct mfactl *m, int argc, char **argv)
 			    _("global options"), ADD_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("fido2 add", ch, argv);
+			if (mfactl_global_opt(m, "fido2 add", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 1)

@@ -593,6 +593,7 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ "allow-unattested", no_argument, NULL, 'A' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -634,8 +635,12 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 			status = EXIT_OK;
 			goto out;
 		default:
-			status = mfactl_badopt("import", ch, argv);
-			goto out;
+			if (mfactl_global_opt(m, "import", ch, argv) !=
+			    EXIT_OK) {
+				status = EXIT_USAGE;
+				goto out;
+			}
+			break;
 		}
 	}
 	status = EXIT_USAGE;

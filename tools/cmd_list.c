@@ -161,6 +161,7 @@ cmd_list(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,7 +181,10 @@ cmd_list(struct mfactl *m, int argc, char **argv)
 			    _("global options"), LIST_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("list", ch, argv);
+			if (mfactl_global_opt(m, "list", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 1)

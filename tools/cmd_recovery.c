@@ -79,6 +79,7 @@ cmd_recovery(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'n' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -109,7 +110,10 @@ cmd_recovery(struct mfactl *m, int argc, char **argv)
 			    _("global options"), RECOVERY_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("recovery", ch, argv);
+			if (mfactl_global_opt(m, "recovery", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 1)

@@ -13,6 +13,7 @@ int
 cmd_remove(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -30,7 +31,10 @@ cmd_remove(struct mfactl *m, int argc, char **argv)
 			    _("global options"), REMOVE_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("remove", ch, argv);
+			if (mfactl_global_opt(m, "remove", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 2)

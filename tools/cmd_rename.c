@@ -14,6 +14,7 @@ int
 cmd_rename(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -31,7 +32,10 @@ cmd_rename(struct mfactl *m, int argc, char **argv)
 			    _("global options"), RENAME_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("rename", ch, argv);
+			if (mfactl_global_opt(m, "rename", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 3)

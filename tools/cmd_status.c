@@ -63,6 +63,7 @@ int
 cmd_status(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,7 +82,10 @@ cmd_status(struct mfactl *m, int argc, char **argv)
 			    _("global options"), STATUS_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("status", ch, argv);
+			if (mfactl_global_opt(m, "status", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 1)

@@ -141,6 +141,7 @@ totp_add(struct mfactl *m, int argc, char **argv)
 		{ "qr", no_argument, NULL, 'q' },
 		{ "qr-png", required_argument, NULL, 'p' },
 		{ "batch", required_argument, NULL, 'b' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -209,7 +210,10 @@ totp_add(struct mfactl *m, int argc, char **argv)
 			    _("global options"), ADD_BATCH_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("totp add", ch, argv);
+			if (mfactl_global_opt(m, "totp add", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (batch != NULL) {
@@ -321,6 +325,7 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "id", required_argument, NULL, 'i' },
 		{ "batch", required_argument, NULL, 'b' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -359,7 +364,10 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 			    _("global options"), CONFIRM_BATCH_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("totp confirm", ch, argv);
+			if (mfactl_global_opt(m, "totp confirm", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (batch != NULL) {

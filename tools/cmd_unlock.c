@@ -17,6 +17,7 @@ int
 cmd_unlock(struct mfactl *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -35,7 +36,10 @@ cmd_unlock(struct mfactl *m, int argc, char **argv)
 			    _("global options"), UNLOCK_USAGE);
 			return EXIT_OK;
 		default:
-			return mfactl_badopt("unlock", ch, argv);
+			if (mfactl_global_opt(m, "unlock", ch, argv) !=
+			    EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (argc - optind != 1)

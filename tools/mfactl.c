@@ -83,6 +83,35 @@ mfactl_badopt(const char *cmd, int ch, char **argv)
 	return EXIT_USAGE;
 }
 
+int
+mfactl_global_opt(struct mfactl *m, const char *cmd, int ch, char **argv)
+{
+	const char **slot, *name;
+
+	if (ch == MFACTL_OPT_STORE) {
+		slot = &m->store;
+		name = "--store";
+	} else if (ch == MFACTL_OPT_CONFIG) {
+		slot = &m->config;
+		name = "--config";
+	} else
+		return mfactl_badopt(cmd, ch, argv);
+	if (*slot != NULL) {
+		fprintf(stderr, "mfactl: %s%s%s %s\n", cmd != NULL ? cmd : "",
+		    cmd != NULL ? ": " : "", name, _("given twice"));
+		return EXIT_USAGE;
+	}
+	if (ch == MFACTL_OPT_STORE && optarg[0] != '/') {
+		fprintf(stderr, "mfactl: %s%s--store ", cmd != NULL ? cmd : "",
+		    cmd != NULL ? ": " : "");
+		mfactl_print_safe(stderr, optarg);
+		fprintf(stderr, ": %s\n", _("not an absolute path"));
+		return EXIT_USAGE;
+	}
+	*slot = optarg;
+	return EXIT_OK;
+}
+
 /* Keeps the library's last warning or error to add to our one line. */
 static void
 log_capture(void *arg, int priority, const char *msg)
@@ -312,8 +341,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "config", required_argument, NULL, 'c' },
+		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -333,25 +361,17 @@ main(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 's':
-			if (optarg[0] != '/') {
-				fprintf(stderr, "mfactl: --store ");
-				mfactl_print_safe(stderr, optarg);
-				fprintf(stderr, ": %s\n",
-				    _("not an absolute path"));
-				return EXIT_USAGE;
-			}
-			m.store = optarg;
-			break;
-		case 'c':
-			m.config = optarg;
-			break;
 		case 'h':
 			usage_all(stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("mfactl %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
+		case MFACTL_OPT_STORE:
+		case MFACTL_OPT_CONFIG:
+			if (mfactl_global_opt(&m, NULL, ch, argv) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		default:
 			fprintf(stderr, "mfactl: %s ",
 			    ch == ':' ? _("a value is needed for option") :

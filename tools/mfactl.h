@@ -85,6 +85,21 @@ int mfactl_usage(const char *cmd, const char *usage);
  */
 int mfactl_badopt(const char *cmd, int ch, char **argv);
 
+/*
+ * --store and --config are global options that every command also
+ * takes after its name: MFACTL_GLOBAL_OPTIONS goes into the command's
+ * option table, and its default: case calls mfactl_global_opt(), which
+ * records them (each at most once in all) and reports any other
+ * option with mfactl_badopt().  Returns EXIT_OK or EXIT_USAGE.
+ */
+#define MFACTL_OPT_STORE	0x100
+#define MFACTL_OPT_CONFIG	0x101
+#define MFACTL_GLOBAL_OPTIONS \
+	{ "store", required_argument, NULL, MFACTL_OPT_STORE }, \
+	{ "config", required_argument, NULL, MFACTL_OPT_CONFIG }
+int mfactl_global_opt(struct mfactl *m, const char *cmd, int ch,
+    char **argv);
+
 /* EXIT_OK when running as root; otherwise reports and EXIT_FAIL. */
 int mfactl_need_root(const char *cmd, const char *obj);
 

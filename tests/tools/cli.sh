@@ -123,6 +123,27 @@ check "list: pending" matches "$out" "^$id +totp +pending +sha1/6/30 "
 check "list: never used, label shown" matches "$out" ' never +phone$'
 check "list never shows the secret" lacks "$out" "$secret"
 
+# --store and --config also after the command's name, once in all.
+listed=$out
+expect_rc 0 "list with --store and --config after the command" \
+    "$MFACTL" list alice --store "$STORE" --config "$CONF"
+check "the same list either way" [ "$out" = "$listed" ]
+printf 'store = %s\nfail_delay = 0\n' "$STORE" >"$WORK/store.conf"
+expect_rc 0 "status with --config (naming the store) after the command" \
+    "$MFACTL" status alice --config "$WORK/store.conf"
+check "status found alice's credential" contains "$out" "pending"
+expect_rc 2 "--store before and after the command" \
+    "$MFACTL" --store "$STORE" list alice --store "$STORE"
+check "--store twice: says so" contains "$err" "--store given twice"
+expect_rc 2 "--config twice after the command" \
+    "$MFACTL" list alice --config "$CONF" --config "$CONF"
+expect_rc 2 "relative --store after the command" \
+    "$MFACTL" list alice --store store
+check "relative --store after the command: says so" contains "$err" \
+    "not an absolute path"
+expect_rc 2 "--store without a value after the command" \
+    "$MFACTL" list alice --store
+
 bad=$(wrong_code "$secret" sha1 6)
 expect_fail_line "confirm with a wrong code" M totp confirm alice "$bad" \
     --id "$id"

@@ -259,5 +259,11 @@ check "completion: commands" [ "$out" = "remove rename recovery" ]
 run bash -c 'source "$1"; COMP_WORDS=(mfactl totp add root --q); COMP_CWORD=4;
     _mfactl; echo "${COMPREPLY[*]}"' sh "$COMP"
 check "completion: options of totp add" [ "$out" = "--qr --qr-png" ]
+run bash -c 'source "$1"; COMP_WORDS=(mfactl status root --s); COMP_CWORD=3;
+    _mfactl; echo "${COMPREPLY[*]}"' sh "$COMP"
+check "completion: --store after the command" [ "$out" = "--store" ]
+run bash -c 'source "$1"; COMP_WORDS=(mfactl list root --config "$2" --j);
+    COMP_CWORD=5; _mfactl; echo "${COMPREPLY[*]}"' sh "$COMP" "$CONF"
+check "completion: options after --config FILE" [ "$out" = "--json" ]
 
 finish
