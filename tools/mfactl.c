@@ -83,33 +83,40 @@ mfactl_badopt(const char *cmd, int ch, char **argv)
 	return EXIT_USAGE;
 }
 
-int
-mfactl_global_opt(struct mfactl *m, const char *cmd, int ch, char **argv)
+/*
+ * Records --store or --config (ch) from optarg, given after the command
+ * cmd or, with cmd NULL, before it.
+ */
+static int
+global_set(struct mfactl *m, const char *cmd, int ch)
 {
-	const char **slot, *name;
+	const char **slot = ch == MFACTL_OPT_STORE ? &m->store : &m->config;
+	const char *name = ch == MFACTL_OPT_STORE ? "--store" : "--config";
+	const char *sep = cmd != NULL ? ": " : "";
 
-	if (ch == MFACTL_OPT_STORE) {
-		slot = &m->store;
-		name = "--store";
-	} else if (ch == MFACTL_OPT_CONFIG) {
-		slot = &m->config;
-		name = "--config";
-	} else
-		return mfactl_badopt(cmd, ch, argv);
+	if (cmd == NULL)
+		cmd = "";
 	if (*slot != NULL) {
-		fprintf(stderr, "mfactl: %s%s%s %s\n", cmd != NULL ? cmd : "",
-		    cmd != NULL ? ": " : "", name, _("given twice"));
+		fprintf(stderr, "mfactl: %s%s%s %s\n", cmd, sep, name,
+		    _("given twice"));
 		return EXIT_USAGE;
 	}
 	if (ch == MFACTL_OPT_STORE && optarg[0] != '/') {
-		fprintf(stderr, "mfactl: %s%s--store ", cmd != NULL ? cmd : "",
-		    cmd != NULL ? ": " : "");
+		fprintf(stderr, "mfactl: %s%s--store ", cmd, sep);
 		mfactl_print_safe(stderr, optarg);
 		fprintf(stderr, ": %s\n", _("not an absolute path"));
 		return EXIT_USAGE;
 	}
 	*slot = optarg;
 	return EXIT_OK;
+}
+
+int
+mfactl_global_opt(struct mfactl *m, const char *cmd, int ch, char **argv)
+{
+	if (ch != MFACTL_OPT_STORE && ch != MFACTL_OPT_CONFIG)
+		return mfactl_badopt(cmd, ch, argv);
+	return global_set(m, cmd, ch);
 }
 
 /* Keeps the library's last warning or error to add to our one line. */
@@ -369,7 +376,7 @@ main(int argc, char **argv)
 			return EXIT_OK;
 		case MFACTL_OPT_STORE:
 		case MFACTL_OPT_CONFIG:
-			if (mfactl_global_opt(&m, NULL, ch, argv) != EXIT_OK)
+			if (global_set(&m, NULL, ch) != EXIT_OK)
 				return EXIT_USAGE;
 			break;
 		default:
