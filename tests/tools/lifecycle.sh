@@ -262,8 +262,15 @@ check "completion: options of totp add" [ "$out" = "--qr --qr-png" ]
 run bash -c 'source "$1"; COMP_WORDS=(mfactl status root --s); COMP_CWORD=3;
     _mfactl; echo "${COMPREPLY[*]}"' sh "$COMP"
 check "completion: --store after the command" [ "$out" = "--store" ]
-run bash -c 'source "$1"; COMP_WORDS=(mfactl list root --config "$2" --j);
-    COMP_CWORD=5; _mfactl; echo "${COMPREPLY[*]}"' sh "$COMP" "$CONF"
-check "completion: options after --config FILE" [ "$out" = "--json" ]
+# The ids of "remove alice" come from "mfactl list" with the --config
+# and --store given after the command (not taken for arguments).
+expect_rc 0 "list alice for the ids" M list alice --json
+ids=$(json_get '" ".join(str(c["id"]) for c in j["credentials"])')
+run bash -c 'source "$1"; COMP_WORDS=("$2" remove alice --config "$3"
+    --store "$4" ""); COMP_CWORD=7; _mfactl; echo "${COMPREPLY[*]}"' \
+    sh "$COMP" "$MFACTL" "$CONF" "$STORE"
+check "alice has credentials to complete" [ -n "$ids" ]
+check "completion: ids with --config and --store after the command" \
+    [ "$out" = "$ids" ]
 
 finish
