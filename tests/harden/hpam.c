@@ -28,6 +28,7 @@
 
 #include "mfa.h"
 #include "hpam.h"
+#include "../digitrun.h"
 
 #define LOG_CAP		(4 * 1024 * 1024)
 #define SNAP_FILE_MAX	(16 * 1024 * 1024)
@@ -268,31 +269,6 @@ hp_start(int argc, char **argv, int how, const char *extra_preload)
 	hp_clock_real();
 }
 
-/* Digits only (4 or more): a code or a PIN, checked as a digit run. */
-static int
-code_shaped(const char *s)
-{
-	size_t n = strspn(s, "0123456789");
-
-	return s[n] == '\0' && n >= 4;
-}
-
-/* A code shows up as a run of exactly its digits. */
-static int
-has_code(const char *hay, const char *code)
-{
-	const char *p = hay;
-	size_t n = strlen(code);
-
-	while ((p = strstr(p, code)) != NULL) {
-		if ((p == hay || p[-1] < '0' || p[-1] > '9') &&
-		    (p[n] < '0' || p[n] > '9'))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
 int
 hp_finish(void)
 {
@@ -301,7 +277,7 @@ hp_finish(void)
 
 	hp_log_drain();
 	for (i = 0; i < nsecrets; i++) {
-		if (secrets[i].code ? has_code(alllog, secrets[i].s) :
+		if (secrets[i].code ? digitrun_in(alllog, secrets[i].s) :
 		    strstr(alllog, secrets[i].s) != NULL) {
 			fprintf(stderr, "LEAK: the log contains %s \"%s\"\n",
 			    secrets[i].code ? "code" : "secret",
@@ -646,7 +622,7 @@ hp_auth(const char *service, const char *user, struct hp_conv *cv)
 			 * any longer number the log holds (an epoch, a
 			 * refused config value), 999999 in 99999999999.
 			 */
-			if (code_shaped(cv->answers[i]))
+			if (digitrun_shaped(cv->answers[i]))
 				hp_secret_code(cv->answers[i]);
 			else
 				hp_secret(cv->answers[i]);

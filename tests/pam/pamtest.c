@@ -31,6 +31,7 @@
 
 #include "mfa.h"
 #include "pamtest.h"
+#include "../digitrun.h"
 
 /* The global state of the test program. */
 const char *work;
@@ -256,20 +257,9 @@ log_has(const char *needle)
 int
 log_has_secret(const char *s)
 {
-	const char *p = logbuf;
-	size_t n = strspn(s, "0123456789");
-
-	if (s[n] != '\0' || n < 4)
-		return log_has(s);
-	/* A code or a PIN: a run of exactly its digits. */
-	while ((p = strstr(p, s)) != NULL) {
-		if ((p == logbuf || p[-1] < '0' || p[-1] > '9') &&
-		    (p[n] < '0' || p[n] > '9'))
-			return 1;
-		p++;
-	}
-	return 0;
+	return digitrun_shaped(s) ? digitrun_in(logbuf, s) : log_has(s);
 }
+
 /*
  * Asserts exactly one audit line from pam_mfa, at the priority that goes
  * with its result, equal to "pam_mfa(SERVICE:auth): " + expect.
