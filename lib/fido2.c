@@ -134,10 +134,11 @@ fido2_devices(mfa_ctx_t *ctx, struct fido2_devinfo **devsp, size_t *n)
 	if (ctx->fido2_devs != NULL) {
 		age = fido2_now_ms() - ctx->fido2_devs_ms;
 		if (age >= 0 && age < FIDO2_LIST_REUSE_MS) {
+			/* Handed over: the caller frees it. */
 			*devsp = ctx->fido2_devs;
 			*n = ctx->fido2_ndevs;
 			ctx->fido2_devs = NULL;
-			fido2_devices_forget(ctx);
+			ctx->fido2_ndevs = 0;
 			return MFA_OK;
 		}
 		fido2_devices_forget(ctx);

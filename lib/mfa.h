@@ -331,7 +331,8 @@ typedef int mfa_ui_fn(void *arg, int what, const char *desc, char **answer);
 
 /*
  * Returns 1 when at least one FIDO2 device is connected, 0 when none is
- * (or the devices cannot be listed), MFA_ERR_NOMEM when out of memory.
+ * (or the devices cannot be listed), MFA_ERR_NOMEM when out of memory,
+ * MFA_ERR_INVAL when ctx is NULL.
  * When it returns 1 the list stays on ctx: the next
  * mfa_user_fido2_verify() on ctx within 2 seconds opens those devices
  * instead of listing them again (once; later calls list anew).
