@@ -58,12 +58,14 @@ inner() {
 
 	# 16 processes, different users, at the middle population.
 	for m in $MODULES; do
-		[ "$m" = permit ] || [ "$m" = mfa-pw ] && continue
+		case $m in permit|mfa-pw|*-nd) continue ;; esac
 		cell "$m" "$CPOP" conc16 "$CONC_N" 16
 	done
-	# Throughput of 1 and 2 processes, alternating.
+	# Throughput of 1 and 2 processes, alternating; pam_permit shows
+	# what the driver and the machine allow (the user lookup, pam_start,
+	# pam_end).
 	for i in 1 2; do
-		for m in mfa-totp gauth; do
+		for m in mfa-totp gauth permit $TPUT_ND; do
 			cell "$m" "$TPOP" tput1 "$TPUT_N" 1
 			cell "$m" "$TPOP" tput2 "$TPUT_N" 2
 		done
@@ -87,9 +89,10 @@ cell_n() {
 	esac
 }
 
-# args MODULE POP: the driver's arguments for a module.
+# args MODULE POP: the driver's arguments for a module (MODULE-nd: the
+# same service as MODULE).
 args() {
-	_m=$1
+	_m=${1%-nd}
 	_p=$2
 	echo "-c $WORK/pam -s $_m-$_p -p $_p"
 	case $_m in
@@ -110,8 +113,13 @@ cell() {
 	[ "$1" = mfa-pw ] && _n=$(( (_n + 4) / 5 ))
 	set -- "$1" "$2" "$3" "$_n" "$5"
 	_env=$NSSENV
+	_pre=$NSSW
 	case $1 in
-	u2f|mfa-fido2) _env="$NSSENV $FIDOENV" ;;
+	u2f|mfa-fido2*) _env="$NSSENV $FIDOENV" _pre=$NSSW:$SHIM ;;
+	esac
+	# Diagnostic rows: fdatasync() made a no-op (bench/nosync.c).
+	case $1 in
+	*-nd) _env="$_env LD_PRELOAD=$_pre:$NOSYNC" ;;
 	esac
 	# shellcheck disable=SC2046,SC2086
 	env $_env "$DRV" $(args "$1" "$2") -n "$4" -k "$5" \
@@ -155,7 +163,7 @@ NSSDB=$(ls /lib/*/libnss_db.so.2 /usr/lib/*/libnss_db.so.2 2>/dev/null |
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	POPS=${BENCH_POPS:-"100 1000"}
 	ROUNDS=${BENCH_ROUNDS:-1}
-	N100=20 NBIG=100 CONC_N=4 TPUT_N=100 MFACTL_N=300
+	N100=20 NBIG=100 CONC_N=4 TPUT_N=50 MFACTL_N=300
 else
 	POPS=${BENCH_POPS:-"100 10000 100000"}
 	ROUNDS=${BENCH_ROUNDS:-4}
@@ -225,6 +233,22 @@ else
 	echo "bench: tests/vfido not built; FIDO2 left out" >&2
 fi
 
+# The cost of pam_mfa's durable state write (a diagnostic, not a
+# target): the same pam_mfa services again with fdatasync() made a
+# no-op by a preloaded shim built here (bench/nosync.c, never
+# installed), rows "MODULE-nd".
+NOSYNC= TPUT_ND=
+if "${CC:-cc}" -shared -fPIC -O2 -o "$WORK/nosync.so" "$S/nosync.c" \
+    2>>"$WORK/errors"; then
+	NOSYNC=$WORK/nosync.so TPUT_ND=mfa-totp-nd
+	MODULES="$MODULES mfa-totp-nd"
+	case " $MODULES " in
+	*" mfa-fido2 "*) MODULES="$MODULES mfa-fido2-nd" ;;
+	esac
+else
+	echo "bench: cannot build bench/nosync.c; no diagnostic rows" >&2
+fi
+
 mkdir -p "$WORK/pam"
 echo "auth required $PAMLIB/pam_permit.so" >"$WORK/pam/permit-base"
 # Without "other" libpam logs a line at every pam_start.
@@ -244,7 +268,7 @@ done
 echo "bench: set-up done in $(( $(date +%s) - T0 )) s" >&2
 
 export WORK POPS ROUNDS N100 NBIG CONC_N TPUT_N RPOP CPOP TPOP MODULES \
-    NSSW NSSDB SHIM
+    NSSW NSSDB SHIM NOSYNC TPUT_ND
 unshare -m --propagation private env BENCH_IN_NS=1 sh "$0"
 
 # mfactl, scripted, as an administrator would enrol many users: "totp
