@@ -93,15 +93,12 @@ mfa_fido2_present(mfa_ctx_t *ctx)
 
 	if (ctx == NULL)
 		return MFA_ERR_INVAL;
+	/* With no list kept, fido2_devices() takes a fresh one. */
 	fido2_devices_forget(ctx);
-	if ((devs = calloc(FIDO2_DEVS_MAX, sizeof(*devs))) == NULL)
-		return MFA_ERR_NOMEM;
-	r = fido2_enumerate(ctx, devs, FIDO2_DEVS_MAX, &n);
+	r = fido2_devices(ctx, &devs, &n);
 	/* Out of memory must not look like "no key": callers fail closed. */
-	if (r == MFA_ERR_NOMEM) {
-		free(devs);
+	if (r == MFA_ERR_NOMEM)
 		return r;
-	}
 	if (r != MFA_OK || n == 0) {
 		free(devs);
 		return 0;
