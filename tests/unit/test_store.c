@@ -611,7 +611,7 @@ static void
 test_reject_dir(void **state)
 {
 	struct fixture	*f = *state;
-	char		*sub, *link, *store2;
+	char		*sub, *mid, *link, *store2;
 	mfa_ctx_t	*ctx;
 	const char	*text = "pam_mfa-store 1\nuser alice\nnext-id 1\n";
 
@@ -672,6 +672,22 @@ test_reject_dir(void **state)
 	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
 	assert_int_equal(chown(sub, 0, 0), 0);
 
+	/* Further up: sub is now the store's grandparent, then above. */
+	mid = tu_path(sub, "mid");
+	assert_int_equal(mkdir(mid, 0755), 0);
+	free(store2);
+	store2 = tu_path(mid, "store");
+	assert_int_equal(mkdir(store2, 0700), 0);
+	put_user(store2, "alice", text, 0600);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(chmod(f->dir, 0777), 0);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
+	assert_int_equal(chmod(f->dir, 0700), 0);
+	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
+
 	/*
 	 * A context that has checked its store keeps the directory open:
 	 * the directory itself is checked again at every open, its
@@ -687,6 +703,7 @@ test_reject_dir(void **state)
 	assert_int_equal(chmod(sub, 0755), 0);
 	mfa_ctx_free(&ctx);
 	free(store2);
+	free(mid);
 	free(sub);
 }
 
