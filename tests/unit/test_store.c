@@ -125,6 +125,26 @@ open_fresh(const char *dir, const char *name)
 	return r;
 }
 
+/* Makes PARENT/store holding alice's file TEXT; it must open. */
+static char *
+store_under(const char *parent, const char *text)
+{
+	char	*store = tu_path(parent, "store");
+
+	assert_int_equal(mkdir(store, 0700), 0);
+	put_user(store, "alice", text, 0600);
+	assert_int_equal(open_fresh(store, "alice"), MFA_OK);
+	return store;
+}
+
+/* Gives DIR mode MODE; alice in STORE then opens with WANT. */
+static void
+dir_mode_opens(const char *store, const char *dir, mode_t mode, int want)
+{
+	assert_int_equal(chmod(dir, mode), 0);
+	assert_int_equal(open_fresh(store, "alice"), want);
+}
+
 static int
 exists(const char *dir, const char *name)
 {
@@ -659,14 +679,9 @@ test_reject_dir(void **state)
 	sub = tu_path(f->dir, "sub");
 	assert_int_equal(mkdir(sub, 0700), 0);
 	free(store2);
-	store2 = tu_path(sub, "store");
-	assert_int_equal(mkdir(store2, 0700), 0);
-	put_user(store2, "alice", text, 0600);
-	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
-	assert_int_equal(chmod(sub, 0777), 0);
-	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
-	assert_int_equal(chmod(sub, 01777), 0);	/* like /tmp */
-	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
+	store2 = store_under(sub, text);
+	dir_mode_opens(store2, sub, 0777, MFA_ERR_UNSAFE);
+	dir_mode_opens(store2, sub, 01777, MFA_OK);	/* like /tmp */
 	assert_int_equal(chmod(sub, 0755), 0);
 	assert_int_equal(chown(sub, 65534, 0), 0);
 	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
@@ -676,17 +691,11 @@ test_reject_dir(void **state)
 	mid = tu_path(sub, "mid");
 	assert_int_equal(mkdir(mid, 0755), 0);
 	free(store2);
-	store2 = tu_path(mid, "store");
-	assert_int_equal(mkdir(store2, 0700), 0);
-	put_user(store2, "alice", text, 0600);
-	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
-	assert_int_equal(chmod(sub, 0777), 0);
-	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
-	assert_int_equal(chmod(sub, 0755), 0);
-	assert_int_equal(chmod(f->dir, 0777), 0);
-	assert_int_equal(open_fresh(store2, "alice"), MFA_ERR_UNSAFE);
-	assert_int_equal(chmod(f->dir, 0700), 0);
-	assert_int_equal(open_fresh(store2, "alice"), MFA_OK);
+	store2 = store_under(mid, text);
+	dir_mode_opens(store2, sub, 0777, MFA_ERR_UNSAFE);
+	dir_mode_opens(store2, sub, 0755, MFA_OK);
+	dir_mode_opens(store2, f->dir, 0777, MFA_ERR_UNSAFE);
+	dir_mode_opens(store2, f->dir, 0700, MFA_OK);
 
 	/*
 	 * A context that has checked its store keeps the directory open:
