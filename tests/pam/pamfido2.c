@@ -3,9 +3,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,32 +17,6 @@
 #include "pamfido2.h"
 
 static int nkeys;
-
-void
-ctl(const char *arg, ...)
-{
-	const char *argv[16];
-	va_list ap;
-	pid_t pid;
-	int n = 0, status;
-
-	argv[n++] = VFIDO_CTL;
-	va_start(ap, arg);
-	for (; arg != NULL && n < 15; arg = va_arg(ap, const char *))
-		argv[n++] = arg;
-	va_end(ap);
-	argv[n] = NULL;
-	assert_true((pid = fork()) >= 0);
-	if (pid == 0) {
-		/* The shims are for the module, not for vfido-ctl. */
-		(void)unsetenv("LD_PRELOAD");
-		execv(VFIDO_CTL, (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("vfido-ctl %s failed", argv[1]);
-}
 
 char *
 mkkey(int with_pin, const char *alg)

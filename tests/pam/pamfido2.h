@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "pamtest.h"
+#include "../vfidoctl.h"
 
 #define PIN		"4711"
 #define WRONG_PIN	"1174"
@@ -31,8 +32,6 @@
 	"user=" user " service=mfa rhost=- tty=- factors=" factors \
 	" result=" result " reason=" reason
 
-/* Runs vfido-ctl with the NULL-terminated arguments; must succeed. */
-void ctl(const char *arg, ...);
 /*
  * A new key in the test's store; with_pin: its PIN is PIN; alg: its
  * only algorithm ("es256", "eddsa", "rs256"; NULL: vfido's default).

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "../vfidoctl.h"
 
 #define PIN		"1234"
 #define AAGUID		"766669646f2d746573742d6b65792d31"
@@ -61,33 +61,6 @@ ui_cb(void *arg, int what, const char *desc, char **answer)
 		return MFA_ERR_INVAL;
 	assert_non_null(*answer = strdup(ui->pin));
 	return 0;
-}
-
-/* Runs vfido-ctl with the NULL-terminated arguments; must succeed. */
-static void
-ctl(const char *arg, ...)
-{
-	const char	*argv[16];
-	va_list		 ap;
-	pid_t		 pid;
-	int		 n = 0, status;
-
-	argv[n++] = VFIDO_CTL;
-	va_start(ap, arg);
-	for (; arg != NULL && n < 15; arg = va_arg(ap, const char *))
-		argv[n++] = arg;
-	va_end(ap);
-	argv[n] = NULL;
-	assert_true((pid = fork()) >= 0);
-	if (pid == 0) {
-		/* The shim is for us, not for vfido-ctl. */
-		(void)unsetenv("LD_PRELOAD");
-		execv(VFIDO_CTL, (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("vfido-ctl %s failed", argv[1]);
 }
 
 /* A new device state file; extra vfido-ctl init options follow. */
