@@ -351,6 +351,7 @@ def report(work, outdir, params, seconds):
     # ---- diagnostic: the durable write ----
     if diag:
         durable_write(out, recs, pops, fig, diag)
+    fido2_steps(out, work, pops)
 
     # ---- other figures ----
     out.append("## Concurrency and replay\n")
@@ -419,6 +420,50 @@ def report(work, outdir, params, seconds):
             print(line)
     print("\nwritten: %s/results.md, %s/results-p50.png" % (outdir, outdir))
     return 0 if all(v != "FAIL" for _, v, _ in res) else 0
+
+
+def fido2_steps(out, work, pops):
+    """The FIDO2 login split into before the key, the key and after it
+    (bench/steps.c), pam_mfa beside pam_u2f at the smallest population."""
+    if not pops:
+        return
+    p = pops[0]
+    cols = {}
+    for m in ("mfa-fido2", "u2f"):
+        path = os.path.join(work, "steps-%s-%d" % (m, p))
+        if not os.path.exists(path):
+            return
+        rows = [x.split() for x in open(path) if x.strip()]
+        rows = [[float(v) for v in r] for r in rows if len(r) == 4]
+        if not rows:
+            return
+        c = [sorted(v) for v in zip(*rows)]
+        c.append(sorted(sum(r[:3]) for r in rows))
+        cols[m] = (len(rows), [pct(v, 50) for v in c])
+    names = ["before the key", "the key", "after the key",
+             "of which fdatasync", "whole login"]
+    out.append("## Where a FIDO2 login's time goes (diagnostic)\n")
+    out.append("Extra cells at %d users, the two modules alternating, with "
+               "a preloaded shim (bench/steps.c, built by run.sh, never "
+               "installed) that splits each `pam_authenticate()` where "
+               "the two modules do the same thing: *before the key* ends "
+               "at the first `fido_dev_open()` (the user look-up, the "
+               "module's own files, listing the keys), *the key* ends when "
+               "the last `fido_dev_get_assert()` returns (libfido2 and the "
+               "virtual key: the silent probe, the PIN, the assertion), "
+               "*after the key* runs to the return (checking the "
+               "signature; pam_mfa also writes and syncs the state, logs "
+               "and audits).  p50 of each part in microseconds; the p50s "
+               "of the parts need not add up to the p50 of the whole.\n"
+               % p)
+    out.append("| part | pam_mfa | pam_u2f | difference |")
+    out.append("|---|---:|---:|---:|")
+    for i, name in enumerate(names):
+        a, b = cols["mfa-fido2"][1][i], cols["u2f"][1][i]
+        out.append("| %s | %.0f | %.0f | %+.0f |" % (name, a, b, a - b))
+    out.append("| logins | %d | %d | |" % (cols["mfa-fido2"][0],
+                                            cols["u2f"][0]))
+    out.append("")
 
 
 def durable_write(out, recs, pops, fig, diag):

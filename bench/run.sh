@@ -55,6 +55,18 @@ inner() {
 		r=$((r + 1))
 	done
 
+	# Where a FIDO2 login's time goes (bench/steps.c), at the smallest
+	# population, alternating.
+	if [ -n "$STEPS" ]; then
+		for i in 1 2; do
+			for m in u2f mfa-fido2; do
+				case " $MODULES " in
+				*" $m "*) cell "$m" "$RPOP" steps "$NBIG" 1 ;;
+				esac
+			done
+		done
+	fi
+
 	# 16 processes, different users, at the middle population.
 	for m in $MODULES; do
 		case $m in permit|mfa-pw|*-nd) continue ;; esac
@@ -122,6 +134,11 @@ cell() {
 	# Diagnostic rows: fdatasync() made a no-op (bench/nosync.c).
 	case $1 in
 	*-nd) _env="$_env LD_PRELOAD=$_pre:$NOSYNC" ;;
+	esac
+	# Diagnostic cells: the login split into steps (bench/steps.c).
+	case $3 in
+	steps) _env="$_env LD_PRELOAD=$STEPS:$_pre"
+	       _env="$_env BENCH_STEPS=$WORK/steps-$1-$2" ;;
 	esac
 	# shellcheck disable=SC2046,SC2086
 	env $_env "$DRV" $(args "$1" "$2") -n "$4" -k "$5" \
@@ -250,6 +267,18 @@ if "${CC:-cc}" -shared -fPIC -O2 -o "$WORK/nosync.so" "$S/nosync.c" \
 else
 	echo "bench: cannot build bench/nosync.c; no diagnostic rows" >&2
 fi
+# The FIDO2 login split into steps (a diagnostic): bench/steps.c,
+# preloaded into the driver for the "steps" cells.
+STEPS=
+case " $MODULES " in
+*" mfa-fido2 "*)
+	if "${CC:-cc}" -shared -fPIC -O2 -o "$WORK/steps.so" "$S/steps.c" \
+	    -ldl 2>>"$WORK/errors"; then
+		STEPS=$WORK/steps.so
+	else
+		echo "bench: cannot build bench/steps.c; no steps" >&2
+	fi ;;
+esac
 
 mkdir -p "$WORK/pam"
 echo "auth required $PAMLIB/pam_permit.so" >"$WORK/pam/permit-base"
@@ -270,7 +299,7 @@ done
 echo "bench: set-up done in $(( $(date +%s) - T0 )) s" >&2
 
 export WORK POPS ROUNDS N100 NBIG CONC_N TPUT_N RPOP CPOP TPOP MODULES \
-    NSSW NSSDB SHIM NOSYNC TPUT_ND
+    NSSW NSSDB SHIM NOSYNC TPUT_ND STEPS
 unshare -m --propagation private env BENCH_IN_NS=1 sh "$0"
 
 # mfactl, scripted, as an administrator would enrol many users: "totp
