@@ -285,8 +285,9 @@ test_counter_backwards(void **state)
 
 /*
  * Bad replies: a signature that does not verify, another RP ID, no UP
- * flag, malformed frames and CBOR, a key that vanishes mid-way.  Each
- * denies with its reason, keeps the stored counter, and never crashes.
+ * flag, no UV flag after the PIN, a credential id nobody asked for,
+ * malformed frames and CBOR, a key that vanishes mid-way.  Each denies
+ * with its reason, keeps the stored counter, and never crashes.
  */
 static void
 test_faults(void **state)
@@ -299,6 +300,9 @@ test_faults(void **state)
 		{ "badsig", "bad_signature", "assertion does not verify" },
 		{ "wrongrp", "bad_signature", "reply is for another RP ID" },
 		{ "noup", "bad_signature", "user presence flag not set" },
+		{ "nouv", "uv_required", "user verification flag not set" },
+		{ "wrongcred", "device_error",
+		    "probe: reply names no credential asked for" },
 		{ "truncate", "device_error", "fido2 login failed" },
 		{ "badcbor", "device_error", "fido2 login failed" },
 		{ "wrongtype", "device_error", "fido2 login failed" },

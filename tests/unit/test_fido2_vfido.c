@@ -895,23 +895,30 @@ test_login_lockout(void **state)
 static void
 test_login_faults(void **state)
 {
+	/* at: only the at-th GetAssertion (1: the probe), 0: all. */
 	static const struct {
 		const char	*fault;
+		int		 at;
 		int		 want;
 		const char	*log;
 	} t[] = {
-		{ "badsig", MFA_ERR_BADSIG, "assertion does not verify" },
-		{ "wrongrp", MFA_ERR_BADSIG, "reply is for another RP ID" },
-		{ "noup", MFA_ERR_BADSIG, "user presence flag not set" },
-		{ "badcbor", MFA_ERR_DEVICE, "login failed" },
-		{ "wrongtype", MFA_ERR_DEVICE, "login failed" },
-		{ "truncate", MFA_ERR_DEVICE, "login failed" },
-		{ "oversize", MFA_ERR_DEVICE, "login failed" },
-		{ "vanish", MFA_ERR_DEVICE, "login failed" },
+		{ "badsig", 0, MFA_ERR_BADSIG, "assertion does not verify" },
+		{ "wrongrp", 0, MFA_ERR_BADSIG, "reply is for another RP ID" },
+		{ "noup", 0, MFA_ERR_BADSIG, "user presence flag not set" },
+		{ "nouv", 0, MFA_ERR_UV, "user verification flag not set" },
+		{ "wrongcred", 1, MFA_ERR_DEVICE,
+		    "key -: probe: reply names no credential asked for" },
+		{ "wrongcred", 2, MFA_ERR_DEVICE,
+		    "key -: reply names no credential asked for" },
+		{ "badcbor", 0, MFA_ERR_DEVICE, "login failed" },
+		{ "wrongtype", 0, MFA_ERR_DEVICE, "login failed" },
+		{ "truncate", 0, MFA_ERR_DEVICE, "login failed" },
+		{ "oversize", 0, MFA_ERR_DEVICE, "login failed" },
+		{ "vanish", 0, MFA_ERR_DEVICE, "login failed" },
 	};
 	struct fixture	*f = *state;
 	struct ui	 ui = { .pin = PIN };
-	char		*dev, fault[64];
+	char		*dev, fault[64], at[32];
 	uint64_t	 c;
 	size_t		 i;
 	int		 r;
@@ -921,7 +928,8 @@ test_login_faults(void **state)
 	c = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		snprintf(fault, sizeof(fault), "fault=%s", t[i].fault);
-		ctl("set", dev, fault, (const char *)NULL);
+		snprintf(at, sizeof(at), "fault-at=%d", t[i].at);
+		ctl("set", dev, fault, at, (const char *)NULL);
 		tu_log_reset();
 		r = mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL);
 		if (r != t[i].want)
@@ -939,6 +947,45 @@ test_login_faults(void **state)
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_OK);
 	free(dev);
+}
+
+/*
+ * A key that answers nothing without the PIN (like one with alwaysUv):
+ * the silent probe cannot tell, so that key is asked with the PIN and
+ * a touch; it logs in when it holds the credential and is a failed
+ * attempt when it does not.
+ */
+static void
+test_login_always_uv(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	unsigned	 failures = 0;
+	uint64_t	 c0;
+	char		*adev, *bdev;
+
+	adev = mkdev(f, "--pin", PIN, NULL);
+	bdev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, adev);
+	c0 = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
+	ctl("set", adev, "fault=alwaysuv", (const char *)NULL);
+	ctl("set", bdev, "fault=alwaysuv", (const char *)NULL);
+	plug(adev, NULL);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(ui.touches, 1);
+	assert_true(mfa_cred_fido2_counter(cred_by_id(f->u, 1)) > c0);
+	/* Someone else's key of that kind: asked, and it has none. */
+	plug(bdev, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTFOUND);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 1);
+	free(adev);
+	free(bdev);
 }
 
 /*
@@ -1048,6 +1095,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_lockout, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_faults, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_always_uv, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_vanish_touch, setup,
 		    teardown),

@@ -127,6 +127,7 @@ sign_reply(const struct vfido_state *st, const struct vfido_cred *c,
 {
 	EVP_PKEY	*key = NULL;
 	unsigned char	 ad[AUTHDATA_LEN], sig[VFIDO_SIG_MAX];
+	unsigned char	 id[VFIDO_CRED_ID_LEN];
 	size_t		 siglen = sizeof(sig);
 	cbor_item_t	*m = NULL;
 	const uint32_t	 ctr = st->counter_zero ? 0 : st->counter;
@@ -137,7 +138,7 @@ sign_reply(const struct vfido_state *st, const struct vfido_cred *c,
 	else
 		memcpy(ad, q->rp_hash, 32);
 	ad[32] = (q->up && st->fault != VFIDO_FAULT_NOUP ? VFIDO_FLAG_UP : 0) |
-	    (q->uv ? VFIDO_FLAG_UV : 0);
+	    (q->uv && st->fault != VFIDO_FAULT_NOUV ? VFIDO_FLAG_UV : 0);
 	ad[33] = (unsigned char)(ctr >> 24);
 	ad[34] = (unsigned char)(ctr >> 16);
 	ad[35] = (unsigned char)(ctr >> 8);
@@ -150,7 +151,10 @@ sign_reply(const struct vfido_state *st, const struct vfido_cred *c,
 		sig[siglen - 1] ^= 0x01;
 	if ((m = cbor_new_definite_map(q->listed ? 3 : 4)) == NULL)
 		goto out;
-	if (vfido_map_put_int(m, 1, descriptor("id", c->id, sizeof(c->id),
+	memcpy(id, c->id, sizeof(id));
+	if (st->fault == VFIDO_FAULT_WRONGCRED)
+		id[0] ^= 0x01;		/* not signed: only the host can tell */
+	if (vfido_map_put_int(m, 1, descriptor("id", id, sizeof(id),
 	    true)) < 0 ||
 	    vfido_map_put_int(m, 2, cbor_build_bytestring(ad,
 	    sizeof(ad))) < 0 ||
@@ -190,6 +194,8 @@ vfido_get_assertion(struct vfido_dev *d, struct vfido_state *st,
 			return (r);
 		q.uv = true;
 	}
+	if (st->fault == VFIDO_FAULT_ALWAYSUV && !q.uv)
+		return (CTAP2_ERR_PIN_REQUIRED);
 	if ((i = locate(st, vfido_map_get(args, ARG_ALLOW), &q)) < 0)
 		return (CTAP2_ERR_NO_CREDENTIALS);
 	if (q.up && (r = vfido_touch(st)) != CTAP2_OK)

@@ -40,7 +40,7 @@ static const char *const touch_names[] = { "auto", "deny", "never" };
 static const char *const attest_names[] = { "self", "x5c" };
 static const char *const fault_names[] = { "none", "badsig", "wrongrp",
 	"badcbor", "wrongtype", "truncate", "oversize", "vanish", "noup",
-	"badattest" };
+	"badattest", "nouv", "wrongcred", "alwaysuv" };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -101,6 +101,11 @@ enum vfido_fault {
 	VFIDO_FAULT_VANISH,	/* device gone after an assertion request */
 	VFIDO_FAULT_NOUP,	/* assertion without the UP flag */
 	VFIDO_FAULT_BADATTEST,	/* make-credential: bad attestation sig */
+	VFIDO_FAULT_NOUV,	/* assertion without the UV flag, even
+				   after the PIN */
+	VFIDO_FAULT_WRONGCRED,	/* assertion naming another credential id */
+	VFIDO_FAULT_ALWAYSUV,	/* like alwaysUv: no assertion without the
+				   PIN, PIN_REQUIRED instead */
 };
 
 struct vfido_cred {
