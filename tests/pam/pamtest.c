@@ -574,7 +574,7 @@ on_tmpfs(const char *path)
 	return statfs(path, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC;
 }
 
-static void
+void
 append(const char *path, const char *line)
 {
 	FILE *f;

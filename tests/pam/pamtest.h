@@ -120,6 +120,8 @@ unsigned recovery_left(const char *dir, const char *user,
 
 int on_tmpfs(const char *path);
 void add_users(void);
+/* Appends a line to a file (the namespace's /etc/passwd, group...). */
+void append(const char *path, const char *line);
 void add_service(const char *dir, const char *name, const char *text);
 /*
  * Phase 1 done: re-executes the program with pam_wrapper (and extra,

@@ -230,6 +230,47 @@ test_wrong_pin(void **state)
 	free(dev);
 }
 
+/*
+ * The conversation breaks at the PIN prompt (an error, no reply array,
+ * no reply text): denied as a conversation error before any touch is
+ * asked, nothing counted, the counter kept; the key logs in after.
+ */
+static void
+test_conv_pin(void **state)
+{
+	static const int modes[] = { CONV_ERROR, CONV_NULL_ARRAY,
+	    CONV_NULL_TEXT };
+	struct conv cv = { 0 };
+	unsigned failures = 9;
+	uint64_t c0, c1;
+	char *dev;
+	size_t i;
+
+	(void)state;
+	dev = mkkey(1, NULL);
+	enrol_key(ALICE, dev);
+	user_status(ALICE, &failures, &c0, NULL, 0);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		print_message("conv mode %d at the PIN\n", modes[i]);
+		answers3(&cv, ALICE_PW, PIN, NULL);
+		cv.mode = modes[i];
+		cv.fail_at = 1;
+		run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+		assert_dialogue(&cv, Q_PASSWORD, Q_PIN, NULL);
+		assert_audit("mfa", AUDIT(ALICE, "password", "failure",
+		    "conv_error"));
+		assert_clean(&cv);
+		user_status(ALICE, &failures, &c1, NULL, 0);
+		assert_int_equal(failures, 0);
+		assert_int_equal(c1, c0);
+	}
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	conv_reset(&cv);
+	free(dev);
+}
+
 /* fido2_uv = required, and the key's PIN has been removed since. */
 static void
 test_uv_no_pin(void **state)
@@ -619,6 +660,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_touch_timeout,
 		    fido2_setup, fido2_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_pin,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_conv_pin,
 		    fido2_setup, fido2_teardown),
 		cmocka_unit_test_setup_teardown(test_uv_no_pin,
 		    fido2_setup, fido2_teardown),

@@ -386,6 +386,70 @@ test_group_policy(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * A passwd entry and a group entry longer than the first NSS buffer
+ * (1 KiB), and more groups than the first getgrouplist() array (64):
+ * the buffers grow, and the [group] section of the last group applies.
+ */
+static void
+test_group_policy_big(void **state)
+{
+	struct conv cv = { 0 };
+	char gecos[3001], line[4096], *buf = NULL, *hash = NULL, *end;
+	size_t len = 0, n;
+	FILE *f;
+	int i;
+
+	(void)state;
+	/* The new user gets mfa-bob's password (his shadow hash). */
+	assert_non_null(f = fopen("/etc/shadow", "re"));
+	while (hash == NULL && getline(&buf, &len, f) > 0)
+		if (strncmp(buf, BOB ":", strlen(BOB ":")) == 0 &&
+		    (end = strchr(buf + strlen(BOB ":"), ':')) != NULL)
+			hash = strndup(buf + strlen(BOB ":"),
+			    (size_t)(end - buf) - strlen(BOB ":"));
+	free(buf);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(hash);
+	memset(gecos, 'w', sizeof(gecos) - 1);
+	gecos[sizeof(gecos) - 1] = '\0';
+	(void)snprintf(line, sizeof(line), "mfa-wide:x:60500:60000:%s:"
+	    "/nonexistent:/usr/sbin/nologin\n", gecos);
+	append("/etc/passwd", line);
+	(void)snprintf(line, sizeof(line), "mfa-wide:%s:19000:0:99999:7:::\n",
+	    hash);
+	append("/etc/shadow", line);
+	free(hash);
+	for (i = 0; i < 80; i++) {
+		(void)snprintf(line, sizeof(line), "mfa-g%02d:x:%d:mfa-wide\n",
+		    i, 61000 + i);
+		append("/etc/group", line);
+	}
+	/* The last group: 150 other members before the user. */
+	n = (size_t)snprintf(line, sizeof(line), "mfa-late:x:61100:");
+	for (i = 0; i < 150; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+		    "mfa-nobody%03d,", i);
+	assert_true(n + sizeof("mfa-wide\n") <= sizeof(line));
+	(void)snprintf(line + n, sizeof(line) - n, "mfa-wide\n");
+	append("/etc/group", line);
+
+	write_config("[group mfa-late]\nunenrolled = allow\n");
+	conv_answers(&cv, BOB_PW, NULL);
+	run_auth("mfa", "mfa-wide", &cv, PAM_SUCCESS);
+	assert_prompts(&cv, PROMPT_PASSWORD, NULL);
+	assert_audit("mfa", "user=mfa-wide service=mfa rhost=- tty=- "
+	    "factors=password result=success reason=not_enrolled");
+	/* Without the section the same user is refused. */
+	write_config("");
+	conv_answers(&cv, BOB_PW, NULL);
+	run_auth("mfa", "mfa-wide", &cv, PAM_AUTH_ERR);
+	assert_audit("mfa", "user=mfa-wide service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=not_enrolled");
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+}
+
 /* ---- tests: lockout ----------------------------------------------- */
 
 static void
@@ -575,6 +639,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_not_enrolled_allow, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_policy, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_policy_big, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lockout, setup,
 		    teardown),
