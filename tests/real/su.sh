@@ -30,6 +30,11 @@ inner() {
 	# Right password and code.
 	code=$(totp "$SECRET" sha1 6)
 	su_attempt "$SU_PW" "$code"
+	# Type only once su has handed the terminal to the new shell: what
+	# is typed while su still holds it can be lost (seen on a loaded
+	# machine: the shell started, the typed line never arrived), as
+	# login.sh notes for login(1).
+	wait_for 15 su_gone || :
 	tmux_type 'PS1="su\$ "; echo "who=$(id -un) home=$HOME"'
 	check "right password and code: a login shell of mfasu" \
 	    tmux_wait 10 "who=mfasu home=$WORK/home/mfasu\$"
@@ -85,6 +90,11 @@ su_attempt() {
 	tmux_type "$1"
 	tmux_wait 10 '^Verification code:' "$nsu" || return 1
 	tmux_type "$2"
+}
+
+# su_gone: su is no longer the pane's foreground process.
+su_gone() {
+	[ "$(tmux_fg)" != su ]
 }
 
 # su_refused DESC REASON: su said so, and the audit line has REASON.

@@ -41,6 +41,12 @@ tmux_wait() {
 	return 1
 }
 
+# tmux_fg: the name of the pane's foreground process ("su", "sh"...).
+tmux_fg() {
+	tmux -S "$TMUX_SOCK" display-message -p -t real \
+	    '#{pane_current_command}'
+}
+
 # tmux_count ERE: how many lines on the screen match.
 tmux_count() {
 	tmux_screen | grep -Ec -- "$1"
