@@ -5,13 +5,14 @@
  * MFA_SYNC_DEFER none is, and mfa_ctx_sync() flushes the store's file
  * system once.  The test program counts the sync calls the library
  * makes by defining fsync, fdatasync and syncfs itself (they forward
- * to the kernel), which is possible because it links the library's
- * objects statically.
+ * to the kernel, or fail with EIO when a test asks), which is possible
+ * because it links the library's objects statically.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,16 @@
 #include "util.h"
 
 static unsigned n_fsync, n_fdatasync, n_syncfs;
+static int fail_sync;		/* fsync and fdatasync fail with EIO */
 
 int
 fsync(int fd)
 {
 	n_fsync++;
+	if (fail_sync) {
+		errno = EIO;
+		return -1;
+	}
 	return (int)syscall(SYS_fsync, fd);
 }
 
@@ -33,6 +39,10 @@ int
 fdatasync(int fd)
 {
 	n_fdatasync++;
+	if (fail_sync) {
+		errno = EIO;
+		return -1;
+	}
 	return (int)syscall(SYS_fdatasync, fd);
 }
 
@@ -172,6 +182,49 @@ test_sync_errors(void **state)
 	tu_rmstore(dir);
 }
 
+/*
+ * The disk reports an error when a login's state is synced: the right
+ * code is refused (the step could not be recorded for sure), the error
+ * is logged, and the store stays usable: the next code logs in.
+ */
+static void
+test_sync_fails(void **state)
+{
+	mfa_ctx_t	*ctx;
+	mfa_user_t	*u = NULL;
+	char		*dir = tu_mkstore(), code[MFA_CODE_MAX + 1];
+	const struct mfa_cred *c;
+
+	(void)state;
+	assert_non_null(ctx = tu_ctx(dir));
+	enrol(ctx, "alice");
+	tu_now += 60;
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_non_null(c = mfa_user_cred(u, 0));
+	assert_int_equal(totp_code(c, (uint64_t)tu_now / c->period, code),
+	    MFA_OK);
+	tu_log_reset();
+	fail_sync = 1;
+	count_reset();
+	assert_int_equal(mfa_user_totp_verify(u, code, NULL), MFA_ERR_IO);
+	fail_sync = 0;
+	assert_int_equal(n_fdatasync, 1);
+	assert_non_null(strstr(tu_log_buf, "cannot update"));
+	mfa_user_free(&u);
+
+	tu_now += 60;
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_non_null(c = mfa_user_cred(u, 0));
+	assert_int_equal(totp_code(c, (uint64_t)tu_now / c->period, code),
+	    MFA_OK);
+	assert_int_equal(mfa_user_totp_verify(u, code, NULL), MFA_OK);
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+	tu_rmstore(dir);
+}
+
 int
 main(void)
 {
@@ -179,6 +232,7 @@ main(void)
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_defer),
 		cmocka_unit_test(test_sync_errors),
+		cmocka_unit_test(test_sync_fails),
 	};
 
 	tu_require_root();
