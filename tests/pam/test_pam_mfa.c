@@ -450,6 +450,77 @@ test_group_policy_big(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * fail_delay: what the module asks libpam for with pam_fail_delay(3).
+ * An application's PAM_FAIL_DELAY function is called in place of
+ * libpam's sleep with the delay in microseconds (libpam moves it by up
+ * to a quarter either way); with fail_delay = 0 nothing is asked.
+ */
+static int delay_calls, delay_status;
+static unsigned delay_usec;
+
+static void
+delay_fn(int status, unsigned usec, void *arg)
+{
+	(void)arg;
+	delay_calls++;
+	delay_status = status;
+	delay_usec = usec;
+}
+
+static int
+auth_delay_fn(const char *user, struct conv *cv)
+{
+	struct pam_conv pc = { conv_fn, cv };
+	pam_handle_t *pamh = NULL;
+	int r;
+
+	delay_calls = delay_status = 0;
+	delay_usec = 0;
+	log_reset();
+	assert_int_equal(pam_start("mfa", user, &pc, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_set_item(pamh, PAM_FAIL_DELAY,
+	    (const void *)delay_fn), PAM_SUCCESS);
+	r = pam_authenticate(pamh, 0);
+	(void)pam_end(pamh, r);
+	log_drain();
+	return r;
+}
+
+static void
+test_fail_delay(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char text[PATH_MAX + 64], bad[7];
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	wrong_code(&t, bad);
+	(void)snprintf(text, sizeof(text), "store = %s\nfail_delay = 1500\n",
+	    store);
+	write_file(conf_path, text, 0644);
+	conv_answers(&cv, ALICE_PW, bad);
+	assert_int_equal(auth_delay_fn(ALICE, &cv), PAM_AUTH_ERR);
+	assert_int_equal(delay_calls, 1);
+	assert_int_equal(delay_status, PAM_AUTH_ERR);
+	if (delay_usec < 1500000 * 3 / 4 || delay_usec > 1500000 * 5 / 4)
+		fail_msg("delay %u us for fail_delay = 1500", delay_usec);
+	/* A wrong password alone: the same delay. */
+	conv_answers(&cv, "not-" ALICE_PW, bad);
+	assert_int_equal(auth_delay_fn(ALICE, &cv), PAM_AUTH_ERR);
+	assert_int_equal(delay_calls, 1);
+	assert_true(delay_usec >= 1500000 * 3 / 4);
+
+	(void)snprintf(text, sizeof(text), "store = %s\nfail_delay = 0\n",
+	    store);
+	write_file(conf_path, text, 0644);
+	conv_answers(&cv, ALICE_PW, bad);
+	assert_int_equal(auth_delay_fn(ALICE, &cv), PAM_AUTH_ERR);
+	assert_true(delay_calls == 0 || delay_usec == 0);
+	conv_reset(&cv);
+}
+
 /* ---- tests: lockout ----------------------------------------------- */
 
 static void
@@ -641,6 +712,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_group_policy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_policy_big, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fail_delay, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lockout, setup,
 		    teardown),
