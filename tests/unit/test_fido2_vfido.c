@@ -321,6 +321,53 @@ test_enrol_attestation(void **state)
 	free(dev);
 }
 
+/*
+ * Registration replies that a key could forge: another RP ID, no UP
+ * flag, no UV flag after the PIN.  Each is refused with its reason and
+ * nothing is stored; the key, healthy again, registers.
+ */
+static void
+test_enrol_faults(void **state)
+{
+	static const struct {
+		const char	*fault;
+		int		 want;
+		const char	*log;
+	} t[] = {
+		{ "wrongrp", MFA_ERR_DEVICE, "reply is for another RP ID" },
+		{ "noup", MFA_ERR_DEVICE, "user presence flag not set" },
+		{ "nouv", MFA_ERR_UV, "user verification flag not set" },
+	};
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*dev, fault[64];
+	unsigned	 id = 0;
+	size_t		 i;
+	int		 r;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	plug(dev, NULL);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(fault, sizeof(fault), "fault=%s", t[i].fault);
+		ctl("set", dev, fault, (const char *)NULL);
+		tu_log_reset();
+		r = mfa_user_fido2_add(f->u, NULL, "yubi", ui_cb, &ui, &id);
+		if (r != t[i].want)
+			fail_msg("fault %s: %d (%s), want %d", t[i].fault, r,
+			    mfa_strerror(r), t[i].want);
+		if (strstr(tu_log_buf, t[i].log) == NULL)
+			fail_msg("fault %s: log lacks \"%s\": %s", t[i].fault,
+			    t[i].log, tu_log_buf);
+		assert_int_equal(mfa_user_cred_count(f->u), 0);
+		reopen(f, "alice");
+		assert_int_equal(mfa_user_cred_count(f->u), 0);
+	}
+	ctl("set", dev, "fault=none", (const char *)NULL);
+	(void)enrol(f, dev);
+	assert_int_equal(mfa_user_cred_count(f->u), 1);
+	free(dev);
+}
+
 static void
 test_enrol_aaguid(void **state)
 {
@@ -1093,6 +1140,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_wrong_creds, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_lockout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_faults, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_faults, setup,
 		    teardown),

@@ -155,9 +155,14 @@ build_authdata(const struct vfido_state *st, const struct mc_req *q,
 	size_t		 n, off = 0;
 	const uint32_t	 ctr = st->counter_zero ? 0 : st->counter;
 
-	memcpy(ad, q->rp_hash, 32);
+	if (st->fault == VFIDO_FAULT_WRONGRP)
+		vfido_sha256("evil.example", strlen("evil.example"), ad);
+	else
+		memcpy(ad, q->rp_hash, 32);
 	off = 32;
-	ad[off++] = VFIDO_FLAG_UP | VFIDO_FLAG_AT | (q->uv ? VFIDO_FLAG_UV : 0);
+	ad[off++] = (st->fault != VFIDO_FAULT_NOUP ? VFIDO_FLAG_UP : 0) |
+	    VFIDO_FLAG_AT |
+	    (q->uv && st->fault != VFIDO_FAULT_NOUV ? VFIDO_FLAG_UV : 0);
 	ad[off++] = (unsigned char)(ctr >> 24);
 	ad[off++] = (unsigned char)(ctr >> 16);
 	ad[off++] = (unsigned char)(ctr >> 8);

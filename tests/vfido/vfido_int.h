@@ -93,16 +93,18 @@ enum vfido_attest {
 enum vfido_fault {
 	VFIDO_FAULT_NONE = 0,
 	VFIDO_FAULT_BADSIG,	/* assertion signature does not verify */
-	VFIDO_FAULT_WRONGRP,	/* assertion for another RP ID hash */
+	VFIDO_FAULT_WRONGRP,	/* assertion or credential for another RP
+				   ID hash */
 	VFIDO_FAULT_BADCBOR,	/* assertion reply is not valid CBOR */
 	VFIDO_FAULT_WRONGTYPE,	/* assertion reply with wrong CBOR types */
 	VFIDO_FAULT_TRUNCATE,	/* assertion reply: only the first frame */
 	VFIDO_FAULT_OVERSIZE,	/* assertion reply: absurd frame length */
 	VFIDO_FAULT_VANISH,	/* device gone after an assertion request */
-	VFIDO_FAULT_NOUP,	/* assertion without the UP flag */
+	VFIDO_FAULT_NOUP,	/* assertion or credential without the UP
+				   flag */
 	VFIDO_FAULT_BADATTEST,	/* make-credential: bad attestation sig */
-	VFIDO_FAULT_NOUV,	/* assertion without the UV flag, even
-				   after the PIN */
+	VFIDO_FAULT_NOUV,	/* assertion or credential without the UV
+				   flag, even after the PIN */
 	VFIDO_FAULT_WRONGCRED,	/* assertion naming another credential id */
 	VFIDO_FAULT_ALWAYSUV,	/* like alwaysUv: no assertion without the
 				   PIN, PIN_REQUIRED instead */
