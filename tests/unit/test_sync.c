@@ -187,23 +187,33 @@ test_sync_errors(void **state)
  * code is refused (the step could not be recorded for sure), the error
  * is logged, and the store stays usable: the next code logs in.
  */
-static void
-test_sync_fails(void **state)
+/* A minute on, name's store opened for writing and its current code. */
+static mfa_user_t *
+next_login(mfa_ctx_t *ctx, const char *name, char code[MFA_CODE_MAX + 1])
 {
-	mfa_ctx_t	*ctx;
-	mfa_user_t	*u = NULL;
-	char		*dir = tu_mkstore(), code[MFA_CODE_MAX + 1];
-	const struct mfa_cred *c;
+	mfa_user_t		*u = NULL;
+	const struct mfa_cred	*c;
 
-	(void)state;
-	assert_non_null(ctx = tu_ctx(dir));
-	enrol(ctx, "alice");
 	tu_now += 60;
-	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
+	assert_int_equal(mfa_user_open(ctx, name, MFA_OPEN_WRITE, &u),
 	    MFA_OK);
 	assert_non_null(c = mfa_user_cred(u, 0));
 	assert_int_equal(totp_code(c, (uint64_t)tu_now / c->period, code),
 	    MFA_OK);
+	return u;
+}
+
+static void
+test_sync_fails(void **state)
+{
+	mfa_ctx_t	*ctx;
+	mfa_user_t	*u;
+	char		*dir = tu_mkstore(), code[MFA_CODE_MAX + 1];
+
+	(void)state;
+	assert_non_null(ctx = tu_ctx(dir));
+	enrol(ctx, "alice");
+	u = next_login(ctx, "alice", code);
 	tu_log_reset();
 	fail_sync = 1;
 	count_reset();
@@ -213,12 +223,7 @@ test_sync_fails(void **state)
 	assert_non_null(strstr(tu_log_buf, "cannot update"));
 	mfa_user_free(&u);
 
-	tu_now += 60;
-	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
-	    MFA_OK);
-	assert_non_null(c = mfa_user_cred(u, 0));
-	assert_int_equal(totp_code(c, (uint64_t)tu_now / c->period, code),
-	    MFA_OK);
+	u = next_login(ctx, "alice", code);
 	assert_int_equal(mfa_user_totp_verify(u, code, NULL), MFA_OK);
 	mfa_user_free(&u);
 	mfa_ctx_free(&ctx);
