@@ -187,16 +187,20 @@ out:
 
 /*
  * Finds a connected key with one of the credentials and opens it: the
- * first that says so, else the first that cannot say.
+ * first that says so (*out, *which).  When none says so but some cannot
+ * say without the PIN or a touch, MFA_OK with *out NULL and those keys'
+ * indexes in maybe[0..*nmaybe), in the listed order (maybe holds ndevs).
  */
 static int
 find_key(struct login *l, struct fido2_devinfo *devs, size_t ndevs,
-    fido_dev_t **out, size_t *which)
+    fido_dev_t **out, size_t *which, size_t *maybe, size_t *nmaybe)
 {
 	fido_dev_t	*dev = NULL;
-	size_t		 i, k = NONE, maybe = NONE;
+	size_t		 i, k = NONE;
 	int		 r, err = MFA_ERR_NOTFOUND;
 
+	*out = NULL;
+	*nmaybe = 0;
 	for (i = 0; i < ndevs; i++) {
 		l->dev = &devs[i];
 		if ((r = fido2_open(l->u->ctx, devs[i].path,
@@ -207,20 +211,16 @@ find_key(struct login *l, struct fido2_devinfo *devs, size_t ndevs,
 				*out = dev;
 				return MFA_OK;
 			}
-			if (maybe == NONE)
-				maybe = i;
+			maybe[(*nmaybe)++] = i;
 		}
 		fido2_close(&dev);
 		/* A key that holds none of them is the weakest news. */
 		if (r != MFA_OK && err == MFA_ERR_NOTFOUND)
 			err = r;
 	}
-	if (maybe != NONE) {
-		l->dev = &devs[maybe];
-		if ((r = fido2_open(l->u->ctx, devs[maybe].path,
-		    l->cfg->fido2_timeout, out)) == MFA_OK)
-			*which = NONE;
-		return r;
+	if (*nmaybe > 0) {
+		*which = NONE;
+		return MFA_OK;
 	}
 	l->dev = NULL;
 	return err;
@@ -415,7 +415,8 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 	struct mfa_cred		*c;
 	fido_dev_t		*dev = NULL;
 	char			 name[128];
-	size_t			 ndevs = 0, i, which = NONE, k = 0;
+	size_t			*maybe = NULL;
+	size_t			 ndevs = 0, nmaybe = 0, i, which = NONE, k = 0;
 	uint32_t		 counter = 0;
 	int64_t			 now;
 	int			 r;
@@ -448,7 +449,12 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 		r = MFA_ERR_NODEVICE;
 		goto out;
 	}
-	if ((r = find_key(&l, devs, ndevs, &dev, &which)) != MFA_OK) {
+	if ((maybe = calloc(ndevs, sizeof(*maybe))) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = find_key(&l, devs, ndevs, &dev, &which, maybe,
+	    &nmaybe)) != MFA_OK) {
 		if (r == MFA_ERR_NOTFOUND) {
 			l.attempt = 1;
 			(void)fail(&l, r, NULL, "no connected key holds one "
@@ -456,10 +462,26 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 		}
 		goto counted;
 	}
-	r = which == NONE ?
-	    assert_key(&l, dev, l.idx, l.n, ui, arg, &k, &counter) :
-	    assert_key(&l, dev, &l.idx[which], 1, ui, arg, &k, &counter);
-	fido2_close(&dev);
+	if (dev != NULL) {
+		r = assert_key(&l, dev, &l.idx[which], 1, ui, arg, &k,
+		    &counter);
+		fido2_close(&dev);
+	} else {
+		/*
+		 * Keys that cannot say without the PIN: each in turn, with
+		 * all the credentials, until one holds one; a failure is
+		 * counted once.
+		 */
+		for (i = 0, r = MFA_ERR_NOTFOUND; i < nmaybe &&
+		    r == MFA_ERR_NOTFOUND; i++) {
+			l.dev = &devs[maybe[i]];
+			if ((r = fido2_open(user->ctx, l.dev->path,
+			    l.cfg->fido2_timeout, &dev)) == MFA_OK)
+				r = assert_key(&l, dev, l.idx, l.n, ui, arg,
+				    &k, &counter);
+			fido2_close(&dev);
+		}
+	}
 counted:
 	if (r != MFA_OK) {
 		/*
@@ -494,6 +516,7 @@ counted:
 	r = MFA_OK;
 out:
 	fido2_close(&dev);
+	free(maybe);
 	free(devs);
 	wipe(&saved, sizeof(saved));
 	return r;

@@ -1000,7 +1000,7 @@ test_login_faults(void **state)
  * A key that answers nothing without the PIN (like one with alwaysUv):
  * the silent probe cannot tell, so that key is asked with the PIN and
  * a touch; it logs in when it holds the credential and is a failed
- * attempt when it does not.
+ * attempt when it does not.  Several such keys are asked in turn.
  */
 static void
 test_login_always_uv(void **state)
@@ -1009,7 +1009,7 @@ test_login_always_uv(void **state)
 	struct ui	 ui = { .pin = PIN };
 	unsigned	 failures = 0;
 	uint64_t	 c0;
-	char		*adev, *bdev;
+	char		*adev, *bdev, *cdev;
 
 	adev = mkdev(f, "--pin", PIN, NULL);
 	bdev = mkdev(f, "--pin", PIN, NULL);
@@ -1031,8 +1031,31 @@ test_login_always_uv(void **state)
 	assert_int_equal(ui.pins, 1);
 	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
 	assert_int_equal(failures, 1);
+	/*
+	 * Both, the other first: it is asked, has none, then hers is
+	 * asked and logs her in (a PIN and a touch for each).
+	 */
+	plug(bdev, adev, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(ui.pins, 2);
+	assert_int_equal(ui.touches, 2);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 0);
+	/* Two such keys, neither hers: one failure, not two. */
+	cdev = mkdev(f, "--pin", PIN, NULL);
+	ctl("set", cdev, "fault=alwaysuv", (const char *)NULL);
+	plug(bdev, cdev, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTFOUND);
+	assert_int_equal(ui.pins, 2);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
+	assert_int_equal(failures, 1);
 	free(adev);
 	free(bdev);
+	free(cdev);
 }
 
 /*
