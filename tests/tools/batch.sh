@@ -177,10 +177,14 @@ s_bob=$(uri_param "$(uri_of bob)" secret)
 s_carol=$(uri_param "$(uri_of carol)" secret)
 s_dave=$(printf '%s\n' "$(uri_of dave)" | sed -n 2p)
 s_dave=$(uri_param "$s_dave" secret)
+w_bob=$(wrong_code "$s_bob" sha256 8)
+# The previous step's codes below stay good only until the step
+# changes: start early in a step (the file is used at once).
+fresh_step 20
 cat >"$WORK/codes.txt" <<EOF
 # user code [id]
 alice $(totp "$s_alice" sha256 8 -30) $(id_of alice)
-bob $(wrong_code "$s_bob" sha256 8)
+bob $w_bob
 nobody 12345678
 carol $(totp "$s_carol" sha256 8 -30)
 dave $(totp "$s_dave" sha1 6)

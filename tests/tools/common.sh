@@ -100,11 +100,22 @@ uri_param() {
 totp() {
 	# Never in a step's last 3 seconds: the code is used right after,
 	# and a slow run (sanitizers, a loaded machine) must not see the
-	# step change in between and the code fall out of the window.
-	_left=$(( 30 - $(date +%s) % 30 ))
-	[ "$_left" -gt 3 ] || sleep "$_left"
+	# step change in between and the code fall out of the window.  A
+	# code of a past step is good only until the step changes: 10.
+	if [ "${4:-0}" -lt 0 ]; then
+		fresh_step 10
+	else
+		fresh_step 4
+	fi
 	_t=$(( $(date +%s) + ${4:-0} ))
 	oathtool --totp="$2" -d "$3" -b -N "@$_t" "$1"
+}
+
+# fresh_step SECONDS: waits, if need be, for the next 30 s time step, so
+# that at least SECONDS of the current one are left.
+fresh_step() {
+	_left=$(( 30 - $(date +%s) % 30 ))
+	[ "$_left" -ge "$1" ] || sleep "$_left"
 }
 
 # wrong_code SECRET ALG DIGITS: a well-formed code that is not valid in
