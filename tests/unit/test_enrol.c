@@ -169,6 +169,36 @@ test_add(void **state)
 	    NULL), MFA_ERR_INVAL);	/* read-only handle */
 }
 
+/*
+ * A state record left with the id the new credential will get (a store
+ * deleted by hand, a store write that failed after the state's): its
+ * last accepted step must not carry over to the new secret.
+ */
+static void
+test_add_stale_state(void **state)
+{
+	struct fixture		*f = *state;
+	struct mfa_state_cred	*sc;
+	char			 code[MFA_CODE_MAX + 1];
+	unsigned		 id = f->u->next_id, got = 0;
+
+	assert_non_null(sc = state_cred(&f->u->state, id, 1));
+	sc->last_step = (uint64_t)tu_now / 30 + 100;
+	sc->last_used = tu_now;
+	assert_int_equal(state_write(f->u->statefd, &f->u->state,
+	    &f->u->slot, 1), MFA_OK);
+	reopen(f, MFA_OPEN_WRITE | MFA_OPEN_CREATE);
+	assert_non_null(state_cred(&f->u->state, id, 0));
+	assert_int_equal(mfa_user_totp_add(f->u, "phone", NULL,
+	    MFA_TOTP_SHA1, 6, &got, NULL), MFA_OK);
+	assert_int_equal(got, id);
+	code_at(f->u, id, tu_now, code);
+	assert_int_equal(mfa_user_totp_confirm(f->u, id, code), MFA_OK);
+	tu_now += 30;
+	code_at(f->u, id, tu_now, code);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL), MFA_OK);
+}
+
 static void
 test_limit(void **state)
 {
@@ -582,6 +612,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_stale_state, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm, setup,
 		    teardown),

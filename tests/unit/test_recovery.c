@@ -888,6 +888,37 @@ test_parse_used_state(void **state)
 	mfa_recovery_codes_free(&codes, 2);
 }
 
+/*
+ * A state record left with the id the new set will get (a credential
+ * whose store write failed after its state was written, then the id
+ * handed out again): the new set starts with every code unused.
+ */
+static void
+test_generate_stale_state(void **state)
+{
+	struct fixture		*f = *state;
+	struct mfa_state_cred	*sc;
+	char			**codes = NULL;
+	unsigned		 id = f->u->next_id;
+
+	assert_non_null(sc = state_cred(&f->u->state, id, 1));
+	sc->counter = 0x7;		/* codes 0, 1 and 2 used */
+	sc->last_used = tu_now;
+	assert_int_equal(state_write(f->u->statefd, &f->u->state,
+	    &f->u->slot, 1), MFA_OK);
+	reopen(f, MFA_OPEN_WRITE | MFA_OPEN_CREATE);
+	assert_non_null(state_cred(&f->u->state, id, 0));
+	assert_int_equal(mfa_user_recovery_generate(f->u, 3, &codes),
+	    MFA_OK);
+	assert_int_equal(mfa_cred_id(rec_cred(f->u)), id);
+	reopen(f, MFA_OPEN_WRITE);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 3);
+	assert_int_equal(mfa_cred_last_used(rec_cred(f->u)), 0);
+	assert_int_equal(mfa_user_recovery_verify(f->u, codes[0], NULL),
+	    MFA_OK);
+	mfa_recovery_codes_free(&codes, 3);
+}
+
 /* ---- rename (cred.c) -------------------------------------------- */
 
 static void
@@ -957,6 +988,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_scratch),
+		cmocka_unit_test_setup_teardown(test_generate_stale_state,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_used_state, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup,
