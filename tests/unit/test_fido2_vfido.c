@@ -126,6 +126,16 @@ reopen(struct fixture *f, const char *user)
 	    MFA_OPEN_CREATE, &f->u), MFA_OK);
 }
 
+/* The user's consecutive failures (the user is not locked). */
+static unsigned
+failures_of(mfa_user_t *u)
+{
+	unsigned	failures = 99;
+
+	assert_int_equal(mfa_user_lock_status(u, NULL, &failures), MFA_OK);
+	return failures;
+}
+
 static const mfa_cred_t *
 cred_by_id(mfa_user_t *u, unsigned id)
 {
@@ -717,7 +727,6 @@ test_login_pin(void **state)
 {
 	struct fixture	*f = *state;
 	struct ui	 ui = { .pin = PIN };
-	unsigned	 failures = 0;
 	char		*dev;
 
 	dev = mkdev(f, "--pin", PIN, NULL);
@@ -727,8 +736,7 @@ test_login_pin(void **state)
 	ui.pin = "4321";
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_ERR_BADPIN);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 1);
+	assert_int_equal(failures_of(f->u), 1);
 	assert_non_null(strstr(tu_log_buf, "fido2 login failed on vfido "
 	    "virtual authenticator, key 'yubi' (credential 1, id "));
 	assert_null(strstr(tu_log_buf, "4321"));
@@ -739,8 +747,7 @@ test_login_pin(void **state)
 	ui.pin = PIN;
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_OK);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 0);
+	assert_int_equal(failures_of(f->u), 0);
 	/* UV required, the PIN removed from the key since: refused. */
 	ctl("set", dev, "pin=", (const char *)NULL);
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
@@ -754,7 +761,6 @@ test_login_touch(void **state)
 	struct fixture	*f = *state;
 	struct ui	 ui = { .pin = PIN };
 	struct timespec	 t0, t1;
-	unsigned	 failures = 9;
 	char		*dev;
 	double		 secs;
 
@@ -777,8 +783,7 @@ test_login_touch(void **state)
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_ERR_TIMEOUT);
 	/* Not touching is no guess: not counted. */
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 0);
+	assert_int_equal(failures_of(f->u), 0);
 	free(dev);
 }
 
@@ -787,7 +792,6 @@ test_login_counter(void **state)
 {
 	struct fixture	*f = *state;
 	struct ui	 ui = { .pin = PIN };
-	unsigned	 failures = 0;
 	uint64_t	 c1;
 	char		*dev, *zero, want[128];
 
@@ -806,8 +810,7 @@ test_login_counter(void **state)
 	    MFA_ERR_CLONED);
 	assert_non_null(strstr(tu_log_buf, "possibly a cloned key"));
 	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)), c1);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 1);
+	assert_int_equal(failures_of(f->u), 1);
 	/*
 	 * Equal is not above either.  The silent probe is an assertion
 	 * too and bumps the key's counter first: c1 - 2 makes the
@@ -854,7 +857,6 @@ test_login_wrong_creds(void **state)
 {
 	struct fixture	*f = *state;
 	struct ui	 ui = { .pin = PIN };
-	unsigned	 failures = 0;
 	char		*adev, *bdev;
 
 	adev = mkdev(f, "--pin", PIN, NULL);
@@ -876,8 +878,7 @@ test_login_wrong_creds(void **state)
 	assert_int_equal(ui.touches + ui.pins, 0);
 	assert_non_null(strstr(tu_log_buf, "no connected key holds one of "
 	    "the user's credentials"));
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 1);
+	assert_int_equal(failures_of(f->u), 1);
 	/* Both keys: hers is found and only it asks for a touch. */
 	plug(bdev, adev, NULL);
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
@@ -894,8 +895,7 @@ test_login_wrong_creds(void **state)
 	reopen(f, "alice");
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_ERR_NOTENROLLED);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 0);
+	assert_int_equal(failures_of(f->u), 0);
 	/* Another RP ID: the key finds no credential for it. */
 	f->u->creds[0].status = MFA_STATUS_ACTIVE;
 	assert_int_equal(store_commit(f->u), MFA_OK);
@@ -1007,7 +1007,6 @@ test_login_always_uv(void **state)
 {
 	struct fixture	*f = *state;
 	struct ui	 ui = { .pin = PIN };
-	unsigned	 failures = 0;
 	uint64_t	 c0;
 	char		*adev, *bdev, *cdev;
 
@@ -1029,8 +1028,7 @@ test_login_always_uv(void **state)
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_ERR_NOTFOUND);
 	assert_int_equal(ui.pins, 1);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 1);
+	assert_int_equal(failures_of(f->u), 1);
 	/*
 	 * Both, the other first: it is asked, has none, then hers is
 	 * asked and logs her in (a PIN and a touch for each).
@@ -1041,8 +1039,7 @@ test_login_always_uv(void **state)
 	    MFA_OK);
 	assert_int_equal(ui.pins, 2);
 	assert_int_equal(ui.touches, 2);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 0);
+	assert_int_equal(failures_of(f->u), 0);
 	/* Two such keys, neither hers: one failure, not two. */
 	cdev = mkdev(f, "--pin", PIN, NULL);
 	ctl("set", cdev, "fault=alwaysuv", (const char *)NULL);
@@ -1051,8 +1048,7 @@ test_login_always_uv(void **state)
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_ERR_NOTFOUND);
 	assert_int_equal(ui.pins, 2);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 1);
+	assert_int_equal(failures_of(f->u), 1);
 	free(adev);
 	free(bdev);
 	free(cdev);
@@ -1068,7 +1064,6 @@ test_login_vanish_touch(void **state)
 {
 	struct fixture	*f = *state;
 	struct ui	 ui = { .pin = PIN };
-	unsigned	 failures = 9;
 	uint64_t	 c;
 	char		*dev;
 
@@ -1086,8 +1081,7 @@ test_login_vanish_touch(void **state)
 	    "virtual authenticator, key 'yubi'"));
 	assert_null(strstr(tu_log_buf, "probe:"));
 	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)), c);
-	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures), MFA_OK);
-	assert_int_equal(failures, 0);
+	assert_int_equal(failures_of(f->u), 0);
 	/* Back again (the fault was for the 2nd assertion only). */
 	reopen(f, "alice");
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
