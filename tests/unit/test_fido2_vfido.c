@@ -126,6 +126,18 @@ reopen(struct fixture *f, const char *user)
 	    MFA_OPEN_CREATE, &f->u), MFA_OK);
 }
 
+/* Under fault, the call returned r: it must be want and log log. */
+static void
+fault_result(const char *fault, int r, int want, const char *log)
+{
+	if (r != want)
+		fail_msg("fault %s: %d (%s), want %d", fault, r,
+		    mfa_strerror(r), want);
+	if (strstr(tu_log_buf, log) == NULL)
+		fail_msg("fault %s: log lacks \"%s\": %s", fault, log,
+		    tu_log_buf);
+}
+
 /* The user's consecutive failures (the user is not locked). */
 static unsigned
 failures_of(mfa_user_t *u)
@@ -353,7 +365,6 @@ test_enrol_faults(void **state)
 	char		*dev, fault[64];
 	unsigned	 id = 0;
 	size_t		 i;
-	int		 r;
 
 	dev = mkdev(f, "--pin", PIN, NULL);
 	plug(dev, NULL);
@@ -361,13 +372,8 @@ test_enrol_faults(void **state)
 		snprintf(fault, sizeof(fault), "fault=%s", t[i].fault);
 		ctl("set", dev, fault, (const char *)NULL);
 		tu_log_reset();
-		r = mfa_user_fido2_add(f->u, NULL, "yubi", ui_cb, &ui, &id);
-		if (r != t[i].want)
-			fail_msg("fault %s: %d (%s), want %d", t[i].fault, r,
-			    mfa_strerror(r), t[i].want);
-		if (strstr(tu_log_buf, t[i].log) == NULL)
-			fail_msg("fault %s: log lacks \"%s\": %s", t[i].fault,
-			    t[i].log, tu_log_buf);
+		fault_result(t[i].fault, mfa_user_fido2_add(f->u, NULL,
+		    "yubi", ui_cb, &ui, &id), t[i].want, t[i].log);
 		assert_int_equal(mfa_user_cred_count(f->u), 0);
 		reopen(f, "alice");
 		assert_int_equal(mfa_user_cred_count(f->u), 0);
@@ -968,7 +974,6 @@ test_login_faults(void **state)
 	char		*dev, fault[64], at[32];
 	uint64_t	 c;
 	size_t		 i;
-	int		 r;
 
 	dev = mkdev(f, "--pin", PIN, NULL);
 	(void)enrol(f, dev);
@@ -978,13 +983,8 @@ test_login_faults(void **state)
 		snprintf(at, sizeof(at), "fault-at=%d", t[i].at);
 		ctl("set", dev, fault, at, (const char *)NULL);
 		tu_log_reset();
-		r = mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL);
-		if (r != t[i].want)
-			fail_msg("fault %s: %d (%s), want %d", t[i].fault, r,
-			    mfa_strerror(r), t[i].want);
-		if (strstr(tu_log_buf, t[i].log) == NULL)
-			fail_msg("fault %s: log lacks \"%s\": %s", t[i].fault,
-			    t[i].log, tu_log_buf);
+		fault_result(t[i].fault, mfa_user_fido2_verify(f->u, ui_cb,
+		    &ui, NULL), t[i].want, t[i].log);
 		/* Nothing of a failed login is kept but the failure. */
 		assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)),
 		    c);
