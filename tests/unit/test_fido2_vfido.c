@@ -40,6 +40,7 @@ struct ui {
 	int		 pins;
 	int		 touches;
 	int		 err;		/* returned by the callback */
+	char		 desc[128];	/* the last key name shown */
 };
 
 static int
@@ -49,6 +50,8 @@ ui_cb(void *arg, int what, const char *desc, char **answer)
 
 	assert_non_null(desc);
 	assert_non_null(answer);
+	assert_true(strlen(desc) < sizeof(ui->desc));
+	memcpy(ui->desc, desc, strlen(desc) + 1);
 	if (ui->err != 0)
 		return ui->err;
 	if (what == MFA_UI_TOUCH) {
@@ -997,6 +1000,41 @@ test_login_faults(void **state)
 }
 
 /*
+ * A key whose product string carries terminal escapes, a bell and
+ * trailing blanks: the name in the prompts and the log keeps printable
+ * ASCII only; one with nothing printable is called "security key".
+ */
+static void
+test_login_hostile_name(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*dev;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	assert_int_equal(setenv("VFIDO_PRODUCT", "\x1b[2J\x1b]0;owned\x07"
+	    "Evil\tKey\r\n   ", 1), 0);
+	ctl("set", dev, "fault=badsig", (const char *)NULL);
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADSIG);
+	assert_string_equal(ui.desc, "[2J]0;ownedEvilKey");
+	assert_non_null(strstr(tu_log_buf, "login failed on "
+	    "[2J]0;ownedEvilKey, key"));
+	assert_null(strchr(tu_log_buf, '\x1b'));
+	assert_null(strchr(tu_log_buf, '\x07'));
+	assert_int_equal(setenv("VFIDO_PRODUCT", "\x1b\x07\x7f ", 1), 0);
+	ctl("set", dev, "fault=none", (const char *)NULL);
+	assert_int_equal(mfa_user_unlock(f->u), MFA_OK);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_string_equal(ui.desc, "security key");
+	assert_int_equal(unsetenv("VFIDO_PRODUCT"), 0);
+	free(dev);
+}
+
+/*
  * A key that answers nothing without the PIN (like one with alwaysUv):
  * the silent probe cannot tell, so that key is asked with the PIN and
  * a touch; it logs in when it holds the credential and is a failed
@@ -1163,6 +1201,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_faults, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_always_uv, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_hostile_name, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_vanish_touch, setup,
 		    teardown),

@@ -6,7 +6,8 @@
  *   fido_dev_info_manifest: the real list, then "vfido:N" entries added
  *	with fido_dev_info_set() and the vfido I/O hooks (with VFIDO_TRACE
  *	set to a file, each call appends a line "manifest" to it, so that
- *	tests can count how often a program lists the keys);
+ *	tests can count how often a program lists the keys; VFIDO_PRODUCT,
+ *	when set, is the product string of every entry, for hostile names);
  *   fido_dev_open: for "vfido:" paths, fido_dev_set_io_functions()
  *	first, then the real fido_dev_open();
  *   fido_dev_new_with_info: for "vfido:" entries, the real one and then
@@ -72,12 +73,15 @@ int
 fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
 {
 	int	(*f)(fido_dev_info_t *, size_t, size_t *);
+	const char *product = getenv("VFIDO_PRODUCT");
 	char	path[32];
 	size_t	n, nv;
 	int	r;
 
 	*olen = 0;
 	trace("manifest");
+	if (product == NULL)
+		product = VFIDO_PRODUCT;
 	if ((*(void **)&f = real("fido_dev_info_manifest")) == NULL)
 		return (FIDO_ERR_INTERNAL);
 	if ((r = f(devlist, ilen, &n)) != FIDO_OK)
@@ -86,7 +90,7 @@ fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
 	for (size_t i = 0; i < nv && n < ilen; i++) {
 		snprintf(path, sizeof(path), "%s%zu", VFIDO_PATH_PREFIX, i);
 		if ((r = fido_dev_info_set(devlist, n, path,
-		    VFIDO_MANUFACTURER, VFIDO_PRODUCT, &vfido_io,
+		    VFIDO_MANUFACTURER, product, &vfido_io,
 		    NULL)) != FIDO_OK)
 			return (r);
 		n++;
