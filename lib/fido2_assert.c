@@ -416,7 +416,8 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 	fido_dev_t		*dev = NULL;
 	char			 name[128];
 	size_t			*maybe = NULL;
-	size_t			 ndevs = 0, nmaybe = 0, i, which = NONE, k = 0;
+	size_t			 ndevs = 0, nmaybe = 0, i, which = NONE;
+	size_t			 k = 0;
 	uint32_t		 counter = 0;
 	int64_t			 now;
 	int			 r;

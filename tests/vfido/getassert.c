@@ -152,8 +152,9 @@ sign_reply(const struct vfido_state *st, const struct vfido_cred *c,
 	if ((m = cbor_new_definite_map(q->listed ? 3 : 4)) == NULL)
 		goto out;
 	memcpy(id, c->id, sizeof(id));
+	/* The id is not signed: only the host can tell. */
 	if (st->fault == VFIDO_FAULT_WRONGCRED)
-		id[0] ^= 0x01;		/* not signed: only the host can tell */
+		id[0] ^= 0x01;
 	if (vfido_map_put_int(m, 1, descriptor("id", id, sizeof(id),
 	    true)) < 0 ||
 	    vfido_map_put_int(m, 2, cbor_build_bytestring(ad,
