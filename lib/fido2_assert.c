@@ -189,7 +189,8 @@ out:
  * Finds a connected key with one of the credentials and opens it: the
  * first that says so (*out, *which).  When none says so but some cannot
  * say without the PIN or a touch, MFA_OK with *out NULL and those keys'
- * indexes in maybe[0..*nmaybe), in the listed order (maybe holds ndevs).
+ * indexes in maybe[0..*nmaybe), in the listed order (at most
+ * FIDO2_DEVS_MAX, maybe's size).
  */
 static int
 find_key(struct login *l, struct fido2_devinfo *devs, size_t ndevs,
@@ -211,7 +212,8 @@ find_key(struct login *l, struct fido2_devinfo *devs, size_t ndevs,
 				*out = dev;
 				return MFA_OK;
 			}
-			maybe[(*nmaybe)++] = i;
+			if (*nmaybe < FIDO2_DEVS_MAX)
+				maybe[(*nmaybe)++] = i;
 		}
 		fido2_close(&dev);
 		/* A key that holds none of them is the weakest news. */
@@ -415,7 +417,7 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 	struct mfa_cred		*c;
 	fido_dev_t		*dev = NULL;
 	char			 name[128];
-	size_t			*maybe = NULL;
+	size_t			 maybe[FIDO2_DEVS_MAX];
 	size_t			 ndevs = 0, nmaybe = 0, i, which = NONE;
 	size_t			 k = 0;
 	uint32_t		 counter = 0;
@@ -448,10 +450,6 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 		mfa_log(user->ctx, LOG_INFO, "user %s: no security key "
 		    "connected", user->name);
 		r = MFA_ERR_NODEVICE;
-		goto out;
-	}
-	if ((maybe = calloc(ndevs, sizeof(*maybe))) == NULL) {
-		r = MFA_ERR_NOMEM;
 		goto out;
 	}
 	if ((r = find_key(&l, devs, ndevs, &dev, &which, maybe,
@@ -517,7 +515,6 @@ counted:
 	r = MFA_OK;
 out:
 	fido2_close(&dev);
-	free(maybe);
 	free(devs);
 	wipe(&saved, sizeof(saved));
 	return r;
