@@ -99,6 +99,15 @@ enrol_key(const char *user, const char *dev)
 		fail_msg("mfa_user_fido2_add: %s", mfa_strerror(r));
 }
 
+char *
+alice_key(void)
+{
+	char *dev = mkkey(1, NULL);
+
+	enrol_key(ALICE, dev);
+	return dev;
+}
+
 void
 user_status(const char *user, unsigned *failures, uint64_t *counter,
     char *alg, size_t alglen)

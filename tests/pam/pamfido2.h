@@ -46,6 +46,8 @@ void plug(const char *dev);
 int enrol_key_log(const char *user, const char *dev, char **log);
 /* The same; must succeed. */
 void enrol_key(const char *user, const char *dev);
+/* A new key with the PIN, registered for ALICE and left connected. */
+char *alice_key(void);
 /*
  * The user's failure count, the counter of the key and its algorithm
  * (alglen 0: not wanted).

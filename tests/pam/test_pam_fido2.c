@@ -84,8 +84,7 @@ test_enrol_login(void **state)
 	char *dev, *trace;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	user_status(ALICE, &failures, &c0, NULL, 0);
 	trace = trace_start();
 	answers3(&cv, ALICE_PW, PIN, NULL);
@@ -149,8 +148,7 @@ test_no_device(void **state)
 	char code[7], *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	plug(NULL);
 	conv_answers(&cv, ALICE_PW, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
@@ -183,8 +181,7 @@ test_touch_timeout(void **state)
 	double secs;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	ctl("set", dev, "touch=never", (const char *)NULL);
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -214,8 +211,7 @@ test_wrong_pin(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	answers3(&cv, ALICE_PW, WRONG_PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
 	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
@@ -247,8 +243,7 @@ test_conv_pin(void **state)
 	size_t i;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	user_status(ALICE, &failures, &c0, NULL, 0);
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		print_message("conv mode %d at the PIN\n", modes[i]);
@@ -279,8 +274,7 @@ test_uv_no_pin(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	ctl("set", dev, "pin=", (const char *)NULL);
 	conv_answers(&cv, ALICE_PW, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
@@ -304,8 +298,7 @@ test_counter_backwards(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	answers3(&cv, ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
 	user_status(ALICE, &failures, &c0, NULL, 0);
@@ -357,8 +350,7 @@ test_faults(void **state)
 	size_t i;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	user_status(ALICE, &failures, &c0, NULL, 0);
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		print_message("fault %s\n", t[i].fault);
@@ -401,8 +393,7 @@ test_totp_or_fido2(void **state)
 	char code[7], *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	enrol(store, ALICE, &t);
 	config("password AND (totp OR fido2)");
 
@@ -475,8 +466,7 @@ test_keyhint(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	enrol(store, ALICE, &t);
 	config("password AND (totp OR fido2)");
 	plug(NULL);
@@ -553,8 +543,7 @@ test_recovery_no_key(void **state)
 	char **codes, *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	codes = recovery_issue(store, ALICE, 10);
 	plug(NULL);
 	write_config(CONFIG_KEYS "require = password AND (totp OR fido2)\n");
@@ -603,8 +592,7 @@ test_wrong_password(void **state)
 	char *dev;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	user_status(ALICE, &failures, &c0, NULL, 0);
 	answers3(&cv, "not-" ALICE_PW, PIN, NULL);
 	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
@@ -628,8 +616,7 @@ test_lockout(void **state)
 	int i;
 
 	(void)state;
-	dev = mkkey(1, NULL);
-	enrol_key(ALICE, dev);
+	dev = alice_key();
 	write_config(CONFIG "require = password AND fido2\n"
 	    "lockout_attempts = 2\n");
 	for (i = 0; i < 2; i++) {
