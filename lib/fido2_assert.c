@@ -34,6 +34,7 @@ struct login {
 	size_t			 n;
 	const struct fido2_devinfo *dev;
 	int			 attempt;	/* a key was asked */
+	int			 rehearse;	/* MFA_FIDO2_REHEARSE */
 };
 
 static int
@@ -292,10 +293,45 @@ counter_check(const struct login *l, const struct mfa_cred *c,
 	return MFA_OK;
 }
 
-/* The touch: assertion on dev over cands, verified; *k the cred used. */
+/*
+ * After a wait on the user: the lock again, the store as it is now, and
+ * cands[] (indexes into creds) for those of ids[0..nids) still active.
+ */
 static int
-assert_key(struct login *l, fido_dev_t *dev, const size_t *cands,
-    size_t ncands, mfa_ui_fn *ui, void *arg, size_t *k, uint32_t *counter)
+relock(struct login *l, const unsigned *ids, size_t nids, size_t *cands,
+    size_t *ncands)
+{
+	const struct mfa_cred	*c;
+	size_t			 i, j;
+	int			 r;
+
+	if ((r = store_relock(l->u)) != MFA_OK)
+		return r;
+	/* Locked out by another login meanwhile: ask nothing more. */
+	if ((r = lockout_check(l->u, ctx_now(l->u->ctx))) != MFA_OK)
+		return r;
+	*ncands = 0;
+	for (i = 0; i < nids; i++)
+		for (j = 0; j < l->u->ncreds; j++) {
+			c = &l->u->creds[j];
+			if (c->id == ids[i] && c->type == MFA_CRED_FIDO2 &&
+			    c->status == MFA_STATUS_ACTIVE)
+				cands[(*ncands)++] = j;
+		}
+	if (*ncands == 0)
+		return fail(l, MFA_ERR_NOTENROLLED, NULL, "the credential "
+		    "was removed during the login");
+	return MFA_OK;
+}
+
+/*
+ * The touch: assertion on dev over the credentials ids[0..nids),
+ * verified; *k the cred used.  The lock is let go while the user is
+ * asked (PIN, touch message) and taken again before the key is.
+ */
+static int
+assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
+    size_t nids, mfa_ui_fn *ui, void *arg, size_t *k, uint32_t *counter)
 {
 	fido_assert_t		*a = NULL;
 	const struct mfa_cred	*c = NULL;
@@ -303,12 +339,13 @@ assert_key(struct login *l, fido_dev_t *dev, const size_t *cands,
 	void			*pk = NULL;
 	char			*pin = NULL;
 	int64_t			 t0;
-	size_t			 which;
+	size_t			 cands[MFA_CREDS_MAX], ncands = 0, which;
 	int			 fr, r, use_pin, use_uv;
 
 	if ((r = fido2_uv_plan(l->u->ctx, dev, l->dev->desc, l->cfg->fido2_uv,
 	    &use_pin, &use_uv)) != MFA_OK)
 		goto out;
+	store_unlock(l->u);
 	if (use_pin &&
 	    (r = fido2_ask_pin(ui, arg, l->dev->desc, &pin)) != MFA_OK) {
 		if (r == MFA_ERR_BADPIN) {
@@ -318,6 +355,15 @@ assert_key(struct login *l, fido_dev_t *dev, const size_t *cands,
 		}
 		goto out;
 	}
+	if ((r = fido2_ask_touch(ui, arg, l->dev->desc)) != MFA_OK)
+		goto out;
+	/* A rehearsal ends here: the PIN is never sent. */
+	if (l->rehearse) {
+		r = MFA_ERR_STATE;
+		goto out;
+	}
+	if ((r = relock(l, ids, nids, cands, &ncands)) != MFA_OK)
+		goto out;
 	if ((r = assert_new(l, cands, ncands, &a)) != MFA_OK)
 		goto out;
 	if (fido_assert_set_up(a, FIDO_OPT_TRUE) != FIDO_OK ||
@@ -326,8 +372,6 @@ assert_key(struct login *l, fido_dev_t *dev, const size_t *cands,
 		r = MFA_ERR_INVAL;
 		goto out;
 	}
-	if ((r = fido2_ask_touch(ui, arg, l->dev->desc)) != MFA_OK)
-		goto out;
 	l->attempt = 1;
 	t0 = fido2_now_ms();
 	fr = fido_dev_get_assert(dev, a, pin);
@@ -407,7 +451,7 @@ record_failure(struct mfa_user *u, int64_t now, int fail_r)
 }
 
 int
-mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
+mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
     unsigned *cred_id)
 {
 	struct login		 l;
@@ -417,16 +461,21 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 	struct mfa_cred		*c;
 	fido_dev_t		*dev = NULL;
 	char			 name[128];
+	unsigned		 ids[MFA_CREDS_MAX];
 	size_t			 maybe[FIDO2_DEVS_MAX];
 	size_t			 ndevs = 0, nmaybe = 0, i, which = NONE;
 	size_t			 k = 0;
 	uint32_t		 counter = 0;
 	int64_t			 now;
-	int			 r;
+	int			 r, r2;
 
 	memset(&l, 0, sizeof(l));
 	memset(&saved, 0, sizeof(saved));
-	if (!writable(user))
+	if (user == NULL || (flags & ~MFA_FIDO2_REHEARSE) != 0 ||
+	    user->statefd < 0 || !user->locked)
+		return MFA_ERR_INVAL;
+	l.rehearse = (flags & MFA_FIDO2_REHEARSE) != 0;
+	if (!l.rehearse && !writable(user))
 		return MFA_ERR_INVAL;
 	if ((l.cfg = ctx_config(user->ctx)) == NULL)
 		return MFA_ERR_CONFIG;
@@ -437,8 +486,10 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 		return r;
 	for (i = 0; i < user->ncreds; i++)
 		if (user->creds[i].type == MFA_CRED_FIDO2 &&
-		    user->creds[i].status == MFA_STATUS_ACTIVE)
+		    user->creds[i].status == MFA_STATUS_ACTIVE) {
+			ids[l.n] = user->creds[i].id;
 			l.idx[l.n++] = i;
+		}
 	if (l.n == 0)
 		return MFA_ERR_NOTENROLLED;
 	if ((r = fido2_rp_id(user->ctx, l.rp_id, sizeof(l.rp_id))) != MFA_OK)
@@ -454,7 +505,7 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 	}
 	if ((r = find_key(&l, devs, ndevs, &dev, &which, maybe,
 	    &nmaybe)) != MFA_OK) {
-		if (r == MFA_ERR_NOTFOUND) {
+		if (r == MFA_ERR_NOTFOUND && !l.rehearse) {
 			l.attempt = 1;
 			(void)fail(&l, r, NULL, "no connected key holds one "
 			    "of the user's credentials");
@@ -462,7 +513,7 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 		goto counted;
 	}
 	if (dev != NULL) {
-		r = assert_key(&l, dev, &l.idx[which], 1, ui, arg, &k,
+		r = assert_key(&l, dev, &ids[which], 1, ui, arg, &k,
 		    &counter);
 		fido2_close(&dev);
 	} else {
@@ -476,7 +527,7 @@ mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
 			l.dev = &devs[maybe[i]];
 			if ((r = fido2_open(user->ctx, l.dev->path,
 			    l.cfg->fido2_timeout, &dev)) == MFA_OK)
-				r = assert_key(&l, dev, l.idx, l.n, ui, arg,
+				r = assert_key(&l, dev, ids, l.n, ui, arg,
 				    &k, &counter);
 			fido2_close(&dev);
 		}
@@ -485,10 +536,15 @@ counted:
 	if (r != MFA_OK) {
 		/*
 		 * Only an answer counts: no key, no touch, a broken reply
-		 * or a key that cannot verify the user is not a guess.
+		 * or a key that cannot verify the user is not a guess; and
+		 * nothing in a rehearsal.
 		 */
-		if (l.attempt && counts(r))
-			r = record_failure(user, now, r);
+		if (l.attempt && counts(r) && !l.rehearse) {
+			if ((r2 = store_relock(user)) != MFA_OK)
+				r = r2;
+			else
+				r = record_failure(user, now, r);
+		}
 		goto out;
 	}
 
@@ -517,5 +573,15 @@ out:
 	fido2_close(&dev);
 	free(devs);
 	wipe(&saved, sizeof(saved));
+	/* The handle goes back as it came: locked. */
+	if (!user->locked && (r2 = store_relock(user)) != MFA_OK)
+		r = r2;
 	return r;
+}
+
+int
+mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
+    unsigned *cred_id)
+{
+	return mfa_user_fido2_login(user, 0, ui, arg, cred_id);
 }

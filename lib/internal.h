@@ -246,6 +246,7 @@ struct mfa_user {
 	int		flags;
 	int		dirfd;
 	int		statefd;	/* holds the fcntl lock */
+	int		locked;		/* 0: let go by store_unlock() */
 	unsigned	next_id;
 	size_t		ncreds;
 	struct mfa_cred	creds[MFA_CREDS_MAX];
@@ -264,6 +265,17 @@ int store_format(const struct mfa_user *u, char **out, size_t *outlen);
 int store_commit(struct mfa_user *u);
 /* Writes u->state into the state file in place. */
 int store_commit_state(struct mfa_user *u);
+/*
+ * Lets go of the user's lock for a wait on a person (a prompt), keeping
+ * what was read; the two commits above refuse until store_relock().
+ */
+void store_unlock(struct mfa_user *u);
+/*
+ * Takes the lock again and reads the state and the store anew (another
+ * login or mfactl may have changed them meanwhile).  On an error the
+ * handle stays unlocked.
+ */
+int store_relock(struct mfa_user *u);
 /* Returns the credential with id, or NULL. */
 struct mfa_cred *store_cred(struct mfa_user *u, unsigned id);
 /* A label: 1..MFA_LABEL_MAX bytes, no control characters (storefmt.c). */

@@ -356,7 +356,24 @@ int mfa_user_fido2_add(mfa_user_t *user, const char *device,
  * signature, RP ID hash, UP/UV flags and a strictly increasing
  * signature counter are all checked; the new counter and last-used time
  * are stored durably.  Needs MFA_OPEN_WRITE; lockout as for TOTP.
+ *
+ * The lock is not held while ui waits on the user: after the silent
+ * probe the library lets it go, asks for the PIN and sends the touch
+ * message, then takes it again, reads the store anew (a credential
+ * removed or a lockout reached meanwhile ends the login) and only then
+ * sends the PIN and waits for the touch.  The handle is returned
+ * locked and up to date, or with the error of taking the lock again.
+ *
+ * flags MFA_FIDO2_REHEARSE (a handle opened with MFA_OPEN_READ is
+ * enough): for a login that has already failed, asks what a login
+ * would ask (the probe, then the PIN and the touch message when a key
+ * holds one of the credentials) but never sends the PIN nor waits for
+ * a touch, counts nothing and writes nothing; MFA_ERR_STATE after the
+ * touch message.  mfa_user_fido2_verify() is flags 0.
  */
+#define MFA_FIDO2_REHEARSE	0x1
+int mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui,
+    void *arg, unsigned *cred_id);
 int mfa_user_fido2_verify(mfa_user_t *user, mfa_ui_fn *ui, void *arg,
     unsigned *cred_id);
 

@@ -466,6 +466,7 @@ mfa_user_open(mfa_ctx_t *ctx, const char *user, int flags,
 		goto out;
 	if ((r = state_open(u)) != MFA_OK)
 		goto out;
+	u->locked = 1;
 	if (flags & MFA_OPEN_WRITE) {
 		/* A commit that died before its rename left this behind. */
 		(void)snprintf(tmp, sizeof(tmp), "%s%s", u->name,
@@ -515,7 +516,8 @@ store_commit(struct mfa_user *u)
 	ssize_t	 n;
 	int	 fd = -1, created = 0, r;
 
-	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->dirfd < 0)
+	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->dirfd < 0 ||
+	    !u->locked)
 		return MFA_ERR_INVAL;
 	if ((r = store_format(u, &buf, &len)) != MFA_OK)
 		goto out;
@@ -580,7 +582,8 @@ store_commit_state(struct mfa_user *u)
 	size_t			 i, j;
 	int			 r;
 
-	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->statefd < 0)
+	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->statefd < 0 ||
+	    !u->locked)
 		return MFA_ERR_INVAL;
 	st = &u->state;
 	/* Drop the records of credentials that no longer exist. */
@@ -637,4 +640,68 @@ mfa_user_remove(mfa_user_t *user, unsigned id)
 out:
 	wipe(&saved, sizeof(saved));
 	return r;
+}
+
+/* Sets (F_RDLCK, F_WRLCK) or drops (F_UNLCK) the lock on the state file. */
+static int
+state_lock(int fd, short type)
+{
+	struct flock	fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(fd, type == F_UNLCK ? F_SETLK : F_SETLKW, &fl) != 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+void
+store_unlock(struct mfa_user *u)
+{
+	if (u == NULL || !u->locked)
+		return;
+	/* Cannot fail on a descriptor that holds the lock. */
+	(void)state_lock(u->statefd, F_UNLCK);
+	u->locked = 0;
+}
+
+int
+store_relock(struct mfa_user *u)
+{
+	struct stat	sb;
+	int		r;
+
+	if (u == NULL || u->statefd < 0)
+		return MFA_ERR_INVAL;
+	if (u->locked)
+		return MFA_OK;
+	if (state_lock(u->statefd, (u->flags & MFA_OPEN_WRITE) ? F_WRLCK :
+	    F_RDLCK) != 0) {
+		mfa_log(u->ctx, LOG_ERR, "store file %s%s: lock: %s", u->name,
+		    STATE_SUFFIX, strerror(errno));
+		return MFA_ERR_IO;
+	}
+	/* What state_open() and creds_load() read, read again. */
+	wipe(u->creds, (u->ncreds < MFA_CREDS_MAX ? u->ncreds :
+	    MFA_CREDS_MAX) * sizeof(u->creds[0]));
+	u->ncreds = 0;
+	if (fstat(u->statefd, &sb) != 0)
+		r = MFA_ERR_IO;
+	else if (sb.st_size != 2 * MFA_STATE_SLOT)
+		r = MFA_ERR_FORMAT;
+	else
+		r = state_read(u->statefd, &u->state, &u->slot);
+	if (r == MFA_OK)
+		r = creds_load(u);
+	if (r != MFA_OK) {
+		mfa_log(u->ctx, LOG_ERR, "user %s: cannot read the store "
+		    "again: %s", u->name, mfa_strerror(r));
+		(void)state_lock(u->statefd, F_UNLCK);
+		return r;
+	}
+	copy_last_used(u);
+	u->locked = 1;
+	return MFA_OK;
 }

@@ -35,16 +35,10 @@
 
 struct fido2_ui {
 	struct attempt	*a;
-	int		 dry;		/* ask, but never use the answers */
 	int		 conv_rc;	/* a failed conversation */
 };
 
-/*
- * libmfa's prompt callback.  In a dry run (the attempt has already
- * failed) the questions are asked as in a real one, so that a wrong
- * password does not show in the prompts, and the run stops at the
- * touch, before libmfa sends the PIN or waits on the key.
- */
+/* libmfa's prompt callback. */
 static int
 ui_cb(void *arg, int what, const char *desc, char **answer)
 {
@@ -65,8 +59,6 @@ ui_cb(void *arg, int what, const char *desc, char **answer)
 		(void)snprintf(text, sizeof(text), _("Touch your security "
 		    "key (%s)."), desc);
 		rc = conv_info(ui->a->pamh, ui->a->flags, text);
-		if (rc == PAM_SUCCESS && ui->dry)
-			return MFA_ERR_STATE;
 		break;
 	default:
 		return MFA_ERR_INVAL;
@@ -140,7 +132,7 @@ factor_fido2(struct attempt *a)
 {
 	struct fido2_ui ui;
 	mfa_user_t *u = NULL;
-	int r;
+	int dry, r;
 
 	a->fido2_asked = 1;
 	/* Listed for every user alike: no timing difference. */
@@ -158,23 +150,28 @@ factor_fido2(struct attempt *a)
 	memset(&ui, 0, sizeof(ui));
 	ui.a = a;
 	ui.conv_rc = PAM_SUCCESS;
-	/* While fido2 is still unknown: can the key change the outcome? */
-	ui.dry = a->reason != REASON_OK ||
-	    attempt_outcome(a) == MFA_FALSE;
+	/*
+	 * While fido2 is still unknown: can the key change the outcome?
+	 * If not (a wrong password), a rehearsal: the same questions, so
+	 * that the prompts do not tell, but nothing sent to the key,
+	 * counted or written, and the store opened only to read.
+	 */
+	dry = a->reason != REASON_OK || attempt_outcome(a) == MFA_FALSE;
 	a->values[MFA_FACTOR_FIDO2] = MFA_FALSE;
 	if (!a->key_present) {
 		soft_fail(a, REASON_NO_DEVICE);
 		return 0;
 	}
 	/*
-	 * The exclusive lock is held during the PIN prompt and the touch
-	 * (bounded by fido2_timeout): libmfa records the counter and the
-	 * result under it.
+	 * libmfa lets the user's lock go while the PIN is asked and takes
+	 * it again for the touch (bounded by fido2_timeout), under which
+	 * it records the counter and the result.
 	 */
-	if ((r = mfa_user_open(a->ctx, a->user, MFA_OPEN_WRITE, &u)) ==
-	    MFA_OK) {
-		r = mfa_user_fido2_verify(u, ui_cb, &ui, NULL);
-		if (r != MFA_OK && r != MFA_ERR_LOCKED)
+	if ((r = mfa_user_open(a->ctx, a->user, dry ? MFA_OPEN_READ :
+	    MFA_OPEN_WRITE, &u)) == MFA_OK) {
+		r = mfa_user_fido2_login(u, dry ? MFA_FIDO2_REHEARSE : 0,
+		    ui_cb, &ui, NULL);
+		if (r != MFA_OK && r != MFA_ERR_LOCKED && !dry)
 			attempt_note_lock(a, u);
 	}
 	mfa_user_free(&u);
@@ -182,7 +179,7 @@ factor_fido2(struct attempt *a)
 		attempt_fail_conv(a, ui.conv_rc);
 		return -1;
 	}
-	if (ui.dry)
+	if (dry)
 		return 0;
 	a->tried |= 1U << MFA_FACTOR_FIDO2;
 	if (r == MFA_OK)

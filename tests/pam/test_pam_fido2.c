@@ -13,6 +13,10 @@
  */
 #include "config.h"
 
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -589,7 +593,8 @@ test_wrong_password(void **state)
 	struct conv cv = { 0 };
 	unsigned failures = 9;
 	uint64_t c0, c1;
-	char *dev;
+	char *dev, *other;
+	int i;
 
 	(void)state;
 	dev = alice_key();
@@ -603,6 +608,116 @@ test_wrong_password(void **state)
 	user_status(ALICE, &failures, &c1, NULL, 0);
 	assert_int_equal(failures, 0);
 	assert_int_equal(c1, c0);
+
+	/*
+	 * Nor with someone else's key (found not to hold a credential of
+	 * hers), nor with a PIN no key accepts: a name and any key are no
+	 * way to lock her out.
+	 */
+	other = mkkey(1, NULL);
+	enrol_key(BOB, other);
+	for (i = 0; i < 6; i++) {
+		conv_answers(&cv, "not-" ALICE_PW, NULL);
+		run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+		assert_dialogue(&cv, Q_PASSWORD, NULL);
+	}
+	plug(dev);
+	for (i = 0; i < 6; i++) {
+		answers3(&cv, "not-" ALICE_PW, "12", NULL);
+		run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+		assert_dialogue(&cv, Q_PASSWORD, Q_PIN, NULL);
+	}
+	user_status(ALICE, &failures, &c1, NULL, 0);
+	assert_int_equal(failures, 0);
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	conv_reset(&cv);
+	free(dev);
+	free(other);
+}
+
+/*
+ * Whether another process could take ALICE's lock now: a child asks
+ * the kernel (F_GETLK) for a conflicting lock on her state file.
+ */
+static int
+alice_lock_free(void)
+{
+	struct flock fl;
+	char path[PATH_MAX];
+	pid_t pid;
+	int fd, st;
+
+	(void)snprintf(path, sizeof(path), "%s/%s.state", store, ALICE);
+	if ((pid = fork()) == 0) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			_exit(2);
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_GETLK, &fl) != 0)
+			_exit(2);
+		_exit(fl.l_type == F_UNLCK ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 2);
+	return WEXITSTATUS(st) == 0;
+}
+
+static int lock_free_at_pin = -1;
+
+/* Looks at ALICE's lock while her PIN is asked for. */
+static int
+pin_lock_conv(int n, const struct pam_message **msg,
+    struct pam_response **resp, void *arg)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strncmp(msg[i]->msg, "PIN for ", 8) == 0)
+			lock_free_at_pin = alice_lock_free();
+	return conv_fn(n, msg, resp, arg);
+}
+
+/*
+ * The PIN prompt waits on a person (su has no time limit): her lock is
+ * not held meanwhile, so her other logins do not wait on it.
+ */
+static void
+test_pin_unlocked(void **state)
+{
+	struct pam_testcase tc[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	};
+	struct conv cv = { 0 };
+	mfa_ctx_t *ctx;
+	mfa_user_t *u = NULL;
+	char *dev;
+	int i;
+
+	(void)state;
+	dev = alice_key();
+	/* The check itself sees a held lock. */
+	assert_non_null(ctx = mfa_ctx_new());
+	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
+	assert_int_equal(mfa_user_open(ctx, ALICE, MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_false(alice_lock_free());
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+	assert_true(alice_lock_free());
+	/* A login, then a rehearsal after a wrong password. */
+	for (i = 0; i < 2; i++) {
+		tc[0].expected_rv = i == 0 ? PAM_SUCCESS : PAM_AUTH_ERR;
+		answers3(&cv, i == 0 ? ALICE_PW : "not-" ALICE_PW, PIN, NULL);
+		lock_free_at_pin = -1;
+		assert_int_equal(_pamtest_conv("mfa", ALICE, pin_lock_conv,
+		    &cv, tc, 1, NULL), PAMTEST_ERR_OK);
+		log_drain();
+		assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+		assert_int_equal(lock_free_at_pin, 1);
+	}
 	conv_reset(&cv);
 	free(dev);
 }
@@ -665,6 +780,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_recovery_no_key,
 		    fido2_setup, fido2_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_password,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_pin_unlocked,
 		    fido2_setup, fido2_teardown),
 		cmocka_unit_test_setup_teardown(test_lockout,
 		    fido2_setup, fido2_teardown),

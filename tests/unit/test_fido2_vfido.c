@@ -41,6 +41,8 @@ struct ui {
 	int		 touches;
 	int		 err;		/* returned by the callback */
 	char		 desc[128];	/* the last key name shown */
+	void		(*hook)(struct fixture *);	/* at the PIN prompt */
+	struct fixture	*f;		/* hook's argument */
 };
 
 static int
@@ -60,6 +62,8 @@ ui_cb(void *arg, int what, const char *desc, char **answer)
 	}
 	assert_int_equal(what, MFA_UI_PIN);
 	ui->pins++;
+	if (ui->hook != NULL)
+		ui->hook(ui->f);
 	if (ui->pin == NULL)
 		return MFA_ERR_INVAL;
 	assert_non_null(*answer = strdup(ui->pin));
@@ -1097,6 +1101,141 @@ test_login_always_uv(void **state)
  * assertion (fault-at=2): a device error, nothing stored, not counted;
  * the key back, the next login works.
  */
+/*
+ * A rehearsal (after a wrong password): the same questions, but the PIN
+ * is never sent, nothing is counted or written, a read-only handle
+ * will do.
+ */
+static void
+test_login_rehearse(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = "4321" };
+	char		*dev, *other;
+	uint64_t	 c0;
+	unsigned	 id;
+	int		 i;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	id = enrol(f, dev);
+	c0 = mfa_cred_fido2_counter(cred_by_id(f->u, id));
+	mfa_user_free(&f->u);
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_READ,
+	    &f->u), MFA_OK);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_INVAL);
+	assert_int_equal(mfa_user_fido2_login(f->u, 2, ui_cb, &ui, NULL),
+	    MFA_ERR_INVAL);
+	/* A wrong PIN three times: sent, the key would block it. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(mfa_user_fido2_login(f->u,
+		    MFA_FIDO2_REHEARSE, ui_cb, &ui, NULL), MFA_ERR_STATE);
+	assert_int_equal(ui.pins, 3);
+	assert_int_equal(ui.touches, 3);
+	/* A PIN no key takes, and someone else's key: not counted. */
+	ui.pin = "12";
+	assert_int_equal(mfa_user_fido2_login(f->u, MFA_FIDO2_REHEARSE,
+	    ui_cb, &ui, NULL), MFA_ERR_BADPIN);
+	other = mkdev(f, "--pin", PIN, NULL);
+	plug(other, NULL);
+	assert_int_equal(mfa_user_fido2_login(f->u, MFA_FIDO2_REHEARSE,
+	    ui_cb, &ui, NULL), MFA_ERR_NOTFOUND);
+	assert_int_equal(ui.pins, 4);
+	reopen(f, "alice");
+	assert_int_equal(failures_of(f->u), 0);
+	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, id)), c0);
+	/* The real thing counts the other key, and logs in with hers. */
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTFOUND);
+	assert_int_equal(failures_of(f->u), 1);
+	plug(dev, NULL);
+	ui.pin = PIN;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(failures_of(f->u), 0);
+	free(dev);
+	free(other);
+}
+
+/* At the PIN prompt, another login or mfactl changes alice's store. */
+static void
+remove_key(struct fixture *f)
+{
+	mfa_user_t	*h = NULL;
+
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &h),
+	    MFA_OK);
+	assert_int_equal(mfa_user_remove(h, 1), MFA_OK);
+	mfa_user_free(&h);
+}
+
+static void
+lock_out(struct fixture *f)
+{
+	mfa_user_t	*h = NULL;
+	int		 i;
+
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &h),
+	    MFA_OK);
+	for (i = 0; i < 5; i++)
+		(void)mfa_user_record_failure(h);
+	assert_int_equal(mfa_user_lock_status(h, NULL, NULL), MFA_ERR_LOCKED);
+	mfa_user_free(&h);
+}
+
+static void
+add_totp(struct fixture *f)
+{
+	mfa_user_t	*h = NULL;
+	unsigned	 id = 0;
+
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &h),
+	    MFA_OK);
+	assert_int_equal(mfa_user_totp_add(h, "phone", NULL, -1, 0, &id,
+	    NULL), MFA_OK);
+	mfa_user_free(&h);
+}
+
+/*
+ * The lock is let go while the PIN is asked and taken again before the
+ * key is: what changed meanwhile is seen, and the handle comes back up
+ * to date.
+ */
+static void
+test_login_relock(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN, .f = *state };
+	char		*dev;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	/* Another change meanwhile: kept, and the login goes on. */
+	ui.hook = add_totp;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(mfa_user_cred_count(f->u), 2);
+	reopen(f, "alice");
+	assert_int_equal(mfa_user_cred_count(f->u), 2);
+	/* Locked out meanwhile: the key is not asked. */
+	ui.hook = lock_out;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(mfa_user_unlock(f->u), MFA_OK);
+	/* The key removed meanwhile: no login with it, nothing counted. */
+	ui.hook = remove_key;
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTENROLLED);
+	assert_non_null(strstr(tu_log_buf, "the credential was removed "
+	    "during the login"));
+	assert_int_equal(mfa_user_cred_count(f->u), 1);
+	assert_int_equal(failures_of(f->u), 0);
+	free(dev);
+}
+
 static void
 test_login_vanish_touch(void **state)
 {
@@ -1205,6 +1344,10 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_hostile_name, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_vanish_touch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_rehearse, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_relock, setup,
 		    teardown),
 	};
 	const char	*pre = getenv("LD_PRELOAD"), *asan;
