@@ -491,7 +491,7 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 	char			*pin = NULL, idshort[16];
 	int			 algs[MFA_FIDO2_ALGS_MAX];
 	size_t			 nalgs, ndevs = 0, i;
-	int			 r, use_pin, use_uv, alg = 0;
+	int			 r, r2, use_pin, use_uv, alg = 0;
 
 	memset(&e, 0, sizeof(e));
 	if (!writable(user) || id == NULL)
@@ -546,11 +546,23 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 		    "fido2_algorithms");
 		goto out;
 	}
+	/*
+	 * Not locked while a person is asked (no login of the user waits
+	 * on an unanswered prompt); locked again, and the store read anew,
+	 * before the key is: the keys to exclude and the id are current.
+	 */
+	store_unlock(user);
 	if (use_pin &&
 	    (r = fido2_ask_pin(ui, arg, e.dev.desc, &pin)) != MFA_OK)
 		goto out;
 	if ((r = fido2_ask_touch(ui, arg, e.dev.desc)) != MFA_OK)
 		goto out;
+	if ((r = store_relock(user)) != MFA_OK)
+		goto out;
+	if (user->ncreds >= MFA_CREDS_MAX || user->next_id == UINT_MAX) {
+		r = MFA_ERR_LIMIT;
+		goto out;
+	}
 	/* An algorithm the key refuses fails before any touch: try on. */
 	for (i = 0, r = MFA_ERR_NOTFOUND; i < nalgs &&
 	    r == MFA_ERR_NOTFOUND; i++) {
@@ -601,5 +613,8 @@ out:
 		wipe(c, sizeof(*c));
 		free(c);
 	}
+	/* The handle goes back as it came: locked. */
+	if (!user->locked && (r2 = store_relock(user)) != MFA_OK)
+		r = r2;
 	return r;
 }

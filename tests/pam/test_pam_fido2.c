@@ -13,9 +13,6 @@
  */
 #include "config.h"
 
-#include <sys/wait.h>
-
-#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,6 +28,7 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
+#include "../lockprobe.h"
 #include "mfa.h"
 #include "pamfido2.h"
 
@@ -636,33 +634,14 @@ test_wrong_password(void **state)
 	free(other);
 }
 
-/*
- * Whether another process could take ALICE's lock now: a child asks
- * the kernel (F_GETLK) for a conflicting lock on her state file.
- */
+/* Whether another process could take ALICE's lock now. */
 static int
 alice_lock_free(void)
 {
-	struct flock fl;
 	char path[PATH_MAX];
-	pid_t pid;
-	int fd, st;
 
 	(void)snprintf(path, sizeof(path), "%s/%s.state", store, ALICE);
-	if ((pid = fork()) == 0) {
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			_exit(2);
-		memset(&fl, 0, sizeof(fl));
-		fl.l_type = F_WRLCK;
-		fl.l_whence = SEEK_SET;
-		if (fcntl(fd, F_GETLK, &fl) != 0)
-			_exit(2);
-		_exit(fl.l_type == F_UNLCK ? 0 : 1);
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 2);
-	return WEXITSTATUS(st) == 0;
+	return lock_free(path);
 }
 
 static int lock_free_at_pin = -1;

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <sys/stat.h>
+
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "../lockprobe.h"
 #include "../vfidoctl.h"
 
 #define PIN		"1234"
@@ -1169,6 +1172,24 @@ remove_key(struct fixture *f)
 	mfa_user_free(&h);
 }
 
+/* Whether another process could take alice's lock. */
+static int
+alice_unlocked(struct fixture *f)
+{
+	char	path[PATH_MAX];
+
+	(void)snprintf(path, sizeof(path), "%s/alice.state", f->store);
+	return lock_free(path);
+}
+
+static int	unlocked_at_pin;
+
+static void
+check_unlocked(struct fixture *f)
+{
+	unlocked_at_pin += alice_unlocked(f);
+}
+
 static void
 lock_out(struct fixture *f)
 {
@@ -1210,6 +1231,13 @@ test_login_relock(void **state)
 
 	dev = mkdev(f, "--pin", PIN, NULL);
 	(void)enrol(f, dev);
+	/* Not locked while the PIN is asked; locked again on return. */
+	ui.hook = check_unlocked;
+	unlocked_at_pin = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(unlocked_at_pin, 1);
+	assert_false(alice_unlocked(f));
 	/* Another change meanwhile: kept, and the login goes on. */
 	ui.hook = add_totp;
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
@@ -1234,6 +1262,38 @@ test_login_relock(void **state)
 	assert_int_equal(mfa_user_cred_count(f->u), 1);
 	assert_int_equal(failures_of(f->u), 0);
 	free(dev);
+}
+
+/*
+ * Registering a key: not locked while the PIN is asked, and what
+ * changed meanwhile is kept.
+ */
+static void
+test_enrol_relock(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN, .f = *state };
+	char		*dev, *dev2;
+	unsigned	 id = 0;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	dev2 = mkdev(f, "--pin", PIN, NULL);
+	plug(dev, NULL);
+	ui.hook = check_unlocked;
+	unlocked_at_pin = 0;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "yubi", ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(unlocked_at_pin, 1);
+	assert_false(alice_unlocked(f));
+	plug(dev2, NULL);
+	ui.hook = add_totp;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "yubi2", ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(mfa_user_cred_count(f->u), 3);
+	reopen(f, "alice");
+	assert_int_equal(mfa_user_cred_count(f->u), 3);
+	free(dev);
+	free(dev2);
 }
 
 static void
@@ -1348,6 +1408,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_rehearse, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_relock, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_relock, setup,
 		    teardown),
 	};
 	const char	*pre = getenv("LD_PRELOAD"), *asan;
