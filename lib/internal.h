@@ -245,7 +245,7 @@ struct mfa_user {
 	char		name[MFA_USER_MAX + 1];
 	int		flags;
 	int		dirfd;
-	int		statefd;	/* holds the fcntl lock */
+	int		statefd;	/* holds the OFD lock */
 	unsigned	next_id;
 	size_t		ncreds;
 	struct mfa_cred	creds[MFA_CREDS_MAX];

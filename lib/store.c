@@ -280,15 +280,25 @@ state_open(struct mfa_user *u)
 	/*
 	 * O_NONBLOCK only kept the open from hanging on a FIFO; on the
 	 * regular file file_check() insists on, it changes neither reads,
-	 * writes nor the F_SETLKW wait, so it stays set (as for the
+	 * writes nor the F_OFD_SETLKW wait, so it stays set (as for the
 	 * credentials file).
 	 */
 	if ((r = file_check(u->ctx, name, &sb, S_IWGRP | S_IWOTH)) != MFA_OK)
 		goto out;
+	/*
+	 * An open file description lock, not a POSIX record lock: it
+	 * belongs to this open of the file rather than to the process, so
+	 * two handles of the user in one process (threads of an
+	 * authentication server, each with its own context) exclude each
+	 * other as two processes do, and closing another descriptor of
+	 * the file elsewhere in the process does not drop it.  Kernels
+	 * before Linux 3.15 refuse it (EINVAL): the open fails, closed.
+	 */
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = (u->flags & MFA_OPEN_WRITE) ? F_WRLCK : F_RDLCK;
 	fl.l_whence = SEEK_SET;
-	while (fcntl(fd, F_SETLKW, &fl) != 0) {
+	fl.l_pid = 0;		/* F_OFD_* insist on it */
+	while (fcntl(fd, F_OFD_SETLKW, &fl) != 0) {
 		if (errno != EINTR) {
 			mfa_log(u->ctx, LOG_ERR, "store file %s: lock: %s",
 			    name, strerror(errno));
@@ -490,7 +500,11 @@ mfa_user_free(mfa_user_t **userp)
 	if (userp == NULL || (u = *userp) == NULL)
 		return;
 	*userp = NULL;
-	/* Closing the state file releases the fcntl lock. */
+	/*
+	 * Closing the state file releases the lock: this is the only
+	 * descriptor of its open file description (close-on-exec, never
+	 * duplicated; a child forked meanwhile holds it until it exits).
+	 */
 	if (u->statefd >= 0)
 		close(u->statefd);
 	if (u->dirfd >= 0)
