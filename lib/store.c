@@ -567,10 +567,22 @@ store_commit(struct mfa_user *u)
 		goto out;
 	}
 	created = 0;
+	/*
+	 * The new file is in effect from the rename on: every open now
+	 * reads it, and the old one cannot be put back.  Failing here
+	 * would make the caller put memory back to a file that is no
+	 * longer there and report as failed a change that is in effect
+	 * (new recovery codes never shown, the old ones void).  So it
+	 * stands; the log says that a crash may undo it, and the state
+	 * keeps the records the old file would need (store_commit_state).
+	 */
 	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(u->dirfd) != 0) {
-		r = io_error(errno);
-		goto out;
-	}
+		mfa_log(u->ctx, LOG_ERR, "store file %s: replaced, but the "
+		    "directory sync failed (%s): a crash may bring back the "
+		    "previous version", u->name, strerror(errno));
+		u->creds_unsynced = 1;
+	} else
+		u->creds_unsynced = 0;
 	r = MFA_OK;
 out:
 	if (r != MFA_OK)
@@ -597,9 +609,14 @@ store_commit_state(struct mfa_user *u)
 	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->statefd < 0)
 		return MFA_ERR_INVAL;
 	st = &u->state;
-	/* Drop the records of credentials that no longer exist. */
+	/*
+	 * Drop the records of credentials that no longer exist, unless a
+	 * crash may bring back a credentials file that has them: their
+	 * last step and used codes must then still be here, or a code used
+	 * before would be accepted again.
+	 */
 	for (i = j = 0; i < st->ncreds; i++)
-		if (store_cred(u, st->creds[i].id) != NULL)
+		if (u->creds_unsynced || store_cred(u, st->creds[i].id) != NULL)
 			st->creds[j++] = st->creds[i];
 	st->ncreds = j;
 	if ((r = state_write(u->statefd, st, &u->slot,
