@@ -245,8 +245,11 @@ struct mfa_user {
 	char		name[MFA_USER_MAX + 1];
 	int		flags;
 	int		dirfd;
-	int		statefd;	/* holds the fcntl lock */
+	int		statefd;	/* holds the OFD lock */
 	int		locked;		/* 0: let go by store_unlock() */
+	int		creds_unsynced;	/* NAME replaced, but the directory
+					   sync failed: the old one may
+					   come back after a crash */
 	unsigned	next_id;
 	size_t		ncreds;
 	struct mfa_cred	creds[MFA_CREDS_MAX];
@@ -261,9 +264,22 @@ struct mfa_user {
 int store_parse(struct mfa_user *u, const char *buf, size_t len);
 /* Serialises u into a malloc'd buffer (wiped and freed by caller). */
 int store_format(const struct mfa_user *u, char **out, size_t *outlen);
-/* Rewrites the user's store file: temp file, fsync, rename, dir fsync. */
+/*
+ * Rewrites the user's store file: temp file, fsync, rename, dir fsync.
+ * An error means the file was not replaced: the caller puts memory back.
+ * Once the rename is done the new file is in effect, so a failed
+ * directory sync after it is logged (a crash may bring back the old
+ * file) and sets u->creds_unsynced, but the result is MFA_OK: memory
+ * equals the file and the change is not reported as failed.  The use of
+ * a one-time code must therefore never be recorded through this, only
+ * through store_commit_state(), whose sync failure fails.
+ */
 int store_commit(struct mfa_user *u);
-/* Writes u->state into the state file in place. */
+/*
+ * Writes u->state into the state file in place, dropping the records of
+ * credentials u no longer has (kept while u->creds_unsynced: the old
+ * file, with those credentials, may come back).
+ */
 int store_commit_state(struct mfa_user *u);
 /*
  * Lets go of the user's lock for a wait on a person (a prompt), keeping

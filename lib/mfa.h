@@ -213,8 +213,12 @@ const char *mfa_policy_text(const mfa_policy_t *policy);
 /*
  * Opens a user's store and takes the per-user lock (shared with
  * MFA_OPEN_READ, exclusive with MFA_OPEN_WRITE); the lock is held until
- * mfa_user_free() and dies with the process.  MFA_OPEN_CREATE (with
- * MFA_OPEN_WRITE) creates an empty store for a user who has none.
+ * mfa_user_free() and dies with the process.  It belongs to the
+ * handle, not to the process, so opens in other threads (each with its
+ * own context) wait for it as other processes do; and so a thread
+ * holding a handle must not open the same user again unless both are
+ * MFA_OPEN_READ: it would wait for itself forever.  MFA_OPEN_CREATE
+ * (with MFA_OPEN_WRITE) creates an empty store for a user who has none.
  * Returns MFA_ERR_NOTENROLLED when the user has no store, MFA_ERR_UNSAFE
  * when a file or the directory fails the ownership/mode checks.
  */

@@ -444,7 +444,11 @@ mfa_user_recovery_generate(mfa_user_t *user, unsigned count, char ***codes)
 		}
 		goto out;
 	}
-	/* The old set's used marks go; a failure here is harmless. */
+	/*
+	 * The old set's used marks go (store_commit_state() keeps them
+	 * while a crash may bring the old set back); a failure here is
+	 * harmless.
+	 */
 	if (replace && store_commit_state(user) != MFA_OK)
 		mfa_log(user->ctx, LOG_WARNING, "user %s: stale state of "
 		    "recovery codes %u kept", user->name, saved->id);

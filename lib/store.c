@@ -244,13 +244,32 @@ open_error(const mfa_ctx_t *ctx, const char *name, int err)
 	return MFA_ERR_IO;
 }
 
+/*
+ * Sets (F_RDLCK, F_WRLCK: waits) or drops (F_UNLCK) the open file
+ * description lock on the state file.
+ */
+static int
+state_lock(int fd, short type)
+{
+	struct flock	fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_pid = 0;		/* F_OFD_* insist on it */
+	while (fcntl(fd, type == F_UNLCK ? F_OFD_SETLK : F_OFD_SETLKW,
+	    &fl) != 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
 /* Opens, checks and locks NAME.state and reads the current slot. */
 static int
 state_open(struct mfa_user *u)
 {
 	char		name[FNAME_MAX];
 	struct stat	sb, csb;
-	struct flock	fl;
 	int		fd = -1, oflags, r, have_creds;
 
 	(void)snprintf(name, sizeof(name), "%s%s", u->name, STATE_SUFFIX);
@@ -280,21 +299,26 @@ state_open(struct mfa_user *u)
 	/*
 	 * O_NONBLOCK only kept the open from hanging on a FIFO; on the
 	 * regular file file_check() insists on, it changes neither reads,
-	 * writes nor the F_SETLKW wait, so it stays set (as for the
+	 * writes nor the F_OFD_SETLKW wait, so it stays set (as for the
 	 * credentials file).
 	 */
 	if ((r = file_check(u->ctx, name, &sb, S_IWGRP | S_IWOTH)) != MFA_OK)
 		goto out;
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = (u->flags & MFA_OPEN_WRITE) ? F_WRLCK : F_RDLCK;
-	fl.l_whence = SEEK_SET;
-	while (fcntl(fd, F_SETLKW, &fl) != 0) {
-		if (errno != EINTR) {
-			mfa_log(u->ctx, LOG_ERR, "store file %s: lock: %s",
-			    name, strerror(errno));
-			r = MFA_ERR_IO;
-			goto out;
-		}
+	/*
+	 * An open file description lock, not a POSIX record lock: it
+	 * belongs to this open of the file rather than to the process, so
+	 * two handles of the user in one process (threads of an
+	 * authentication server, each with its own context) exclude each
+	 * other as two processes do, and closing another descriptor of
+	 * the file elsewhere in the process does not drop it.  Kernels
+	 * before Linux 3.15 refuse it (EINVAL): the open fails, closed.
+	 */
+	if (state_lock(fd, (u->flags & MFA_OPEN_WRITE) ? F_WRLCK :
+	    F_RDLCK) != 0) {
+		mfa_log(u->ctx, LOG_ERR, "store file %s: lock: %s", name,
+		    strerror(errno));
+		r = MFA_ERR_IO;
+		goto out;
 	}
 	/* The size may have changed while we waited for the lock. */
 	if (fstat(fd, &sb) != 0) {
@@ -491,7 +515,11 @@ mfa_user_free(mfa_user_t **userp)
 	if (userp == NULL || (u = *userp) == NULL)
 		return;
 	*userp = NULL;
-	/* Closing the state file releases the fcntl lock. */
+	/*
+	 * Closing the state file releases the lock: this is the only
+	 * descriptor of its open file description (close-on-exec, never
+	 * duplicated; a child forked meanwhile holds it until it exits).
+	 */
 	if (u->statefd >= 0)
 		close(u->statefd);
 	if (u->dirfd >= 0)
@@ -555,10 +583,22 @@ store_commit(struct mfa_user *u)
 		goto out;
 	}
 	created = 0;
+	/*
+	 * The new file is in effect from the rename on: every open now
+	 * reads it, and the old one cannot be put back.  Failing here
+	 * would make the caller put memory back to a file that is no
+	 * longer there and report as failed a change that is in effect
+	 * (new recovery codes never shown, the old ones void).  So it
+	 * stands; the log says that a crash may undo it, and the state
+	 * keeps the records the old file would need (store_commit_state).
+	 */
 	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(u->dirfd) != 0) {
-		r = io_error(errno);
-		goto out;
-	}
+		mfa_log(u->ctx, LOG_ERR, "store file %s: replaced, but the "
+		    "directory sync failed (%s): a crash may bring back the "
+		    "previous version", u->name, strerror(errno));
+		u->creds_unsynced = 1;
+	} else
+		u->creds_unsynced = 0;
 	r = MFA_OK;
 out:
 	if (r != MFA_OK)
@@ -586,9 +626,14 @@ store_commit_state(struct mfa_user *u)
 	    !u->locked)
 		return MFA_ERR_INVAL;
 	st = &u->state;
-	/* Drop the records of credentials that no longer exist. */
+	/*
+	 * Drop the records of credentials that no longer exist, unless a
+	 * crash may bring back a credentials file that has them: their
+	 * last step and used codes must then still be here, or a code used
+	 * before would be accepted again.
+	 */
 	for (i = j = 0; i < st->ncreds; i++)
-		if (store_cred(u, st->creds[i].id) != NULL)
+		if (u->creds_unsynced || store_cred(u, st->creds[i].id) != NULL)
 			st->creds[j++] = st->creds[i];
 	st->ncreds = j;
 	if ((r = state_write(u->statefd, st, &u->slot,
@@ -640,21 +685,6 @@ mfa_user_remove(mfa_user_t *user, unsigned id)
 out:
 	wipe(&saved, sizeof(saved));
 	return r;
-}
-
-/* Sets (F_RDLCK, F_WRLCK) or drops (F_UNLCK) the lock on the state file. */
-static int
-state_lock(int fd, short type)
-{
-	struct flock	fl;
-
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = type;
-	fl.l_whence = SEEK_SET;
-	while (fcntl(fd, type == F_UNLCK ? F_SETLK : F_SETLKW, &fl) != 0)
-		if (errno != EINTR)
-			return -1;
-	return 0;
 }
 
 void

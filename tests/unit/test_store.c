@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -874,7 +876,7 @@ test_lock(void **state)
 	fl.l_whence = SEEK_SET;
 	assert_int_equal(fcntl(fd, F_GETLK, &fl), 0);
 	assert_int_equal(fl.l_type, F_WRLCK);
-	assert_int_equal(fl.l_pid, pid);
+	assert_int_equal(fl.l_pid, -1);		/* an OFD lock: no owner */
 	close(fd);
 	/* ... which does not stop another user. */
 	assert_int_equal(open_user(f, "bob", MFA_OPEN_WRITE), MFA_OK);
@@ -943,6 +945,128 @@ test_lock(void **state)
 	free(q);
 }
 
+/*
+ * The lock serialises two handles of one process as it does two
+ * processes: a thread of a multi-threaded PAM host, with a context of
+ * its own, waits while another thread has the user open for writing,
+ * and then sees that thread's update, so a TOTP code both were given
+ * is accepted once.  (A process-owned fcntl lock let both in at once,
+ * both read the same state and both accepted the code.)
+ */
+struct waiter {
+	const char	*dir;
+	const char	*code;
+	atomic_int	 started;
+	atomic_int	*released;	/* set by the holder just before free */
+	int		 released_seen;	/* *released when our open returned */
+	int		 r_open;
+	int		 r_verify;
+};
+
+static atomic_int holder_released;
+
+static void *
+waiter_run(void *arg)
+{
+	struct waiter	*w = arg;
+	mfa_ctx_t	*ctx;
+	mfa_user_t	*u = NULL;
+
+	/* No cmocka asserts here: the main thread checks the results. */
+	w->r_open = w->r_verify = MFA_ERR_INVAL;
+	if ((ctx = tu_ctx(w->dir)) == NULL) {
+		atomic_store(&w->started, 1);
+		return NULL;
+	}
+	atomic_store(&w->started, 1);
+	w->r_open = mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u);
+	w->released_seen = atomic_load(w->released);
+	if (w->r_open == MFA_OK)
+		w->r_verify = mfa_user_totp_verify(u, w->code, NULL);
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+	return NULL;
+}
+
+static void
+test_lock_threads(void **state)
+{
+	struct fixture	*f = *state;
+	struct waiter	 w;
+	mfa_user_t	*u = NULL;
+	pthread_t	 t;
+	char		 code[MFA_CODE_MAX + 1];
+
+	tu_require_root();
+	put_user(f->dir, "alice", GOOD, 0600);
+	alarm(30);	/* a lock that never comes free fails, not hangs */
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_int_equal(totp_code(store_cred(u, 1),
+	    (uint64_t)tu_now / 30, code), MFA_OK);
+
+	memset(&w, 0, sizeof(w));
+	w.dir = f->dir;
+	w.code = code;
+	atomic_init(&w.started, 0);
+	atomic_store(&holder_released, 0);
+	w.released = &holder_released;
+	assert_int_equal(pthread_create(&t, NULL, waiter_run, &w), 0);
+	while (!atomic_load(&w.started))
+		usleep(1000);
+	/* Time for the waiter to reach the lock: a broken one lets it in. */
+	usleep(200 * 1000);
+	assert_int_equal(mfa_user_totp_verify(u, code, NULL), MFA_OK);
+	atomic_store(&holder_released, 1);
+	mfa_user_free(&u);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	alarm(0);
+
+	assert_int_equal(w.r_open, MFA_OK);
+	assert_int_equal(w.released_seen, 1);	/* it waited for us */
+	assert_int_equal(w.r_verify, MFA_ERR_REPLAY);	/* and saw the use */
+}
+
+/*
+ * Closing another descriptor of the state file in the process keeps
+ * the lock: with a process-owned fcntl lock the close dropped it.
+ */
+static void
+test_lock_close(void **state)
+{
+	struct fixture	*f = *state;
+	mfa_user_t	*u = NULL;
+	struct flock	 fl;
+	char		*q;
+	int		 fd, status;
+	pid_t		 pid;
+
+	tu_require_root();
+	put_user(f->dir, "alice", GOOD, 0600);
+	q = tu_path(f->dir, "alice.state");
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_true((fd = open(q, O_RDONLY)) >= 0);
+	close(fd);
+	/* Another process asks who holds the lock now. */
+	if ((pid = fork()) == 0) {
+		if ((fd = open(q, O_RDONLY)) < 0)
+			_exit(2);
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_RDLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_GETLK, &fl) != 0)
+			_exit(3);
+		_exit(fl.l_type == F_WRLCK ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	mfa_user_free(&u);
+	free(q);
+}
+
 int
 main(void)
 {
@@ -965,6 +1089,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_update, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_threads, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lock_close, setup,
+		    teardown),
 	};
 
 	tu_require_root();

@@ -21,14 +21,22 @@
 
 #include "util.h"
 
-static unsigned n_fsync, n_fdatasync, n_syncfs;
+static unsigned n_fsync, n_fdatasync, n_syncfs, n_dir_failed;
 static int fail_sync;		/* fsync and fdatasync fail with EIO */
+static int fail_dir_sync;	/* fsync of a directory fails with EIO */
 
 int
 fsync(int fd)
 {
+	struct stat	sb;
+
 	n_fsync++;
 	if (fail_sync) {
+		errno = EIO;
+		return -1;
+	}
+	if (fail_dir_sync && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		n_dir_failed++;
 		errno = EIO;
 		return -1;
 	}
@@ -230,6 +238,109 @@ test_sync_fails(void **state)
 	tu_rmstore(dir);
 }
 
+/* The id of the user's recovery codes, or 0. */
+static unsigned
+recovery_id(mfa_user_t *u)
+{
+	size_t	i;
+
+	for (i = 0; i < mfa_user_cred_count(u); i++)
+		if (mfa_cred_type(mfa_user_cred(u, i)) == MFA_CRED_RECOVERY)
+			return mfa_cred_id(mfa_user_cred(u, i));
+	return 0;
+}
+
+/*
+ * The directory sync after the rename of a new credentials file fails.
+ * The new file is in effect, so the change stands: new recovery codes
+ * are returned to be shown (the old ones are void), memory equals the
+ * file, and the log says a crash may bring back the previous version.
+ * Should that happen, a code used before stays used: the state keeps
+ * the old set's record.  A sync failure before the rename still fails
+ * and leaves the old set.
+ */
+static void
+test_dir_sync_fails(void **state)
+{
+	mfa_ctx_t		*ctx;
+	mfa_user_t		*u = NULL;
+	struct mfa_state_cred	*sc;
+	char			*dir = tu_mkstore(), *p, *before, *after;
+	char			**old = NULL, **fresh = NULL, want[32];
+	size_t			 len;
+	unsigned		 oldid, newid, left;
+
+	(void)state;
+	assert_non_null(ctx = tu_ctx(dir));
+	enrol(ctx, "alice");
+	p = tu_path(dir, "alice");
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_int_equal(mfa_user_recovery_generate(u, 3, &old), MFA_OK);
+	assert_int_equal(mfa_user_recovery_verify(u, old[0], &left), MFA_OK);
+	oldid = recovery_id(u);
+	before = tu_read(p, &len);
+
+	/* Before the rename: an error, and nothing changed. */
+	fail_sync = 1;
+	assert_int_equal(mfa_user_recovery_generate(u, 3, &fresh),
+	    MFA_ERR_IO);
+	fail_sync = 0;
+	assert_null(fresh);
+	assert_int_equal(recovery_id(u), oldid);
+	after = tu_read(p, NULL);
+	assert_string_equal(after, before);
+	free(after);
+
+	/* After the rename: done, and said so. */
+	tu_log_reset();
+	fail_dir_sync = 1;
+	n_dir_failed = 0;
+	assert_int_equal(mfa_user_recovery_generate(u, 3, &fresh), MFA_OK);
+	fail_dir_sync = 0;
+	assert_int_equal(n_dir_failed, 1);
+	assert_non_null(fresh);
+	assert_non_null(strstr(tu_log_buf, "replaced, but the directory "
+	    "sync failed"));
+	assert_non_null(strstr(tu_log_buf, "a crash may bring back the "
+	    "previous version"));
+	newid = recovery_id(u);
+	assert_true(newid > oldid);
+	assert_int_equal(mfa_user_recovery_remaining(u), 3);
+	after = tu_read(p, NULL);
+	(void)snprintf(want, sizeof(want), "\nrecovery %u ", newid);
+	assert_non_null(strstr(after, want));
+	free(after);
+	/* The old set's used marks are kept in the state file. */
+	assert_non_null(sc = state_cred(&u->state, oldid, 0));
+	assert_int_equal(sc->counter & 1, 1);
+	mfa_user_free(&u);
+
+	/* What is on disk is what was returned. */
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_READ, &u),
+	    MFA_OK);
+	assert_int_equal(recovery_id(u), newid);
+	assert_non_null(sc = state_cred(&u->state, oldid, 0));
+	mfa_user_free(&u);
+
+	/* A crash brings the old file back: its used code stays used. */
+	tu_write(p, before, len, 0600);
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_int_equal(recovery_id(u), oldid);
+	assert_int_equal(mfa_user_recovery_verify(u, old[0], NULL),
+	    MFA_ERR_REPLAY);
+	assert_int_equal(mfa_user_recovery_verify(u, old[1], NULL), MFA_OK);
+	mfa_user_free(&u);
+
+	mfa_recovery_codes_free(&old, 3);
+	mfa_recovery_codes_free(&fresh, 3);
+	free(before);
+	free(p);
+	mfa_ctx_free(&ctx);
+	tu_rmstore(dir);
+}
+
 int
 main(void)
 {
@@ -238,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_defer),
 		cmocka_unit_test(test_sync_errors),
 		cmocka_unit_test(test_sync_fails),
+		cmocka_unit_test(test_dir_sync_fails),
 	};
 
 	tu_require_root();
