@@ -1160,18 +1160,6 @@ test_login_rehearse(void **state)
 	free(other);
 }
 
-/* At the PIN prompt, another login or mfactl changes alice's store. */
-static void
-remove_key(struct fixture *f)
-{
-	mfa_user_t	*h = NULL;
-
-	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &h),
-	    MFA_OK);
-	assert_int_equal(mfa_user_remove(h, 1), MFA_OK);
-	mfa_user_free(&h);
-}
-
 /* Whether another process could take alice's lock. */
 static int
 alice_unlocked(struct fixture *f)
@@ -1190,12 +1178,28 @@ check_unlocked(struct fixture *f)
 	unlocked_at_pin += alice_unlocked(f);
 }
 
+/* At the PIN prompt, another login or mfactl changes alice's store. */
+static void
+remove_key(struct fixture *f)
+{
+	mfa_user_t	*h = NULL;
+
+	/* Else the open below would wait for ever. */
+	assert_true(alice_unlocked(f));
+	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &h),
+	    MFA_OK);
+	assert_int_equal(mfa_user_remove(h, 1), MFA_OK);
+	mfa_user_free(&h);
+}
+
 static void
 lock_out(struct fixture *f)
 {
 	mfa_user_t	*h = NULL;
 	int		 i;
 
+	/* Else the open below would wait for ever. */
+	assert_true(alice_unlocked(f));
 	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &h),
 	    MFA_OK);
 	for (i = 0; i < 5; i++)
@@ -1210,6 +1214,8 @@ add_totp(struct fixture *f)
 	mfa_user_t	*h = NULL;
 	unsigned	 id = 0;
 
+	/* Else the open below would wait for ever. */
+	assert_true(alice_unlocked(f));
 	assert_int_equal(mfa_user_open(f->ctx, "alice", MFA_OPEN_WRITE, &h),
 	    MFA_OK);
 	assert_int_equal(mfa_user_totp_add(h, "phone", NULL, -1, 0, &id,
