@@ -11,7 +11,9 @@
  * format, so that a language can order its parts; labels and reasons
  * are shown as check shows text (UTF-8 as it is, control bytes
  * escaped).  Secrets are never printed.  Exit status 0 when everything
- * was imported, 1 when anything was not.
+ * was imported, 1 when anything was not.  Every credential written, or
+ * refused once the user's store was open, is sent to the audit log
+ * (op=import) as the other writing commands do; a dry run sends nothing.
  */
 #include "config.h"
 
@@ -308,6 +310,42 @@ report_ok(struct import *im, const char *where, const char *user,
 	im->imported++;
 }
 
+/* The format's name as the command line gives it. */
+static const char *
+format_name(int format)
+{
+	switch (format) {
+	case MFA_IMPORT_PAM_U2F:
+		return "pam_u2f";
+	case MFA_IMPORT_PAM_OATH:
+		return "pam_oath";
+	case MFA_IMPORT_GAUTH:
+		return "google-authenticator";
+	default:
+		return "pskc";
+	}
+}
+
+/*
+ * The audit record of one credential (of type) written to user's store,
+ * or refused (r): "format=F", then more (NULL: nothing) such as the
+ * token's serial number.  A dry run writes nothing, so sends nothing.
+ */
+static void
+audit_import(struct import *im, const char *user, unsigned id, int type,
+    const char *more, int r)
+{
+	char extra[128];
+
+	if (im->flags & MFA_IMPORT_DRYRUN)
+		return;
+	(void)snprintf(extra, sizeof(extra), "format=%s%s%s",
+	    format_name(im->format), more != NULL ? " " : "",
+	    more != NULL ? more : "");
+	mfactl_audit("import", user, r == MFA_OK ? id : 0, type, extra,
+	    r == MFA_OK);
+}
+
 /*
  * Opens the user's store for the import: for writing (created when
  * missing), or for reading in a dry run (*u NULL when there is none).
@@ -334,7 +372,7 @@ import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
     mfa_user_t *u, const char *user)
 {
 	unsigned before, n, id = 0, total = mfa_import_scratch_codes(imp);
-	char where[WHERE_LEN];
+	char where[WHERE_LEN], more[32];
 	int r;
 
 	before = u != NULL ? mfa_user_recovery_remaining(u) : 0;
@@ -345,6 +383,8 @@ import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
 		r = mfa_user_import(u, imp, i, NULL, im->flags, &id);
 	where_fmt(where, sizeof(where), 0, 1);
 	if (r != MFA_OK) {
+		if (u != NULL)
+			audit_import(im, user, 0, MFA_CRED_RECOVERY, NULL, r);
 		report_error(im, where, user, r);
 		return;
 	}
@@ -357,6 +397,8 @@ import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
 		return;
 	}
 	n = mfa_user_recovery_remaining(u) - before;
+	(void)snprintf(more, sizeof(more), "scratch=%u", n);
+	audit_import(im, user, id, MFA_CRED_RECOVERY, more, MFA_OK);
 	if (n < total)
 		(void)mfactl_print_line(stdout, ngettext("%s: %u scratch code "
 		    "imported as recovery codes of %s (credential %u, %u "
@@ -400,10 +442,14 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 			continue;
 		}
 		r = MFA_OK;
+		id = 0;
 		if (u == NULL)
 			r = mfa_import_check(im->m->ctx, imp, i, im->flags);
 		if (r == MFA_OK)
 			r = mfa_user_import(u, imp, i, label, im->flags, &id);
+		if (u != NULL)
+			audit_import(im, user, id, mfa_import_type(imp, i),
+			    NULL, r);
 		if (r != MFA_OK)
 			report_error(im, where, user, r);
 		else
@@ -488,7 +534,7 @@ import_pskc(struct import *im, const char *buf, size_t len)
 	const char *reason;
 	mfa_user_t *u = NULL;
 	char why[PSKC_WHY_MAX], label[MFA_LABEL_MAX + 1], desc[32];
-	char where[WHERE_LEN];
+	char where[WHERE_LEN], more[PSKC_SERIAL_MAX + 8];
 	size_t n = 0, i;
 	unsigned id, line;
 	int r;
@@ -526,10 +572,15 @@ import_pskc(struct import *im, const char *buf, size_t len)
 		else
 			(void)snprintf(label, sizeof(label), "token %s",
 			    e[i].serial);
-		if ((r = open_user(im, a->user, &u)) == MFA_OK)
+		id = 0;
+		if ((r = open_user(im, a->user, &u)) == MFA_OK) {
 			r = mfa_user_totp_import(u, label, MFA_TOTP_SHA1,
 			    e[i].digits, e[i].period, e[i].secret,
 			    e[i].secret_len, im->flags, &id);
+			(void)snprintf(more, sizeof(more), "serial=%s",
+			    e[i].serial);
+			audit_import(im, a->user, id, MFA_CRED_TOTP, more, r);
+		}
 		mfa_user_free(&u);
 		if (r != MFA_OK) {
 			report_error(im, where, a->user, r);

@@ -5,13 +5,25 @@
 # the line-by-line report, the exit status, --dry-run writing nothing,
 # re-imports refused as duplicates, what `mfactl list` shows, and the
 # secrets stored (compared in the store file: the report never shows
-# them).  That an imported TOTP secret gives the codes oathtool computes
-# is checked by tests/unit/test_import.c.
+# them), and the audit record of each credential written or refused
+# (read through tests/tools/audit_shim.c, preloaded into mfactl: the
+# records themselves reaching auditd is tests/pam/audit.sh's part).
+# That an imported TOTP secret gives the codes oathtool computes is
+# checked by tests/unit/test_import.c.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
 
-MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+# The program itself, not libtool's wrapper script: the shim is for
+# mfactl, not for a shell (nor, in a sanitizer build, the sanitizer
+# runtime that MFA_SAN_PRELOAD names).
+MFACTL="$MFA_TOP_BUILDDIR/tools/.libs/mfactl"
+[ -x "$MFACTL" ] || MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+LIBS_DIR="$MFA_TOP_BUILDDIR/lib/.libs"
+LD_LIBRARY_PATH="$LIBS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+SHIM="$MFA_TOP_BUILDDIR/tests/tools/.libs/libaudit_shim.so"
+[ -f "$SHIM" ] || skip_all "tests/tools/libaudit_shim.la not built"
 FIX="$MFA_TOP_SRCDIR/tests/tools/import"
 WORK=$(mktemp -d /tmp/mfactl-import.XXXXXX) || exit 99
 trap 'rm -rf "$WORK"' EXIT
@@ -19,9 +31,23 @@ STORE=$WORK/store
 mkdir -m 0700 "$STORE"
 CONF=$WORK/pam_mfa.conf
 printf 'fail_delay = 0\nfido2_rp_id = pam://import-test\n' >"$CONF"
+AUDIT=$WORK/audit.log
 
 M() {
-	"$MFACTL" --config "$CONF" --store "$STORE" "$@"
+	: >"$AUDIT"
+	LD_PRELOAD="${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$SHIM" \
+	    MFA_AUDIT_LOG="$AUDIT" \
+	    "$MFACTL" --config "$CONF" --store "$STORE" "$@"
+}
+
+# audited ERE: a record of the last mfactl run matches.
+audited() {
+	grep -Eq -- "$1" "$AUDIT"
+}
+
+# audit_count: how many records the last mfactl run sent.
+audit_count() {
+	grep -c '^type=USER_MGMT op=import ' "$AUDIT"
 }
 
 # line N TEXT: the report has a line "LINE N: TEXT..." (ERE after it).
@@ -80,6 +106,7 @@ check "dry run: alice would be imported" line 2 \
 check "dry run: summary" contains "$out" \
     "4 would be imported, 8 skipped (dry run: nothing written)"
 check "dry run wrote nothing" [ -z "$(ls -A "$STORE")" ]
+check "dry run: no audit record" [ ! -s "$AUDIT" ]
 
 expect_rc 1 "pam_oath import" M import pam_oath "$FIX/pam_oath.users"
 check "HOTP/T30: alice" line 2 \
@@ -102,6 +129,15 @@ check "short secret: refused" line 12 "skipped: secret shorter than 10"
 check "9 digits: refused" line 13 "skipped: token type: digits not 6..8"
 check "missing fields: refused" line 14 "skipped: not TYPE USER"
 check "summary" contains "$out" "3 imported, 9 skipped"
+check "audit: alice's credential" audited '^type=USER_MGMT op=import '\
+'id=1 type=totp format=pam_oath acct="alice" .* res=success$'
+check "audit: carol's credential" audited \
+    'op=import id=1 type=totp format=pam_oath acct="carol" .*res=success$'
+check "audit: the duplicate, refused" audited \
+    'op=import type=totp format=pam_oath acct="alice" .* res=failed$'
+check "audit: one record per credential written or refused" \
+    [ "$(audit_count)" -eq 4 ]
+check "audit: no secret" lacks "$(cat "$AUDIT")" "3132333435"
 check "no secret in the report" lacks "$out" "3132333435"
 check "alice's secret stored" [ "$(secret_of alice 1)" = "$S20" ]
 check "bob's 32-byte secret stored" [ "$(secret_of bob 1)" = "$S32" ]
@@ -129,6 +165,11 @@ check "GA: scratch codes stored as hashes" grep -q \
     '^recovery 2 status=active .* label=google-authenticator scratch=\$y\$' \
     "$STORE/gina"
 check "GA: no scratch code stored" lacks "$(cat "$STORE/gina")" "12345678"
+check "GA audit: the secret" audited '^type=USER_MGMT op=import id=1 '\
+'type=totp format=google-authenticator acct="gina" .* res=success$'
+check "GA audit: the scratch codes" audited 'op=import id=2 type=recovery '\
+'format=google-authenticator scratch=5 acct="gina" .* res=success$'
+check "GA audit: no scratch code" lacks "$(cat "$AUDIT")" "12345678"
 expect_rc 0 "list gina" M list gina
 check "list: the scratch codes are recovery codes" matches "$out" \
     "^2 +recovery +active +5 left "
@@ -194,6 +235,8 @@ check "duplicate key: refused" line 10 "skipped: alice: already imported"
 check "unknown option: refused" line 11 "skipped: credential 1: options"
 check "bad key handle: refused" line 12 "skipped: credential 1: key handle"
 check "summary" contains "$out" "5 imported, 7 skipped"
+check "pam_u2f audit: bob's rs256 key" audited '^type=USER_MGMT op=import '\
+'id=3 type=fido2 format=pam_u2f acct="bob" .* res=success$'
 expect_rc 0 "list bob" M list bob
 check "list: eddsa key active" matches "$out" "^2 +fido2 +active +eddsa "
 check "list: rs256 key active" matches "$out" "^3 +fido2 +active +rs256 "
@@ -239,6 +282,10 @@ check "pskc: unassigned token skipped" matches "$out_k" \
     "^KEY 4: skipped: serial TOK-0004: not assigned"
 check "pskc: kim's secret stored" [ "$(secret_of kim 1)" = "$S20" ]
 check "pskc: lee's secret stored" [ "$(secret_of lee 1)" = "$S32" ]
+check "pskc audit: kim's token, by serial" audited '^type=USER_MGMT '\
+'op=import id=1 type=totp format=pskc serial=TOK-0001 acct="kim" .* '\
+'res=success$'
+check "pskc audit: only the tokens written" [ "$(audit_count)" -eq 2 ]
 expect_rc 1 "pskc --map (with an unknown serial)" M import pskc \
     "$FIX/tokens.pskc" --map "$FIX/tokens.map" --assign TOK-0004=kim
 check "--map: TOK-0001 is alice's pam_oath secret: duplicate" matches \
