@@ -204,17 +204,27 @@ assign_arg(struct import *im, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* --map FILE: lines "SERIAL USER"; '#' comments and blank lines. */
+/*
+ * --map FILE: lines "SERIAL USER"; '#' comments and blank lines.  A NUL
+ * byte refuses the file: the lines are cut at NULs below.
+ */
 static int
 map_file(struct import *im, const char *path)
 {
-	char *buf = NULL, *line, *next, *serial, *user, *end;
+	char *buf = NULL, *line, *next, *serial, *user, *end, *nul;
 	const char *why = NULL;
 	size_t len = 0, slen;
 	unsigned lineno;
 
 	if (read_file(path, MAP_MAX, &buf, &len) == -1)
 		return mfactl_errorf("import", path, "%s", strerror(errno));
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		for (lineno = 1, line = buf; line < nul; line++)
+			lineno += *line == '\n';
+		free(buf);
+		return mfactl_errorf("import", path, _("line %u: %s"),
+		    lineno, _("NUL byte"));
+	}
 	for (lineno = 1, line = buf; line != NULL && why == NULL;
 	    lineno++, line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
@@ -475,24 +485,39 @@ report_parse_error(struct import *im, const mfa_import_t *imp,
 	im->failed++;
 }
 
-/* pam_u2f and pam_oath: one record per line. */
+/*
+ * pam_u2f and pam_oath: one record per line of buf[0..buflen).  The
+ * lines are cut by length, not at a NUL byte: a line holding one goes
+ * to the parser whole, which refuses it, and the lines after it are
+ * still read.
+ */
 static void
-import_lines(struct import *im, mfa_import_t *imp, char *buf)
+import_lines(struct import *im, mfa_import_t *imp, char *buf, size_t buflen)
 {
-	char *line, *next, *p;
-	size_t len;
+	char *line, *next, *end, *p;
+	size_t len, left;
 	unsigned lineno;
 	int r;
 
-	for (lineno = 1, line = buf; line != NULL; lineno++, line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		len = strlen(line);
+	for (lineno = 1, line = buf, left = buflen; left > 0;
+	    lineno++, line = next) {
+		if ((end = memchr(line, '\n', left)) != NULL) {
+			len = (size_t)(end - line);
+			*end = '\0';
+			next = end + 1;
+		} else {
+			len = left;
+			next = line + left;
+		}
+		left -= (size_t)(next - line);
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
-		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
+		/* Blank or a comment; with a NUL byte in it, neither. */
+		if (memchr(line, '\0', len) == NULL) {
+			p = line + strspn(line, " \t");
+			if (*p == '\0' || *p == '#')
+				continue;
+		}
 		r = mfa_import_parse(imp, im->format, line, len);
 		if (r != MFA_OK)
 			report_parse_error(im, imp, lineno);
@@ -762,7 +787,7 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	else if (im.format == FMT_PSKC)
 		import_pskc(&im, buf, len);
 	else
-		import_lines(&im, imp, buf);
+		import_lines(&im, imp, buf, len);
 	if (im.imported == 0 && im.failed == 0) {
 		printf("%s\n", _("NOTE: no credential in the file"));
 		im.failed++;

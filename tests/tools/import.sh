@@ -151,6 +151,23 @@ check "list: imported TOTP is active" matches "$out" \
 expect_rc 1 "pam_oath again" M import pam_oath "$FIX/pam_oath.users"
 check "again: nothing imported twice" contains "$out" "0 imported, 12"
 
+# A NUL byte cuts no line short and hides no later line: the line that
+# holds it is refused, the next ones are read.
+printf 'HOTP/T30 nora - %s\000 junk\n# a comment\000\nHOTP/T30 otto - %s\n' \
+    3132333435363738393031323334353637383930 \
+    4142434445464748494a4b4c4d4e4f5051525354 >"$WORK/nul.users"
+expect_rc 1 "pam_oath with NUL bytes" M import pam_oath "$WORK/nul.users"
+check "NUL byte: its line refused" line 1 "skipped: NUL byte"
+check "NUL byte in a comment: refused too" line 2 "skipped: NUL byte"
+check "NUL byte: the next line read" line 3 \
+    "imported otto credential 1 \\(totp sha1/6/30, label pam_oath\\)$"
+check "NUL byte: summary" contains "$out" "1 imported, 2 skipped"
+check "NUL byte: nothing stored for nora" [ ! -e "$STORE/nora" ]
+printf 'TOK-0001 alice\000\nTOK-0002 bob\n' >"$WORK/nul.map"
+expect_fail_line "--map with a NUL byte" M import pskc "$FIX/tokens.pskc" \
+    --map "$WORK/nul.map"
+check "--map NUL byte: names the line" contains "$err" "line 1: NUL byte"
+
 # ---- google-authenticator -------------------------------------------
 expect_rc 0 "google-authenticator" M import google-authenticator \
     "$FIX/google_authenticator" --user gina --label phone
