@@ -214,6 +214,23 @@ check "GA: added to gina's recovery codes" contains "$out" \
     "LINE 1: 5 scratch codes imported as recovery codes of gina (credential 3)"
 expect_rc 0 "list gina" M list gina
 check "list: both kinds counted" matches "$out" "^3 +recovery +active +8 left "
+# The state lines pam_google_authenticator writes: read and left behind.
+expect_rc 0 "GA with the module's state lines" M import google-authenticator \
+    "$FIX/google_authenticator.state" --user pat
+check "GA state: imported" line 1 "imported pat credential 1 "
+check "GA state: TIME_SKEW noted" line 1 \
+    "note: .*clock skew \\(TIME_SKEW\\) is not carried over"
+check "GA state: LASTn noted" line 1 \
+    "note: .*grace_period logins \\(LAST0..LAST9\\) are not carried"
+check "GA state: scratch code imported" line 1 \
+    "1 scratch code imported as recovery codes of pat"
+check "GA state: secret stored" [ "$(secret_of pat 1)" = "$SAT" ]
+sed 's/^" TOTP_AUTH$/" OTP_DISABLED\n" TOTP_AUTH/' \
+    "$FIX/google_authenticator.state" >"$WORK/ga.otpdisabled"
+expect_rc 1 "GA OTP_DISABLED" M import google-authenticator \
+    "$WORK/ga.otpdisabled" --user quinn
+check "GA OTP_DISABLED: still refused" line 8 "skipped: unknown option"
+check "GA OTP_DISABLED: nothing stored" [ ! -e "$STORE/quinn" ]
 expect_rc 1 "GA HOTP_COUNTER" M import google-authenticator \
     "$FIX/google_authenticator.hotp" --user ivan
 check "GA HOTP: refused on its line" line 2 "skipped: counter-based"
