@@ -329,6 +329,35 @@ check "--assign with --map: kim gets TOK-0004" matches "$out" \
 check "--map: a serial not in the file is reported" contains "$out" \
     "serial TOK-0009 (assigned to zed) is not in the file"
 check "pskc: TOK-0004 secret stored" [ "$(secret_of kim 2)" = "$SPSKC" ]
+# A serial number in two key packages: neither key is imported, the
+# other token is.
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	for sk in TOK-0007:MTIzNDU2Nzg5MDEyMzQ1Njc4OTA= \
+	    TOK-0008:YWJjZGVmZ2hpamFiY2RlZmdoaWo= \
+	    TOK-0007:QUJDREVGR0hJSktMTU5PUFFSU1Q=; do
+		printf '<KeyPackage><DeviceInfo><SerialNo>%s</SerialNo>' \
+		    "${sk%%:*}"
+		printf '</DeviceInfo>\n<Key Id="k" Algorithm="%s">' \
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+		printf '<Data><Secret><PlainValue>%s</PlainValue>' "${sk#*:}"
+		printf '</Secret></Data></Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/twice.pskc"
+expect_rc 1 "pskc, a serial number in two key packages" M import pskc \
+    "$WORK/twice.pskc" --assign TOK-0007=rita --assign TOK-0008=sam
+check "repeated serial: first key refused" matches "$out" \
+    "^KEY 1: skipped: serial TOK-0007: serial number in more than one key"
+check "repeated serial: second key refused" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0007: serial number in more than one key"
+check "repeated serial: the other token imported" matches "$out" \
+    "^KEY 2: imported sam credential 1 "
+check "repeated serial: not called missing" lacks "$out" \
+    "serial TOK-0007 (assigned to rita) is not in the file"
+check "repeated serial: summary" contains "$out" "1 imported, 2 skipped"
+check "repeated serial: nothing stored for rita" [ ! -e "$STORE/rita" ]
 printf 'TOK-0001 alice extra\n' >"$WORK/bad.map"
 expect_fail_line "--map with a bad line" M import pskc "$FIX/tokens.pskc" \
     --map "$WORK/bad.map"
