@@ -376,22 +376,38 @@ open_user(struct import *im, const char *user, mfa_user_t **u)
 /*
  * google-authenticator scratch codes: added to the user's recovery
  * codes; the count is the new ones (codes imported before are skipped).
+ * secret_r is what became of the file's TOTP secret, imported just
+ * before.  The codes come only with it: a secret the user had already
+ * (MFA_ERR_EXCLUDED) means the file was imported before, and its codes
+ * may since have been used and their set replaced or removed, which
+ * leaves no trace of them to compare with; added again, a used code
+ * would work again.
  */
 static void
 import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
-    mfa_user_t *u, const char *user)
+    mfa_user_t *u, const char *user, int secret_r)
 {
 	unsigned before, n, id = 0, total = mfa_import_scratch_codes(imp);
 	char where[WHERE_LEN], more[32];
 	int r;
 
+	where_fmt(where, sizeof(where), 0, 1);
+	if (secret_r != MFA_OK) {
+		/* TRANSLATORS: "LINE 1: skipped: gina: already imported ..." */
+		(void)mfactl_print_line(stdout, _("%s: skipped: %s: %s"),
+		    where, user, secret_r == MFA_ERR_EXCLUDED ?
+		    _("already imported (the scratch codes of a file whose "
+		    "secret the user has are not added again)") :
+		    _("scratch codes are imported only with their secret"));
+		im->failed++;
+		return;
+	}
 	before = u != NULL ? mfa_user_recovery_remaining(u) : 0;
 	r = MFA_OK;
 	if (u == NULL)
 		r = mfa_import_check(im->m->ctx, imp, i, im->flags);
 	if (r == MFA_OK)
 		r = mfa_user_import(u, imp, i, NULL, im->flags, &id);
-	where_fmt(where, sizeof(where), 0, 1);
 	if (r != MFA_OK) {
 		if (u != NULL)
 			audit_import(im, user, 0, MFA_CRED_RECOVERY, NULL, r);
@@ -433,7 +449,7 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 	char where[WHERE_LEN];
 	unsigned id;
 	size_t i, n = mfa_import_count(imp);
-	int r;
+	int r, secret_r = MFA_ERR_NOTFOUND;
 
 	where_fmt(where, sizeof(where), 0, lineno);
 	if ((r = open_user(im, user, &u)) != MFA_OK) {
@@ -448,7 +464,7 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 			    "pam_oath" : "google-authenticator";
 		/* --label names the TOTP credential, not the codes. */
 		if (mfa_import_type(imp, i) == MFA_CRED_RECOVERY) {
-			import_scratch(im, imp, i, u, user);
+			import_scratch(im, imp, i, u, user, secret_r);
 			continue;
 		}
 		r = MFA_OK;
@@ -460,6 +476,8 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 		if (u != NULL)
 			audit_import(im, user, id, mfa_import_type(imp, i),
 			    NULL, r);
+		if (mfa_import_type(imp, i) == MFA_CRED_TOTP)
+			secret_r = r;
 		if (r != MFA_OK)
 			report_error(im, where, user, r);
 		else

@@ -203,14 +203,28 @@ expect_rc 0 "GA dry run" M import google-authenticator \
 check "GA dry run: would import the codes" line 1 \
     "would import 5 scratch codes of hank as recovery codes$"
 check "GA dry run: no store" [ ! -e "$STORE/hank" ]
-# A new set of recovery codes voids the scratch codes; imported again
-# they are added to it: both kinds kept.
+# A new set of recovery codes voids the scratch codes.  The file imported
+# again adds nothing, its scratch codes included: one may have been used,
+# and the set that knew it is gone.
 expect_rc 0 "recovery gina" M recovery gina --count 3
 expect_rc 0 "list gina" M list gina
 check "list: new set only" matches "$out" "^3 +recovery +active +3 left "
-expect_rc 1 "GA to a user with recovery codes" M import \
-    google-authenticator "$FIX/google_authenticator" --user gina
-check "GA: added to gina's recovery codes" contains "$out" \
+expect_rc 1 "GA again after a new set" M import google-authenticator \
+    "$FIX/google_authenticator" --user gina
+check "GA again after a new set: secret already imported" line 1 \
+    "skipped: gina: already imported \\(user gina: the imported totp"
+check "GA again after a new set: scratch codes not added" line 1 \
+    "skipped: gina: already imported \\(the scratch codes of a file whose"
+check "GA again after a new set: no scratch code stored" lacks \
+    "$(cat "$STORE/gina")" " scratch="
+expect_rc 0 "list gina" M list gina
+check "list: still the new set only" matches "$out" \
+    "^3 +recovery +active +3 left "
+# Another file's scratch codes join the set: both kinds kept.
+sed "1s/.*/$SAT/" "$FIX/google_authenticator" >"$WORK/ga.other"
+expect_rc 0 "GA, another file, to a user with recovery codes" M import \
+    google-authenticator "$WORK/ga.other" --user gina
+check "GA other: added to gina's recovery codes" contains "$out" \
     "LINE 1: 5 scratch codes imported as recovery codes of gina (credential 3)"
 expect_rc 0 "list gina" M list gina
 check "list: both kinds counted" matches "$out" "^3 +recovery +active +8 left "
@@ -427,5 +441,65 @@ hostile_ok() {
 	    [ "$(secret_of mia 1)" = "$S20" ]
 }
 hostile_ok
+
+# ---- used scratch codes do not come back ----------------------------------
+# Through real logins (pamtester under pam_wrapper runs the build tree's
+# pam_mfa.so, nss_wrapper supplies the user): a scratch code used at a
+# login, the set replaced with 'mfactl recovery', the same file imported
+# again: neither the used code nor the voided ones log in.
+scratch_logins() {
+	for c in pamtester pkg-config; do
+		command -v "$c" >/dev/null 2>&1 || return 1
+	done
+	PWLIB=$(pkg-config --libs pam_wrapper 2>/dev/null | tr -d " ")
+	MOD=$MFA_TOP_BUILDDIR/pam_module/.libs/pam_mfa.so
+	[ -f "$PWLIB" ] && [ -f "$MOD" ] || return 1
+	NSSENV=$(nss_env "$WORK") || return 1
+	NSSLIB=${NSSENV#LD_PRELOAD=}
+	NSSLIB=${NSSLIB%% *}
+	mkdir -m 0700 "$WORK/svc"
+	printf 'store = %s\nfail_delay = 0\nrequire = totp OR fido2\n' \
+	    "$STORE" >"$WORK/login.conf"
+	echo "root:x:0:0:root:/root:/bin/sh" >"$WORK/passwd"
+	echo "demo:x:4242:4242:demo:/nonexistent:/bin/sh" >>"$WORK/passwd"
+	printf 'root:x:0:\ndemo:x:4242:\n' >"$WORK/group"
+	echo "auth required $MOD config=$WORK/login.conf" >"$WORK/svc/mfa"
+	PAMENV="LD_PRELOAD=${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$PWLIB:$NSSLIB"
+	PAMENV="$PAMENV PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$WORK/svc"
+	PAMENV="$PAMENV NSS_WRAPPER_PASSWD=$WORK/passwd"
+	PAMENV="$PAMENV NSS_WRAPPER_GROUP=$WORK/group"
+	return 0
+}
+
+# login ANSWER: pamtester authenticates demo with ANSWER at the prompt.
+login() {
+	printf '%s\n' "$1" >"$WORK/answer"
+	RUN_STDIN=$WORK/answer
+	# shellcheck disable=SC2086
+	run env $PAMENV "$(command -v pamtester)" -v mfa demo authenticate
+	RUN_STDIN=
+}
+
+if scratch_logins; then
+	expect_rc 0 "GA for demo" M import google-authenticator \
+	    "$FIX/google_authenticator" --user demo
+	login 12345678
+	check "a scratch code logs in" [ "$rc" -eq 0 ]
+	login 12345678
+	check "the used scratch code: refused" [ "$rc" -ne 0 ]
+	expect_rc 0 "recovery demo: a new set" M recovery demo --count 2
+	expect_rc 1 "the same file again" M import google-authenticator \
+	    "$FIX/google_authenticator" --user demo
+	check "the same file again: scratch codes not added" line 1 \
+	    "skipped: demo: already imported \\(the scratch codes"
+	login 12345678
+	check "after the file again: the used scratch code is refused" \
+	    [ "$rc" -ne 0 ]
+	login 23456789
+	check "after the file again: a voided scratch code is refused" \
+	    [ "$rc" -ne 0 ]
+else
+	echo "# pamtester, pam_wrapper or nss_wrapper missing: no logins"
+fi
 
 finish
