@@ -241,6 +241,10 @@ attest_check(const struct enrol *e, const fido_cred_t *cred)
 		if (verified)
 			return reject(e, MFA_ERR_ATTEST, "no attestation "
 			    "(format none)");
+		/* The key's model is unproven: pam_mfa.conf(5) says so. */
+		mfa_log(e->u->ctx, LOG_WARNING, "user %s: security key %s: "
+		    "no attestation (format none; accepted: "
+		    "fido2_attestation = any)", e->u->name, e->dev.desc);
 		return MFA_OK;
 	}
 	if ((fr = fido_cred_verify_self(cred)) != FIDO_OK) {

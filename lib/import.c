@@ -36,7 +36,7 @@
 #define N_(s)	(s)
 
 #define WHY_MAX		512	/* bytes: room for a translation in UTF-8 */
-#define NOTE_MAX	512
+#define NOTE_MAX	1024	/* bytes: three notes, translated */
 #define DESC_MAX	48
 #define SECRET_MIN	10	/* bytes: the store's minimum */
 #define PERIOD_MAX	3600	/* seconds: the store's maximum */
@@ -545,6 +545,25 @@ ga_option(struct mfa_import *imp, const char *s, unsigned line, int *totp,
 		add_note(imp, N_("google-authenticator options WINDOW_SIZE, "
 		    "RATE_LIMIT, DISALLOW_REUSE are not carried over "
 		    "(pam_mfa's totp_window and lockout apply)"));
+	} else if ((len == 9 && strncmp(s, "TIME_SKEW", len) == 0) ||
+	    (len == 19 && strncmp(s, "RESETTING_TIME_SKEW", len) == 0)) {
+		/*
+		 * State pam_google_authenticator writes as it learns the
+		 * device's clock skew.  Left behind, no code is accepted
+		 * that pam_mfa's window would not take: nothing weakens.
+		 */
+		add_note(imp, N_("its learned clock skew (TIME_SKEW) is not "
+		    "carried over: the device's clock must be right within "
+		    "totp_window"));
+	} else if (len == 5 && strncmp(s, "LAST", 4) == 0 &&
+	    s[4] >= '0' && s[4] <= '9') {
+		/*
+		 * grace_period's record of recent logins (host and time):
+		 * pam_mfa has no such grace, it asks at every login.
+		 */
+		add_note(imp, N_("its grace_period logins (LAST0..LAST9) "
+		    "are not carried over: pam_mfa asks for a code at every "
+		    "login"));
 	} else
 		/* TRANSLATORS: also mfactl's, before an option's name. */
 		return fail(imp, line, N_("unknown option"));

@@ -11,7 +11,9 @@
  * format, so that a language can order its parts; labels and reasons
  * are shown as check shows text (UTF-8 as it is, control bytes
  * escaped).  Secrets are never printed.  Exit status 0 when everything
- * was imported, 1 when anything was not.
+ * was imported, 1 when anything was not.  Every credential written, or
+ * refused once the user's store was open, is sent to the audit log
+ * (op=import) as the other writing commands do; a dry run sends nothing.
  */
 #include "config.h"
 
@@ -202,17 +204,27 @@ assign_arg(struct import *im, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* --map FILE: lines "SERIAL USER"; '#' comments and blank lines. */
+/*
+ * --map FILE: lines "SERIAL USER"; '#' comments and blank lines.  A NUL
+ * byte refuses the file: the lines are cut at NULs below.
+ */
 static int
 map_file(struct import *im, const char *path)
 {
-	char *buf = NULL, *line, *next, *serial, *user, *end;
+	char *buf = NULL, *line, *next, *serial, *user, *end, *nul;
 	const char *why = NULL;
 	size_t len = 0, slen;
 	unsigned lineno;
 
 	if (read_file(path, MAP_MAX, &buf, &len) == -1)
 		return mfactl_errorf("import", path, "%s", strerror(errno));
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		for (lineno = 1, line = buf; line < nul; line++)
+			lineno += *line == '\n';
+		free(buf);
+		return mfactl_errorf("import", path, _("line %u: %s"),
+		    lineno, _("NUL byte"));
+	}
 	for (lineno = 1, line = buf; line != NULL && why == NULL;
 	    lineno++, line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
@@ -308,6 +320,42 @@ report_ok(struct import *im, const char *where, const char *user,
 	im->imported++;
 }
 
+/* The format's name as the command line gives it. */
+static const char *
+format_name(int format)
+{
+	switch (format) {
+	case MFA_IMPORT_PAM_U2F:
+		return "pam_u2f";
+	case MFA_IMPORT_PAM_OATH:
+		return "pam_oath";
+	case MFA_IMPORT_GAUTH:
+		return "google-authenticator";
+	default:
+		return "pskc";
+	}
+}
+
+/*
+ * The audit record of one credential (of type) written to user's store,
+ * or refused (r): "format=F", then more (NULL: nothing) such as the
+ * token's serial number.  A dry run writes nothing, so sends nothing.
+ */
+static void
+audit_import(struct import *im, const char *user, unsigned id, int type,
+    const char *more, int r)
+{
+	char extra[128];
+
+	if (im->flags & MFA_IMPORT_DRYRUN)
+		return;
+	(void)snprintf(extra, sizeof(extra), "format=%s%s%s",
+	    format_name(im->format), more != NULL ? " " : "",
+	    more != NULL ? more : "");
+	mfactl_audit("import", user, r == MFA_OK ? id : 0, type, extra,
+	    r == MFA_OK);
+}
+
 /*
  * Opens the user's store for the import: for writing (created when
  * missing), or for reading in a dry run (*u NULL when there is none).
@@ -328,23 +376,41 @@ open_user(struct import *im, const char *user, mfa_user_t **u)
 /*
  * google-authenticator scratch codes: added to the user's recovery
  * codes; the count is the new ones (codes imported before are skipped).
+ * secret_r is what became of the file's TOTP secret, imported just
+ * before.  The codes come only with it: a secret the user had already
+ * (MFA_ERR_EXCLUDED) means the file was imported before, and its codes
+ * may since have been used and their set replaced or removed, which
+ * leaves no trace of them to compare with; added again, a used code
+ * would work again.
  */
 static void
 import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
-    mfa_user_t *u, const char *user)
+    mfa_user_t *u, const char *user, int secret_r)
 {
 	unsigned before, n, id = 0, total = mfa_import_scratch_codes(imp);
-	char where[WHERE_LEN];
+	char where[WHERE_LEN], more[32];
 	int r;
 
+	where_fmt(where, sizeof(where), 0, 1);
+	if (secret_r != MFA_OK) {
+		/* TRANSLATORS: "LINE 1: skipped: gina: already imported ..." */
+		(void)mfactl_print_line(stdout, _("%s: skipped: %s: %s"),
+		    where, user, secret_r == MFA_ERR_EXCLUDED ?
+		    _("already imported (the scratch codes of a file whose "
+		    "secret the user has are not added again)") :
+		    _("scratch codes are imported only with their secret"));
+		im->failed++;
+		return;
+	}
 	before = u != NULL ? mfa_user_recovery_remaining(u) : 0;
 	r = MFA_OK;
 	if (u == NULL)
 		r = mfa_import_check(im->m->ctx, imp, i, im->flags);
 	if (r == MFA_OK)
 		r = mfa_user_import(u, imp, i, NULL, im->flags, &id);
-	where_fmt(where, sizeof(where), 0, 1);
 	if (r != MFA_OK) {
+		if (u != NULL)
+			audit_import(im, user, 0, MFA_CRED_RECOVERY, NULL, r);
 		report_error(im, where, user, r);
 		return;
 	}
@@ -357,6 +423,8 @@ import_scratch(struct import *im, const mfa_import_t *imp, size_t i,
 		return;
 	}
 	n = mfa_user_recovery_remaining(u) - before;
+	(void)snprintf(more, sizeof(more), "scratch=%u", n);
+	audit_import(im, user, id, MFA_CRED_RECOVERY, more, MFA_OK);
 	if (n < total)
 		(void)mfactl_print_line(stdout, ngettext("%s: %u scratch code "
 		    "imported as recovery codes of %s (credential %u, %u "
@@ -381,7 +449,7 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 	char where[WHERE_LEN];
 	unsigned id;
 	size_t i, n = mfa_import_count(imp);
-	int r;
+	int r, secret_r = MFA_ERR_NOTFOUND;
 
 	where_fmt(where, sizeof(where), 0, lineno);
 	if ((r = open_user(im, user, &u)) != MFA_OK) {
@@ -396,14 +464,20 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 			    "pam_oath" : "google-authenticator";
 		/* --label names the TOTP credential, not the codes. */
 		if (mfa_import_type(imp, i) == MFA_CRED_RECOVERY) {
-			import_scratch(im, imp, i, u, user);
+			import_scratch(im, imp, i, u, user, secret_r);
 			continue;
 		}
 		r = MFA_OK;
+		id = 0;
 		if (u == NULL)
 			r = mfa_import_check(im->m->ctx, imp, i, im->flags);
 		if (r == MFA_OK)
 			r = mfa_user_import(u, imp, i, label, im->flags, &id);
+		if (u != NULL)
+			audit_import(im, user, id, mfa_import_type(imp, i),
+			    NULL, r);
+		if (mfa_import_type(imp, i) == MFA_CRED_TOTP)
+			secret_r = r;
 		if (r != MFA_OK)
 			report_error(im, where, user, r);
 		else
@@ -429,24 +503,39 @@ report_parse_error(struct import *im, const mfa_import_t *imp,
 	im->failed++;
 }
 
-/* pam_u2f and pam_oath: one record per line. */
+/*
+ * pam_u2f and pam_oath: one record per line of buf[0..buflen).  The
+ * lines are cut by length, not at a NUL byte: a line holding one goes
+ * to the parser whole, which refuses it, and the lines after it are
+ * still read.
+ */
 static void
-import_lines(struct import *im, mfa_import_t *imp, char *buf)
+import_lines(struct import *im, mfa_import_t *imp, char *buf, size_t buflen)
 {
-	char *line, *next, *p;
-	size_t len;
+	char *line, *next, *end, *p;
+	size_t len, left;
 	unsigned lineno;
 	int r;
 
-	for (lineno = 1, line = buf; line != NULL; lineno++, line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		len = strlen(line);
+	for (lineno = 1, line = buf, left = buflen; left > 0;
+	    lineno++, line = next) {
+		if ((end = memchr(line, '\n', left)) != NULL) {
+			len = (size_t)(end - line);
+			*end = '\0';
+			next = end + 1;
+		} else {
+			len = left;
+			next = line + left;
+		}
+		left -= (size_t)(next - line);
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
-		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
+		/* Blank or a comment; with a NUL byte in it, neither. */
+		if (memchr(line, '\0', len) == NULL) {
+			p = line + strspn(line, " \t");
+			if (*p == '\0' || *p == '#')
+				continue;
+		}
 		r = mfa_import_parse(imp, im->format, line, len);
 		if (r != MFA_OK)
 			report_parse_error(im, imp, lineno);
@@ -488,7 +577,7 @@ import_pskc(struct import *im, const char *buf, size_t len)
 	const char *reason;
 	mfa_user_t *u = NULL;
 	char why[PSKC_WHY_MAX], label[MFA_LABEL_MAX + 1], desc[32];
-	char where[WHERE_LEN];
+	char where[WHERE_LEN], more[PSKC_SERIAL_MAX + 8];
 	size_t n = 0, i;
 	unsigned id, line;
 	int r;
@@ -526,10 +615,15 @@ import_pskc(struct import *im, const char *buf, size_t len)
 		else
 			(void)snprintf(label, sizeof(label), "token %s",
 			    e[i].serial);
-		if ((r = open_user(im, a->user, &u)) == MFA_OK)
+		id = 0;
+		if ((r = open_user(im, a->user, &u)) == MFA_OK) {
 			r = mfa_user_totp_import(u, label, MFA_TOTP_SHA1,
 			    e[i].digits, e[i].period, e[i].secret,
 			    e[i].secret_len, im->flags, &id);
+			(void)snprintf(more, sizeof(more), "serial=%s",
+			    e[i].serial);
+			audit_import(im, a->user, id, MFA_CRED_TOTP, more, r);
+		}
 		mfa_user_free(&u);
 		if (r != MFA_OK) {
 			report_error(im, where, a->user, r);
@@ -711,7 +805,7 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	else if (im.format == FMT_PSKC)
 		import_pskc(&im, buf, len);
 	else
-		import_lines(&im, imp, buf);
+		import_lines(&im, imp, buf, len);
 	if (im.imported == 0 && im.failed == 0) {
 		printf("%s\n", _("NOTE: no credential in the file"));
 		im.failed++;

@@ -305,6 +305,45 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	return 0;
 }
 
+static int
+serial_cmp(const void *a, const void *b)
+{
+	const struct pskc_entry	*const *x = a, *const *y = b;
+
+	return strcmp((*x)->serial, (*y)->serial);
+}
+
+/*
+ * A serial number in more than one key package: --assign SERIAL=USER
+ * cannot say which key the token holds (one may be of a token the user
+ * does not have), so none of them is imported.  -1: out of memory.
+ */
+static int
+reject_repeated_serials(struct pskc_entry *e, size_t n)
+{
+	struct pskc_entry	**p;
+	size_t			  i, j, k;
+
+	if ((p = calloc(n, sizeof(*p))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		p[i] = &e[i];
+	qsort(p, n, sizeof(*p), serial_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n &&
+		    strcmp(p[i]->serial, p[j]->serial) == 0; j++)
+			continue;
+		if (j - i < 2 || p[i]->serial[0] == '\0')
+			continue;
+		for (k = i; k < j; k++)
+			(void)reject(p[k], N_("serial number in more than one "
+			    "key package: which key the token holds is "
+			    "ambiguous"));
+	}
+	free(p);
+	return 0;
+}
+
 int
 import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
     size_t *n, char *why, size_t whylen, unsigned *line)
@@ -353,6 +392,10 @@ import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
 	for (i = 0; i < count; i++) {
 		key = pskc_get_keypackage(c, i);
 		(void)check_key(key, &e[i]);
+	}
+	if (reject_repeated_serials(e, count) == -1) {
+		(void)snprintf(why, whylen, "%s", N_("out of memory"));
+		goto out;
 	}
 	*out = e;
 	*n = count;

@@ -78,8 +78,9 @@ fuzz_import(int format, const uint8_t *data, size_t size)
 			    &id) == MFA_ERR_INVAL);
 		}
 		FUZZ_CHECK(mfa_import_type(imp, n) == 0);
+		/* Up to three notes of a google-authenticator file. */
 		if (mfa_import_note(imp) != NULL)
-			FUZZ_CHECK(fuzz_printable(mfa_import_note(imp), 200));
+			FUZZ_CHECK(fuzz_printable(mfa_import_note(imp), 511));
 	}
 	r2 = mfa_import_parse(again, format, (const char *)data, size);
 	FUZZ_CHECK(r2 == r && mfa_import_count(again) == n);

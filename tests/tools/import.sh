@@ -5,13 +5,25 @@
 # the line-by-line report, the exit status, --dry-run writing nothing,
 # re-imports refused as duplicates, what `mfactl list` shows, and the
 # secrets stored (compared in the store file: the report never shows
-# them).  That an imported TOTP secret gives the codes oathtool computes
-# is checked by tests/unit/test_import.c.
+# them), and the audit record of each credential written or refused
+# (read through tests/tools/audit_shim.c, preloaded into mfactl: the
+# records themselves reaching auditd is tests/pam/audit.sh's part).
+# That an imported TOTP secret gives the codes oathtool computes is
+# checked by tests/unit/test_import.c.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
 
-MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+# The program itself, not libtool's wrapper script: the shim is for
+# mfactl, not for a shell (nor, in a sanitizer build, the sanitizer
+# runtime that MFA_SAN_PRELOAD names).
+MFACTL="$MFA_TOP_BUILDDIR/tools/.libs/mfactl"
+[ -x "$MFACTL" ] || MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+LIBS_DIR="$MFA_TOP_BUILDDIR/lib/.libs"
+LD_LIBRARY_PATH="$LIBS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+SHIM="$MFA_TOP_BUILDDIR/tests/tools/.libs/libaudit_shim.so"
+[ -f "$SHIM" ] || skip_all "tests/tools/libaudit_shim.la not built"
 FIX="$MFA_TOP_SRCDIR/tests/tools/import"
 WORK=$(mktemp -d /tmp/mfactl-import.XXXXXX) || exit 99
 trap 'rm -rf "$WORK"' EXIT
@@ -19,9 +31,23 @@ STORE=$WORK/store
 mkdir -m 0700 "$STORE"
 CONF=$WORK/pam_mfa.conf
 printf 'fail_delay = 0\nfido2_rp_id = pam://import-test\n' >"$CONF"
+AUDIT=$WORK/audit.log
 
 M() {
-	"$MFACTL" --config "$CONF" --store "$STORE" "$@"
+	: >"$AUDIT"
+	LD_PRELOAD="${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$SHIM" \
+	    MFA_AUDIT_LOG="$AUDIT" \
+	    "$MFACTL" --config "$CONF" --store "$STORE" "$@"
+}
+
+# audited ERE: a record of the last mfactl run matches.
+audited() {
+	grep -Eq -- "$1" "$AUDIT"
+}
+
+# audit_count: how many records the last mfactl run sent.
+audit_count() {
+	grep -c '^type=USER_MGMT op=import ' "$AUDIT"
 }
 
 # line N TEXT: the report has a line "LINE N: TEXT..." (ERE after it).
@@ -80,6 +106,7 @@ check "dry run: alice would be imported" line 2 \
 check "dry run: summary" contains "$out" \
     "4 would be imported, 8 skipped (dry run: nothing written)"
 check "dry run wrote nothing" [ -z "$(ls -A "$STORE")" ]
+check "dry run: no audit record" [ ! -s "$AUDIT" ]
 
 expect_rc 1 "pam_oath import" M import pam_oath "$FIX/pam_oath.users"
 check "HOTP/T30: alice" line 2 \
@@ -102,6 +129,15 @@ check "short secret: refused" line 12 "skipped: secret shorter than 10"
 check "9 digits: refused" line 13 "skipped: token type: digits not 6..8"
 check "missing fields: refused" line 14 "skipped: not TYPE USER"
 check "summary" contains "$out" "3 imported, 9 skipped"
+check "audit: alice's credential" audited '^type=USER_MGMT op=import '\
+'id=1 type=totp format=pam_oath acct="alice" .* res=success$'
+check "audit: carol's credential" audited \
+    'op=import id=1 type=totp format=pam_oath acct="carol" .*res=success$'
+check "audit: the duplicate, refused" audited \
+    'op=import type=totp format=pam_oath acct="alice" .* res=failed$'
+check "audit: one record per credential written or refused" \
+    [ "$(audit_count)" -eq 4 ]
+check "audit: no secret" lacks "$(cat "$AUDIT")" "3132333435"
 check "no secret in the report" lacks "$out" "3132333435"
 check "alice's secret stored" [ "$(secret_of alice 1)" = "$S20" ]
 check "bob's 32-byte secret stored" [ "$(secret_of bob 1)" = "$S32" ]
@@ -114,6 +150,23 @@ check "list: imported TOTP is active" matches "$out" \
     "^1 +totp +active +sha1/6/30 .* pam_oath$"
 expect_rc 1 "pam_oath again" M import pam_oath "$FIX/pam_oath.users"
 check "again: nothing imported twice" contains "$out" "0 imported, 12"
+
+# A NUL byte cuts no line short and hides no later line: the line that
+# holds it is refused, the next ones are read.
+printf 'HOTP/T30 nora - %s\000 junk\n# a comment\000\nHOTP/T30 otto - %s\n' \
+    3132333435363738393031323334353637383930 \
+    4142434445464748494a4b4c4d4e4f5051525354 >"$WORK/nul.users"
+expect_rc 1 "pam_oath with NUL bytes" M import pam_oath "$WORK/nul.users"
+check "NUL byte: its line refused" line 1 "skipped: NUL byte"
+check "NUL byte in a comment: refused too" line 2 "skipped: NUL byte"
+check "NUL byte: the next line read" line 3 \
+    "imported otto credential 1 \\(totp sha1/6/30, label pam_oath\\)$"
+check "NUL byte: summary" contains "$out" "1 imported, 2 skipped"
+check "NUL byte: nothing stored for nora" [ ! -e "$STORE/nora" ]
+printf 'TOK-0001 alice\000\nTOK-0002 bob\n' >"$WORK/nul.map"
+expect_fail_line "--map with a NUL byte" M import pskc "$FIX/tokens.pskc" \
+    --map "$WORK/nul.map"
+check "--map NUL byte: names the line" contains "$err" "line 1: NUL byte"
 
 # ---- google-authenticator -------------------------------------------
 expect_rc 0 "google-authenticator" M import google-authenticator \
@@ -129,6 +182,11 @@ check "GA: scratch codes stored as hashes" grep -q \
     '^recovery 2 status=active .* label=google-authenticator scratch=\$y\$' \
     "$STORE/gina"
 check "GA: no scratch code stored" lacks "$(cat "$STORE/gina")" "12345678"
+check "GA audit: the secret" audited '^type=USER_MGMT op=import id=1 '\
+'type=totp format=google-authenticator acct="gina" .* res=success$'
+check "GA audit: the scratch codes" audited 'op=import id=2 type=recovery '\
+'format=google-authenticator scratch=5 acct="gina" .* res=success$'
+check "GA audit: no scratch code" lacks "$(cat "$AUDIT")" "12345678"
 expect_rc 0 "list gina" M list gina
 check "list: the scratch codes are recovery codes" matches "$out" \
     "^2 +recovery +active +5 left "
@@ -145,17 +203,48 @@ expect_rc 0 "GA dry run" M import google-authenticator \
 check "GA dry run: would import the codes" line 1 \
     "would import 5 scratch codes of hank as recovery codes$"
 check "GA dry run: no store" [ ! -e "$STORE/hank" ]
-# A new set of recovery codes voids the scratch codes; imported again
-# they are added to it: both kinds kept.
+# A new set of recovery codes voids the scratch codes.  The file imported
+# again adds nothing, its scratch codes included: one may have been used,
+# and the set that knew it is gone.
 expect_rc 0 "recovery gina" M recovery gina --count 3
 expect_rc 0 "list gina" M list gina
 check "list: new set only" matches "$out" "^3 +recovery +active +3 left "
-expect_rc 1 "GA to a user with recovery codes" M import \
-    google-authenticator "$FIX/google_authenticator" --user gina
-check "GA: added to gina's recovery codes" contains "$out" \
+expect_rc 1 "GA again after a new set" M import google-authenticator \
+    "$FIX/google_authenticator" --user gina
+check "GA again after a new set: secret already imported" line 1 \
+    "skipped: gina: already imported \\(user gina: the imported totp"
+check "GA again after a new set: scratch codes not added" line 1 \
+    "skipped: gina: already imported \\(the scratch codes of a file whose"
+check "GA again after a new set: no scratch code stored" lacks \
+    "$(cat "$STORE/gina")" " scratch="
+expect_rc 0 "list gina" M list gina
+check "list: still the new set only" matches "$out" \
+    "^3 +recovery +active +3 left "
+# Another file's scratch codes join the set: both kinds kept.
+sed "1s/.*/$SAT/" "$FIX/google_authenticator" >"$WORK/ga.other"
+expect_rc 0 "GA, another file, to a user with recovery codes" M import \
+    google-authenticator "$WORK/ga.other" --user gina
+check "GA other: added to gina's recovery codes" contains "$out" \
     "LINE 1: 5 scratch codes imported as recovery codes of gina (credential 3)"
 expect_rc 0 "list gina" M list gina
 check "list: both kinds counted" matches "$out" "^3 +recovery +active +8 left "
+# The state lines pam_google_authenticator writes: read and left behind.
+expect_rc 0 "GA with the module's state lines" M import google-authenticator \
+    "$FIX/google_authenticator.state" --user pat
+check "GA state: imported" line 1 "imported pat credential 1 "
+check "GA state: TIME_SKEW noted" line 1 \
+    "note: .*clock skew \\(TIME_SKEW\\) is not carried over"
+check "GA state: LASTn noted" line 1 \
+    "note: .*grace_period logins \\(LAST0..LAST9\\) are not carried"
+check "GA state: scratch code imported" line 1 \
+    "1 scratch code imported as recovery codes of pat"
+check "GA state: secret stored" [ "$(secret_of pat 1)" = "$SAT" ]
+sed 's/^" TOTP_AUTH$/" OTP_DISABLED\n" TOTP_AUTH/' \
+    "$FIX/google_authenticator.state" >"$WORK/ga.otpdisabled"
+expect_rc 1 "GA OTP_DISABLED" M import google-authenticator \
+    "$WORK/ga.otpdisabled" --user quinn
+check "GA OTP_DISABLED: still refused" line 8 "skipped: unknown option"
+check "GA OTP_DISABLED: nothing stored" [ ! -e "$STORE/quinn" ]
 expect_rc 1 "GA HOTP_COUNTER" M import google-authenticator \
     "$FIX/google_authenticator.hotp" --user ivan
 check "GA HOTP: refused on its line" line 2 "skipped: counter-based"
@@ -194,6 +283,8 @@ check "duplicate key: refused" line 10 "skipped: alice: already imported"
 check "unknown option: refused" line 11 "skipped: credential 1: options"
 check "bad key handle: refused" line 12 "skipped: credential 1: key handle"
 check "summary" contains "$out" "5 imported, 7 skipped"
+check "pam_u2f audit: bob's rs256 key" audited '^type=USER_MGMT op=import '\
+'id=3 type=fido2 format=pam_u2f acct="bob" .* res=success$'
 expect_rc 0 "list bob" M list bob
 check "list: eddsa key active" matches "$out" "^2 +fido2 +active +eddsa "
 check "list: rs256 key active" matches "$out" "^3 +fido2 +active +rs256 "
@@ -239,6 +330,10 @@ check "pskc: unassigned token skipped" matches "$out_k" \
     "^KEY 4: skipped: serial TOK-0004: not assigned"
 check "pskc: kim's secret stored" [ "$(secret_of kim 1)" = "$S20" ]
 check "pskc: lee's secret stored" [ "$(secret_of lee 1)" = "$S32" ]
+check "pskc audit: kim's token, by serial" audited '^type=USER_MGMT '\
+'op=import id=1 type=totp format=pskc serial=TOK-0001 acct="kim" .* '\
+'res=success$'
+check "pskc audit: only the tokens written" [ "$(audit_count)" -eq 2 ]
 expect_rc 1 "pskc --map (with an unknown serial)" M import pskc \
     "$FIX/tokens.pskc" --map "$FIX/tokens.map" --assign TOK-0004=kim
 check "--map: TOK-0001 is alice's pam_oath secret: duplicate" matches \
@@ -248,6 +343,35 @@ check "--assign with --map: kim gets TOK-0004" matches "$out" \
 check "--map: a serial not in the file is reported" contains "$out" \
     "serial TOK-0009 (assigned to zed) is not in the file"
 check "pskc: TOK-0004 secret stored" [ "$(secret_of kim 2)" = "$SPSKC" ]
+# A serial number in two key packages: neither key is imported, the
+# other token is.
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	for sk in TOK-0007:MTIzNDU2Nzg5MDEyMzQ1Njc4OTA= \
+	    TOK-0008:YWJjZGVmZ2hpamFiY2RlZmdoaWo= \
+	    TOK-0007:QUJDREVGR0hJSktMTU5PUFFSU1Q=; do
+		printf '<KeyPackage><DeviceInfo><SerialNo>%s</SerialNo>' \
+		    "${sk%%:*}"
+		printf '</DeviceInfo>\n<Key Id="k" Algorithm="%s">' \
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+		printf '<Data><Secret><PlainValue>%s</PlainValue>' "${sk#*:}"
+		printf '</Secret></Data></Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/twice.pskc"
+expect_rc 1 "pskc, a serial number in two key packages" M import pskc \
+    "$WORK/twice.pskc" --assign TOK-0007=rita --assign TOK-0008=sam
+check "repeated serial: first key refused" matches "$out" \
+    "^KEY 1: skipped: serial TOK-0007: serial number in more than one key"
+check "repeated serial: second key refused" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0007: serial number in more than one key"
+check "repeated serial: the other token imported" matches "$out" \
+    "^KEY 2: imported sam credential 1 "
+check "repeated serial: not called missing" lacks "$out" \
+    "serial TOK-0007 (assigned to rita) is not in the file"
+check "repeated serial: summary" contains "$out" "1 imported, 2 skipped"
+check "repeated serial: nothing stored for rita" [ ! -e "$STORE/rita" ]
 printf 'TOK-0001 alice extra\n' >"$WORK/bad.map"
 expect_fail_line "--map with a bad line" M import pskc "$FIX/tokens.pskc" \
     --map "$WORK/bad.map"
@@ -317,5 +441,65 @@ hostile_ok() {
 	    [ "$(secret_of mia 1)" = "$S20" ]
 }
 hostile_ok
+
+# ---- used scratch codes do not come back ----------------------------------
+# Through real logins (pamtester under pam_wrapper runs the build tree's
+# pam_mfa.so, nss_wrapper supplies the user): a scratch code used at a
+# login, the set replaced with 'mfactl recovery', the same file imported
+# again: neither the used code nor the voided ones log in.
+scratch_logins() {
+	for c in pamtester pkg-config; do
+		command -v "$c" >/dev/null 2>&1 || return 1
+	done
+	PWLIB=$(pkg-config --libs pam_wrapper 2>/dev/null | tr -d " ")
+	MOD=$MFA_TOP_BUILDDIR/pam_module/.libs/pam_mfa.so
+	[ -f "$PWLIB" ] && [ -f "$MOD" ] || return 1
+	NSSENV=$(nss_env "$WORK") || return 1
+	NSSLIB=${NSSENV#LD_PRELOAD=}
+	NSSLIB=${NSSLIB%% *}
+	mkdir -m 0700 "$WORK/svc"
+	printf 'store = %s\nfail_delay = 0\nrequire = totp OR fido2\n' \
+	    "$STORE" >"$WORK/login.conf"
+	echo "root:x:0:0:root:/root:/bin/sh" >"$WORK/passwd"
+	echo "demo:x:4242:4242:demo:/nonexistent:/bin/sh" >>"$WORK/passwd"
+	printf 'root:x:0:\ndemo:x:4242:\n' >"$WORK/group"
+	echo "auth required $MOD config=$WORK/login.conf" >"$WORK/svc/mfa"
+	PAMENV="LD_PRELOAD=${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$PWLIB:$NSSLIB"
+	PAMENV="$PAMENV PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$WORK/svc"
+	PAMENV="$PAMENV NSS_WRAPPER_PASSWD=$WORK/passwd"
+	PAMENV="$PAMENV NSS_WRAPPER_GROUP=$WORK/group"
+	return 0
+}
+
+# login ANSWER: pamtester authenticates demo with ANSWER at the prompt.
+login() {
+	printf '%s\n' "$1" >"$WORK/answer"
+	RUN_STDIN=$WORK/answer
+	# shellcheck disable=SC2086
+	run env $PAMENV "$(command -v pamtester)" -v mfa demo authenticate
+	RUN_STDIN=
+}
+
+if scratch_logins; then
+	expect_rc 0 "GA for demo" M import google-authenticator \
+	    "$FIX/google_authenticator" --user demo
+	login 12345678
+	check "a scratch code logs in" [ "$rc" -eq 0 ]
+	login 12345678
+	check "the used scratch code: refused" [ "$rc" -ne 0 ]
+	expect_rc 0 "recovery demo: a new set" M recovery demo --count 2
+	expect_rc 1 "the same file again" M import google-authenticator \
+	    "$FIX/google_authenticator" --user demo
+	check "the same file again: scratch codes not added" line 1 \
+	    "skipped: demo: already imported \\(the scratch codes"
+	login 12345678
+	check "after the file again: the used scratch code is refused" \
+	    [ "$rc" -ne 0 ]
+	login 23456789
+	check "after the file again: a voided scratch code is refused" \
+	    [ "$rc" -ne 0 ]
+else
+	echo "# pamtester, pam_wrapper or nss_wrapper missing: no logins"
+fi
 
 finish

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -326,6 +327,17 @@ test_enrol_x5c_ca(void **state)
 	free(self);
 }
 
+/* The level of the line that accepts a key without attestation. */
+static int noatt_level = -1;
+
+static void
+noatt_log(void *arg, int priority, const char *msg)
+{
+	tu_log(arg, priority, msg);
+	if (strstr(msg, "no attestation (format none; accepted") != NULL)
+		noatt_level = priority;
+}
+
 static void
 test_enrol_attestation(void **state)
 {
@@ -350,6 +362,31 @@ test_enrol_attestation(void **state)
 	    &id), MFA_OK);
 	assert_non_null(strstr(tu_log_buf, "self attestation does not verify "
 	    "(accepted: fido2_attestation = any)"));
+	free(dev);
+
+	/*
+	 * No attestation at all (format "none"): refused when verified;
+	 * with any, registered with a warning in the log, at LOG_WARNING
+	 * as pam_mfa.conf(5) says.
+	 */
+	dev = mkdev(f, "--pin", PIN, NULL);
+	ctl("set", dev, "attestation=none", (const char *)NULL);
+	plug(dev, NULL);
+	config(f, "");
+	reopen(f, "dave");
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_ATTEST);
+	assert_non_null(strstr(tu_log_buf, "no attestation (format none)"));
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	config(f, "fido2_attestation = any\n");
+	noatt_level = -1;
+	mfa_ctx_set_log(f->ctx, noatt_log, NULL);
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	mfa_ctx_set_log(f->ctx, tu_log, NULL);
+	assert_int_equal(noatt_level, LOG_WARNING);
+	assert_int_equal(mfa_user_cred_count(f->u), 1);
 	free(dev);
 }
 

@@ -236,6 +236,39 @@ gauth_file_verifies(void **state)
 	assert_int_equal(mfa_user_has_factor(f->u, MFA_FACTOR_RECOVERY), 1);
 }
 
+/*
+ * The state lines pam_google_authenticator writes at logins (a learned
+ * clock skew, grace_period's recent logins) are read, noted and left
+ * behind: the secret imports as it would without them.
+ */
+static void
+gauth_state_lines(void **state)
+{
+	struct fixture *f = *state;
+	const char *note;
+	char code[16];
+	unsigned id = 0;
+
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, B32_20 "\n"
+	    "\" LAST1 198.51.100.4 1700000300\n"
+	    "\" LAST0 192.0.2.7 1700000000\n\" TIME_SKEW -1\n"
+	    "\" RESETTING_TIME_SKEW \n\" RESETTING_TIME_SKEW 5+1 6+1\n"
+	    "\" LAST9 host.example 1\n\" TOTP_AUTH\n12345678\n"), MFA_OK);
+	assert_non_null(note = mfa_import_note(f->imp));
+	assert_non_null(strstr(note, "(TIME_SKEW) is not carried over"));
+	assert_non_null(strstr(note, "grace_period logins (LAST0..LAST9) "
+	    "are not carried over"));
+	/* Each note once, however many lines call for it. */
+	assert_null(strstr(strstr(note, "(TIME_SKEW)") + 1, "(TIME_SKEW)"));
+	assert_null(strstr(strstr(note, "(LAST0") + 1, "(LAST0"));
+	assert_int_equal(mfa_import_scratch_codes(f->imp), 1);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 0, NULL, 0, &id),
+	    MFA_OK);
+	/* No skew carried over: the code of now is the one accepted. */
+	oath_code(RAW20, 20, NOW, 30, 6, code);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL), MFA_OK);
+}
+
 #define GA_SCRATCH	B32_20 "\n\" TOTP_AUTH\n"
 
 static unsigned
@@ -512,6 +545,13 @@ gauth_file_refused(void **state)
 		    "counter-based" },
 		{ B32_20 "\n12345678\n", 1, "TOTP_AUTH" },
 		{ B32_20 "\n\" TOTP_AUTH\n\" FROB 1\n", 3, "unknown option" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" OTP_DISABLED\n", 3,
+		    "unknown option" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" LAST10 192.0.2.7 1\n", 3,
+		    "unknown option" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" LASTX\n", 3, "unknown option" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" TIME_SKEWED 1\n", 3,
+		    "unknown option" },
 		{ B32_20 "\n\" TOTP_AUTH 1\n", 2, "no value" },
 		{ B32_20 "\n\" TOTP_AUTH\n\" STEP_SIZE 0\n", 3, "STEP_SIZE" },
 		{ B32_20 "\n\" TOTP_AUTH\n1234567\n", 3, "scratch code" },
@@ -851,6 +891,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(oath_line_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(gauth_file_verifies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(gauth_state_lines, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(gauth_scratch_codes, setup,
 		    teardown),

@@ -185,7 +185,8 @@ build_authdata(const struct vfido_state *st, const struct mc_req *q,
 
 /*
  * packed attStmt: alg is the signer's own algorithm, the credential's
- * for self attestation, the attestation key's with x5c.
+ * for self attestation, the attestation key's with x5c.  Format "none"
+ * has an empty one.
  */
 static cbor_item_t *
 build_attstmt(const struct vfido_state *st, EVP_PKEY *signer,
@@ -196,6 +197,8 @@ build_attstmt(const struct vfido_state *st, EVP_PKEY *signer,
 	cbor_item_t	*m = NULL, *x5c = NULL;
 	const bool	 full = st->attest == VFIDO_ATTEST_X5C;
 
+	if (st->attest == VFIDO_ATTEST_NONE)
+		return (cbor_new_definite_map(0));
 	if (vfido_sign(signer, ad, adlen, q->cdh, q->cdh_len, sig,
 	    &siglen) < 0)
 		return (NULL);
@@ -224,8 +227,8 @@ fail:
 }
 
 static int
-reply_map(const unsigned char *ad, size_t adlen, cbor_item_t *att,
-    cbor_item_t **reply)
+reply_map(const char *fmt, const unsigned char *ad, size_t adlen,
+    cbor_item_t *att, cbor_item_t **reply)
 {
 	cbor_item_t *m;
 
@@ -234,7 +237,7 @@ reply_map(const unsigned char *ad, size_t adlen, cbor_item_t *att,
 			cbor_decref(&att);
 		return (CTAP1_ERR_OTHER);
 	}
-	if (vfido_map_put_int(m, 1, cbor_build_string("packed")) < 0 ||
+	if (vfido_map_put_int(m, 1, cbor_build_string(fmt)) < 0 ||
 	    vfido_map_put_int(m, 2, cbor_build_bytestring(ad, adlen)) < 0 ||
 	    vfido_map_put_int(m, 3, att) < 0) {
 		cbor_decref(&m);
@@ -273,8 +276,9 @@ create(struct vfido_state *st, const struct mc_req *q, cbor_item_t **reply,
 		st->counter++;
 	if (build_authdata(st, q, c, key, ad, &adlen) < 0)
 		goto out;
-	if ((r = reply_map(ad, adlen, build_attstmt(st, att != NULL ? att :
-	    key, ad, adlen, q), reply)) != CTAP2_OK)
+	if ((r = reply_map(st->attest == VFIDO_ATTEST_NONE ? "none" :
+	    "packed", ad, adlen, build_attstmt(st, att != NULL ? att : key,
+	    ad, adlen, q), reply)) != CTAP2_OK)
 		goto out;
 	st->ncreds++;
 	*dirty = true;

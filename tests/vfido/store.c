@@ -8,7 +8,7 @@
  *	vfido-state 1
  *	aaguid <32 hex>
  *	touch auto|deny|never
- *	attestation self|x5c
+ *	attestation self|x5c|none
  *	fault none|badsig|...
  *	fault-at 0|N		(0: every time; N: only the N-th GetAssertion)
  *	fault-count N		(GetAssertion requests since the fault was set)
@@ -37,7 +37,7 @@
 #include "vfido_int.h"
 
 static const char *const touch_names[] = { "auto", "deny", "never" };
-static const char *const attest_names[] = { "self", "x5c" };
+static const char *const attest_names[] = { "self", "x5c", "none" };
 static const char *const fault_names[] = { "none", "badsig", "wrongrp",
 	"badcbor", "wrongtype", "truncate", "oversize", "vanish", "noup",
 	"badattest", "nouv", "wrongcred", "alwaysuv" };

@@ -7,7 +7,8 @@
  *	--ca-key K --ca-cert C] [--touch auto|deny|never] [--aaguid HEX]
  *	[--counter-mode inc|zero] [--alg es256|eddsa|rs256[,...]]
  *   vfido-ctl set FILE KEY=VALUE...   (touch, fault, fault-at, counter,
- *	counter-mode, pin-retries, aaguid, alg, pin=PIN or pin= to clear)
+ *	counter-mode, pin-retries, aaguid, alg, attestation=self|none,
+ *	pin=PIN or pin= to clear)
  *
  * --alg: the algorithms the key supports (default es256); a new
  * credential gets the first of the platform's pubKeyCredParams among

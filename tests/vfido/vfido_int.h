@@ -87,6 +87,7 @@ enum vfido_touch {
 enum vfido_attest {
 	VFIDO_ATTEST_SELF = 0,	/* packed, signed by the credential key */
 	VFIDO_ATTEST_X5C,	/* packed, attestation key + certificate */
+	VFIDO_ATTEST_NONE,	/* "none": no attestation statement */
 };
 
 /* Faults injected into replies, for the callers' error paths. */
