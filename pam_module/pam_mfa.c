@@ -42,7 +42,7 @@ static const char *const reason_name[] = {
 	"system_error", "no_device", "timeout", "unregistered_key",
 	"bad_pin", "uv_required", "device_error", "bad_signature",
 	"cloned_key", "bad_recovery_code", "used_recovery_code",
-	"recovery_disabled", "audit_error",
+	"recovery_disabled", "no_code", "audit_error",
 };
 _Static_assert(sizeof(reason_name) / sizeof(reason_name[0]) ==
     REASON_COUNT, "reason_name[] and enum reason differ");
@@ -176,6 +176,12 @@ factor_list(const struct attempt *a, char *out, size_t size)
 		(void)snprintf(out, size, "-");
 }
 
+/*
+ * A failure without a reason of its own: a soft one, else the user
+ * lacks a factor the policy needs (the outcome is false), else a code
+ * that could still have decided it was not given (Enter alone at the
+ * recovery code prompt).
+ */
 static const char *
 reason_text(const struct attempt *a, int rc)
 {
@@ -184,8 +190,11 @@ reason_text(const struct attempt *a, int rc)
 		    REASON_OK];
 	if (a->reason != REASON_OK)
 		return reason_name[a->reason];
-	return reason_name[a->soft != REASON_OK ? a->soft :
-	    REASON_NOT_ENROLLED];
+	if (a->soft != REASON_OK)
+		return reason_name[a->soft];
+	if (a->policy != NULL && attempt_outcome(a) == MFA_UNKNOWN)
+		return reason_name[REASON_NO_CODE];
+	return reason_name[REASON_NOT_ENROLLED];
 }
 
 /* One record through libmfa; a failure to write it is logged. */
