@@ -58,6 +58,7 @@ enum reason {
 	REASON_BAD_RECOVERY_CODE,
 	REASON_USED_RECOVERY_CODE,
 	REASON_RECOVERY_DISABLED,
+	REASON_NO_CODE,
 	REASON_AUDIT_ERROR,
 	REASON_COUNT
 };
@@ -70,6 +71,7 @@ struct attempt {
 	mfa_ctx_t		*ctx;
 	mfa_policy_t		*policy;
 	const char		*user;		/* checked name, or NULL */
+	char			*account;	/* the account's name, or NULL */
 	int			 known;		/* user exists: may be logged */
 	int			 enrolled;	/* has an active 2nd factor */
 	int			 has_fido2;	/* has an active FIDO2 key */
@@ -138,13 +140,15 @@ int factor_fido2(struct attempt *a);
 const char *fido2_code_prompt(const struct attempt *a, int *hint);
 
 /*
- * The user passwd/group look-ups (nss.c): *found is 0 for an unknown
- * user; with want_groups, *groups gets the names of all of the user's
- * groups, released with groups_free() (without, none are looked up).
- * MFA_OK, MFA_ERR_NOMEM, MFA_ERR_TOOBIG, or MFA_ERR_IO for an NSS
- * failure.
+ * The user passwd/group look-ups (nss.c): *account gets the account's
+ * own name (pw_name, which may differ from name: case-insensitive or
+ * qualified names, aliases) in a fresh string for the caller to free,
+ * or NULL for an unknown user; with want_groups, *groups gets the names
+ * of all of the account's groups, released with groups_free() (without,
+ * none are looked up).  MFA_OK, MFA_ERR_NOMEM, MFA_ERR_TOOBIG, or
+ * MFA_ERR_IO for an NSS failure.
  */
-int nss_user_groups(const char *name, int want_groups, int *found,
+int nss_user_groups(const char *name, int want_groups, char **account,
     char ***groups, size_t *ngroups);
 void groups_free(char **names, size_t n);
 

@@ -173,21 +173,36 @@ out:
 }
 
 int
-nss_user_groups(const char *name, int want_groups, int *found,
+nss_user_groups(const char *name, int want_groups, char **account,
     char ***groups, size_t *ngroups)
 {
 	struct passwd pw;
-	char *pwbuf = NULL;
-	int r;
+	char *pwbuf = NULL, *acct = NULL, **names = NULL;
+	size_t n = 0;
+	int found = 0, r;
 
-	*found = 0;
+	*account = NULL;
 	*groups = NULL;
 	*ngroups = 0;
-	if ((r = passwd_get(name, &pw, &pwbuf, found)) != MFA_OK ||
-	    !*found || !want_groups)
+	if ((r = passwd_get(name, &pw, &pwbuf, &found)) != MFA_OK || !found)
 		goto out;
-	r = user_groups(&pw, groups, ngroups);
+	/*
+	 * The account's own name, which may differ from the one asked
+	 * for (case-insensitive or qualified names, aliases).
+	 */
+	if (pw.pw_name == NULL || (acct = strdup(pw.pw_name)) == NULL) {
+		r = pw.pw_name == NULL ? MFA_ERR_IO : MFA_ERR_NOMEM;
+		goto out;
+	}
+	if (want_groups && (r = user_groups(&pw, &names, &n)) != MFA_OK)
+		goto out;
+	*account = acct;
+	*groups = names;
+	*ngroups = n;
+	acct = NULL;
+	r = MFA_OK;
 out:
+	free(acct);
 	free(pwbuf);
 	return r;
 }

@@ -42,7 +42,7 @@ static const char *const reason_name[] = {
 	"system_error", "no_device", "timeout", "unregistered_key",
 	"bad_pin", "uv_required", "device_error", "bad_signature",
 	"cloned_key", "bad_recovery_code", "used_recovery_code",
-	"recovery_disabled", "audit_error",
+	"recovery_disabled", "no_code", "audit_error",
 };
 _Static_assert(sizeof(reason_name) / sizeof(reason_name[0]) ==
     REASON_COUNT, "reason_name[] and enum reason differ");
@@ -176,6 +176,12 @@ factor_list(const struct attempt *a, char *out, size_t size)
 		(void)snprintf(out, size, "-");
 }
 
+/*
+ * A failure without a reason of its own: a soft one, else the user
+ * lacks a factor the policy needs (the outcome is false), else a code
+ * that could still have decided it was not given (Enter alone at the
+ * recovery code prompt).
+ */
 static const char *
 reason_text(const struct attempt *a, int rc)
 {
@@ -184,8 +190,11 @@ reason_text(const struct attempt *a, int rc)
 		    REASON_OK];
 	if (a->reason != REASON_OK)
 		return reason_name[a->reason];
-	return reason_name[a->soft != REASON_OK ? a->soft :
-	    REASON_NOT_ENROLLED];
+	if (a->soft != REASON_OK)
+		return reason_name[a->soft];
+	if (a->policy != NULL && attempt_outcome(a) == MFA_UNKNOWN)
+		return reason_name[REASON_NO_CODE];
+	return reason_name[REASON_NOT_ENROLLED];
 }
 
 /* One record through libmfa; a failure to write it is logged. */
@@ -299,6 +308,13 @@ setup(struct attempt *a, int argc, const char **argv)
  * Steps 2 and 3: the user and the policy.  Failures to identify the user
  * are recorded and the attempt goes on with the service's policy so the
  * prompts stay the same; only a broken configuration stops here.
+ *
+ * The name typed is only the key to the user database: the account it
+ * finds may have another name (SSSD or winbind answer "ALICE" and
+ * "alice@corp.example" with alice), and everything pam_mfa does from
+ * here on (password, store, [user] section, lockout, log and audit)
+ * is for the account's own name, so that no spelling of it gets a
+ * store, a section or a lockout of its own.
  */
 static int
 resolve_user(struct attempt *a)
@@ -306,7 +322,7 @@ resolve_user(struct attempt *a)
 	const char *name = NULL, *service;
 	char **groups = NULL;
 	size_t ngroups = 0;
-	int found = 0, r, ret = -1;
+	int r, ret = -1;
 
 	r = pam_get_user(a->pamh, &name, NULL);
 	if (r != PAM_SUCCESS) {
@@ -317,16 +333,28 @@ resolve_user(struct attempt *a)
 		/* Never logged: it may be a password typed too early. */
 		attempt_fail(a, REASON_BAD_USERNAME, MFA_ERR_USERNAME);
 	} else {
+		/* Unknown: the typed name, for the dummy password check. */
 		a->user = name;
 		/* Without [group] sections the groups are not looked up. */
 		r = nss_user_groups(name, mfa_policy_needs_groups(a->ctx),
-		    &found, &groups, &ngroups);
-		if (r != MFA_OK)
+		    &a->account, &groups, &ngroups);
+		if (r != MFA_OK) {
 			attempt_fail(a, REASON_SYSTEM_ERROR, r);
-		else if (!found)
+		} else if (a->account == NULL) {
 			attempt_fail(a, REASON_UNKNOWN_USER, MFA_ERR_NOTFOUND);
-		else
+		} else if (mfa_username_check(a->account) != MFA_OK) {
+			/*
+			 * An account name that cannot be a store file: the
+			 * typed name must not stand in for it.  Never logged,
+			 * as a rejected name.
+			 */
+			a->user = NULL;
+			attempt_fail(a, REASON_BAD_USERNAME,
+			    MFA_ERR_USERNAME);
+		} else {
+			a->user = a->account;
 			a->known = 1;
+		}
 	}
 	if ((service = pam_item_str(a->pamh, PAM_SERVICE)) == NULL)
 		service = "";
@@ -606,6 +634,7 @@ out:
 	rc = audit(&a, result_to_pam(&a, result));
 	mfa_policy_free(&a.policy);
 	mfa_ctx_free(&a.ctx);
+	free(a.account);
 	explicit_bzero(&a, sizeof(a));
 	return rc;
 }

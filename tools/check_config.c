@@ -255,6 +255,32 @@ section_where(const struct check_section *s)
 	    s->line);
 }
 
+/*
+ * A [user] section naming another name of an account: logins use the
+ * account's own name (pam_mfa(8)), so it applies to no one.  1 when
+ * reported.
+ */
+static int
+check_user_other_name(struct check *c, const struct check_section *s)
+{
+	char *account = NULL, *where;
+
+	if (mfactl_account(s->name, &account) != MFACTL_ACCOUNT_OTHER)
+		return 0;
+	if ((where = section_where(s)) == NULL) {
+		c->nomem = 1;
+	} else {
+		check_add(c, "config-user-other-name", CHECK_MEDIUM,
+		    config_object(c), check_fmt(_("name the section [user "
+		    "%s]"), account), _("%s: another name of the account %s: "
+		    "logins use the account's name, so the section applies "
+		    "to no one"), where, account);
+		free(where);
+	}
+	free(account);
+	return 1;
+}
+
 /* Sections naming users or groups that NSS does not know. */
 static void
 check_names(struct check *c, const struct check_section *s)
@@ -263,6 +289,8 @@ check_names(struct check *c, const struct check_section *s)
 	int r;
 
 	if (s->kind == CHECK_SEC_SERVICE)
+		return;
+	if (s->kind == CHECK_SEC_USER && check_user_other_name(c, s))
 		return;
 	r = s->kind == CHECK_SEC_USER ? check_account(s->name) :
 	    check_group_exists(s->name);

@@ -210,6 +210,28 @@ check_creds(struct check *c, const char *user, const mfa_user_t *u)
 		    user), _("%u recovery codes left"), left);
 }
 
+/*
+ * Credentials under another name of an account (made before mfactl
+ * refused such names, or by hand): logins use the account's own name
+ * (pam_mfa(8)), so these are never read.  1 when reported.
+ */
+static int
+check_other_name(struct check *c, const char *user)
+{
+	const char *store = mfa_ctx_store(c->m->ctx);
+	char *account = NULL;
+
+	if (mfactl_account(user, &account) != MFACTL_ACCOUNT_OTHER)
+		return 0;
+	check_add(c, "user-other-name", CHECK_MEDIUM,
+	    check_obj(CHECK_OBJ_USER, "%s", user), check_fmt(_("enrol %s if "
+	    "needed, then delete %s/%s and %s/%s.state"), account, store,
+	    user, store, user), _("credentials under another name of the "
+	    "account %s: pam_mfa never reads them"), account);
+	free(account);
+	return 1;
+}
+
 static void
 check_user(struct check *c, const char *user)
 {
@@ -219,6 +241,8 @@ check_user(struct check *c, const char *user)
 	unsigned failures = 0;
 	int r;
 
+	if (check_other_name(c, user))
+		return;
 	if ((r = mfa_user_open(c->m->ctx, user, MFA_OPEN_READ, &u)) !=
 	    MFA_OK) {
 		check_add(c, "store-unreadable", CHECK_HIGH,

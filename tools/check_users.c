@@ -121,6 +121,18 @@ check_account(const char *user)
 	return r;
 }
 
+/* Whether user is an account's own name. */
+static int
+check_account_named(const char *user)
+{
+	char *account = NULL;
+	int r;
+
+	r = mfactl_account(user, &account);
+	free(account);
+	return r == MFACTL_ACCOUNT_SAME;
+}
+
 int
 check_group_exists(const char *group)
 {
@@ -325,8 +337,9 @@ check_covered(struct check *c)
 		if (c->sec[i].kind == CHECK_SEC_GROUP &&
 		    group_members(c, c->sec[i].name, &users, 0) == -1)
 			c->nomem = 1;
+		/* Not another name of an account: that section is idle. */
 		if (c->sec[i].kind == CHECK_SEC_USER &&
-		    check_account(c->sec[i].name) == 1 &&
+		    check_account_named(c->sec[i].name) &&
 		    names_add(&users, c->sec[i].name) == -1)
 			c->nomem = 1;
 	}

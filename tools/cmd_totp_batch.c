@@ -231,6 +231,30 @@ line_fail_err(struct batch *b, const char *user, int err)
 	free(reason);
 }
 
+/*
+ * Whether user may be enrolled under that name: not when it is another
+ * name of an account (mfactl_check_user()), reported as the line's
+ * failure.  Returns 0 when it may.
+ */
+static int
+account_fault(struct batch *b, const char *user)
+{
+	char *account = NULL;
+	int r;
+
+	if ((r = mfactl_account(user, &account)) == MFACTL_ACCOUNT_NONE ||
+	    r == MFACTL_ACCOUNT_SAME)
+		return 0;
+	if (r == -1)
+		line_fail(b, user, "%s",
+		    _("cannot look the user up in the user database"));
+	else
+		line_fail(b, user, _("another name of the account %s, which "
+		    "is the name pam_mfa uses: give that name"), account);
+	free(account);
+	return -1;
+}
+
 #define LABEL_OK	0
 #define LABEL_LENGTH	1	/* not 1 to MFA_LABEL_MAX bytes */
 #define LABEL_CONTROL	2	/* has a control byte */
@@ -268,6 +292,8 @@ add_line(struct batch *b, const struct totp_add_opts *o)
 		line_fail_err(b, user, r);
 		goto out;
 	}
+	if (account_fault(b, user) != 0)
+		goto out;
 	if (label != NULL && (r = label_fault(label)) != LABEL_OK) {
 		if (r == LABEL_LENGTH)
 			line_fail(b, user, _("label not 1 to %d bytes"),
@@ -322,6 +348,8 @@ confirm_line(struct batch *b)
 		line_fail_err(b, user, r);
 		goto out;
 	}
+	if (account_fault(b, user) != 0)
+		goto out;
 	if (idword != NULL &&
 	    mfactl_parse_uint(idword, 1, UINT32_MAX, &id) == -1) {
 		line_fail(b, user, "%s: %s", idword,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,15 +273,79 @@ mfactl_audit(const char *op, const char *user, unsigned id, int type,
 		    _(mfa_strerror(r)));
 }
 
+#define PW_BUF_START	1024
+#define PW_BUF_MAX	(1024 * 1024)	/* cap on a passwd entry */
+
+int
+mfactl_account(const char *user, char **account)
+{
+	struct passwd pw, *res = NULL;
+	size_t len;
+	char *buf = NULL, *nb;
+	int e = ERANGE, r = -1;
+
+	*account = NULL;
+	for (len = PW_BUF_START; len <= PW_BUF_MAX && e == ERANGE; len *= 2) {
+		if ((nb = realloc(buf, len)) == NULL)
+			goto out;
+		buf = nb;
+		e = getpwnam_r(user, &pw, buf, len, &res);
+	}
+	/* Some NSS modules say "no such user" with an errno. */
+	if (e != 0 && e != ENOENT && e != ESRCH)
+		goto out;
+	if (res == NULL || pw.pw_name == NULL) {
+		r = MFACTL_ACCOUNT_NONE;
+		goto out;
+	}
+	if (strcmp(pw.pw_name, user) == 0) {
+		r = MFACTL_ACCOUNT_SAME;
+		goto out;
+	}
+	if ((*account = strdup(pw.pw_name)) != NULL)
+		r = MFACTL_ACCOUNT_OTHER;
+out:
+	free(buf);
+	return r;
+}
+
+/*
+ * The reason to refuse user, who is the account *account under another
+ * name (freed here), or whose look-up failed (r -1).
+ */
+static int
+other_name_error(const char *cmd, const char *user, int r, char **account)
+{
+	if (r == -1)
+		mfactl_errorf(cmd, user, "%s",
+		    _("cannot look the user up in the user database"));
+	else
+		mfactl_errorf(cmd, user, _("another name of the account %s, "
+		    "which is the name pam_mfa uses: give that name"),
+		    *account);
+	free(*account);
+	*account = NULL;
+	return EXIT_FAIL;
+}
+
 int
 mfactl_check_user(struct mfactl *m, const char *cmd, const char *user)
 {
 	const char *store;
+	char *account = NULL;
 	struct stat st;
 	int r;
 
 	if ((r = mfa_username_check(user)) != MFA_OK)
 		return mfactl_error(m, cmd, user, r);
+	/*
+	 * Logins use the account's own name (pam_mfa(8)): enrolment under
+	 * another name of it would never be read.  Names without an
+	 * account are the administrator's to enrol ahead of time.
+	 */
+	r = mfactl_account(user, &account);
+	if (r == -1 || r == MFACTL_ACCOUNT_OTHER)
+		return other_name_error(cmd, user, r, &account);
 	/*
 	 * A clearer message than the library's for the common mistake;
 	 * the library still does all the checks on open.

@@ -104,10 +104,24 @@ int mfactl_global_opt(struct mfactl *m, const char *cmd, int ch,
 int mfactl_need_root(const char *cmd, const char *obj);
 
 /*
- * Checks the user name and that the store directory exists; reports
- * and returns EXIT_FAIL when not, EXIT_OK otherwise.
+ * Checks the user name, that it is not another name of an account
+ * (mfactl_account()) and that the store directory exists; reports and
+ * returns EXIT_FAIL when not, EXIT_OK otherwise.
  */
 int mfactl_check_user(struct mfactl *m, const char *cmd, const char *user);
+
+/*
+ * Looks user up in the user database (getpwnam_r): MFACTL_ACCOUNT_NONE
+ * when there is no such account, MFACTL_ACCOUNT_SAME when its name is
+ * user, MFACTL_ACCOUNT_OTHER when user finds an account of another name
+ * (case-insensitive or qualified names, aliases: SSSD, winbind), whose
+ * name *account then gets (malloc'd, the caller's to free); -1 when the
+ * look-up failed or memory ran out.
+ */
+#define MFACTL_ACCOUNT_NONE	0
+#define MFACTL_ACCOUNT_SAME	1
+#define MFACTL_ACCOUNT_OTHER	2
+int mfactl_account(const char *user, char **account);
 
 /*
  * Parses a whole decimal string in [min, max] (no sign, no spaces, no

@@ -460,6 +460,43 @@ test_fido2_policy_prompt(void **state)
 }
 
 /*
+ * require = password AND recovery: a user with codes who presses Enter
+ * at the recovery prompt fails, and the audit says that no code was
+ * given (not not_enrolled: the user has what the policy accepts).
+ * Nothing is used or counted.  A user without codes still fails as
+ * not_enrolled, with the same dialogue.
+ */
+static void
+test_recovery_policy_no_code(void **state)
+{
+	struct conv cv = { 0 };
+	unsigned failures = 9;
+
+	(void)state;
+	issue(ALICE, 10);
+	write_config("require = password AND recovery\n");
+	conv_answers(&cv, ALICE_PW, "");
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_RECOVERY, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password", "failure", "no_code"));
+	assert_int_equal(recovery_left(store, ALICE, &failures), 10);
+	assert_int_equal(failures, 0);
+
+	conv_answers(&cv, CAROL_PW, "");
+	run_auth("mfa", CAROL, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_RECOVERY, NULL);
+	assert_audit("mfa", AUDIT(CAROL, "password", "failure",
+	    "not_enrolled"));
+
+	conv_answers(&cv, ALICE_PW, codes[3]);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_RECOVERY, I_LEFT(9), NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "success",
+	    "ok"));
+	conv_reset(&cv);
+}
+
+/*
  * Imported from google-authenticator: a scratch code is accepted once at
  * the code prompt, its replay and a wrong one are refused and counted;
  * the 6-digit TOTP code still is a TOTP code.
@@ -569,6 +606,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_only_recovery, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fido2_policy_prompt,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recovery_policy_no_code,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch_code, setup,
 		    teardown),
