@@ -363,9 +363,30 @@ audit_import(struct import *im, const char *user, unsigned id, int type,
 static int
 open_user(struct import *im, const char *user, mfa_user_t **u)
 {
+	char *account = NULL;
 	int r;
 
 	*u = NULL;
+	/*
+	 * As for every command (mfactl_check_user()): logins use the
+	 * account's own name, so credentials stored under another name
+	 * of it would never be read.  The reason goes where the library's
+	 * would, into report_error()'s line.
+	 */
+	r = mfactl_account(user, &account);
+	if (r == -1 || r == MFACTL_ACCOUNT_OTHER) {
+		free(im->m->logmsg);
+		im->m->logmsg = NULL;
+		if (r == -1)
+			im->m->logmsg = strdup(_("cannot look the user up in "
+			    "the user database"));
+		else if (asprintf(&im->m->logmsg, _("another name of the "
+		    "account %s, which is the name pam_mfa uses: give that "
+		    "name"), account) == -1)
+			im->m->logmsg = NULL;
+		free(account);
+		return r == -1 ? MFA_ERR_IO : MFA_ERR_USERNAME;
+	}
 	if ((im->flags & MFA_IMPORT_DRYRUN) == 0)
 		return mfa_user_open(im->m->ctx, user,
 		    MFA_OPEN_WRITE | MFA_OPEN_CREATE, u);

@@ -98,6 +98,24 @@ check "batch confirm: refused, naming alice" contains "$err" \
     "another name of the account alice, which is the name pam_mfa uses"
 rm -f "$STORE/ghost" "$STORE/ghost.state"
 
+# ---- import: a record for another name is skipped -------------------------
+K=3132333435363738393031323334353637383930
+printf 'HOTP/T30 ALICE - %s\nHOTP/T30 ghost - %s\n' "$K" "$K" \
+    >"$WORK/users.oath"
+expect_rc 1 "import pam_oath with ALICE" M import pam_oath "$WORK/users.oath"
+check "import: ALICE's line skipped, naming alice" contains "$out" \
+    "LINE 1: skipped: ALICE: user name not acceptable (another name of the account alice, which is the name pam_mfa uses: give that name)"
+check "import: ghost's line imported" contains "$out" \
+    "LINE 2: imported ghost credential"
+check "import: no store file for ALICE" test ! -e "$STORE/ALICE"
+expect_rc 1 "import google-authenticator --user ALICE" M import \
+    google-authenticator "$MFA_TOP_SRCDIR/tests/tools/import/google_authenticator" \
+    --user ALICE
+check "import --user ALICE: skipped, naming alice" contains "$out" \
+    "skipped: ALICE: user name not acceptable (another name of the account alice"
+check "import --user ALICE: no store file" test ! -e "$STORE/ALICE"
+rm -f "$STORE/ghost" "$STORE/ghost.state"
+
 # ---- check: credentials left under another name ------------------------
 run M check
 check "check: nothing of other names yet" lacks "$out" "another name"
