@@ -468,6 +468,18 @@ main(int argc, char **argv)
 	}
 	/* Stdout may be a pipe: report a failed write as a failure. */
 	r = cmd->fn(&m, argc, argv);
+	/*
+	 * A warning of the library that no error line took up (a key
+	 * registered without attestation, a store replaced whose
+	 * directory did not sync): the command succeeded, but the
+	 * administrator must see it.
+	 */
+	if (r == EXIT_OK && m.logmsg != NULL) {
+		/* TRANSLATORS: "mfactl: warning: ..." after a success. */
+		fprintf(stderr, "mfactl: %s: ", _("warning"));
+		put_reason(m.logmsg);
+		fputc('\n', stderr);
+	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "mfactl: %s: %s: %s\n", cmd->name,
 		    _("write error"), strerror(errno));

@@ -143,6 +143,15 @@ RUN_STDIN=$WORK/pin expect_reject "self-attested key rejected with fido2_ca" \
 KEY=$WORK/x5c1
 RUN_STDIN=$WORK/pin expect_rc 0 "key of the approved CA accepted" \
     M fido2 add carol
+# Without attestation, where fido2_attestation = any allows it: added,
+# with the library's warning on standard error.
+"$VCTL" init "$WORK/none" --pin "$PIN" >/dev/null || exit 99
+"$VCTL" set "$WORK/none" attestation=none >/dev/null || exit 99
+printf '%sfido2_attestation = any\n' "$BASECONF" >"$CONF"
+KEY=$WORK/none
+RUN_STDIN=$WORK/pin expect_rc 0 "key without attestation, any: added" \
+    M fido2 add erin
+check "the warning is shown" [ "$(last_err)" = "mfactl: warning: user erin: security key vfido virtual authenticator: no attestation (format none; accepted: fido2_attestation = any)" ]
 printf '%sfido2_aaguids = %s\n' "$BASECONF" "$OTHER" >"$CONF"
 KEY=$WORK/k2
 RUN_STDIN=$WORK/pin expect_reject "AAGUID not in the allow-list" \
