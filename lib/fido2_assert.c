@@ -31,6 +31,7 @@ struct login {
 	const struct mfa_config	*cfg;
 	char			 rp_id[MFA_RP_ID_MAX + 1];
 	size_t			 idx[MFA_CREDS_MAX];	/* active creds */
+	unsigned		 ids[MFA_CREDS_MAX];	/* their ids */
 	size_t			 n;
 	const struct fido2_devinfo *dev;
 	int			 attempt;	/* a key was asked */
@@ -461,7 +462,6 @@ mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
 	struct mfa_cred		*c;
 	fido_dev_t		*dev = NULL;
 	char			 name[128];
-	unsigned		 ids[MFA_CREDS_MAX];
 	size_t			 maybe[FIDO2_DEVS_MAX];
 	size_t			 ndevs = 0, nmaybe = 0, i, which = NONE;
 	size_t			 k = 0;
@@ -487,7 +487,7 @@ mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
 	for (i = 0; i < user->ncreds; i++)
 		if (user->creds[i].type == MFA_CRED_FIDO2 &&
 		    user->creds[i].status == MFA_STATUS_ACTIVE) {
-			ids[l.n] = user->creds[i].id;
+			l.ids[l.n] = user->creds[i].id;
 			l.idx[l.n++] = i;
 		}
 	if (l.n == 0)
@@ -513,7 +513,7 @@ mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
 		goto counted;
 	}
 	if (dev != NULL) {
-		r = assert_key(&l, dev, &ids[which], 1, ui, arg, &k,
+		r = assert_key(&l, dev, &l.ids[which], 1, ui, arg, &k,
 		    &counter);
 		fido2_close(&dev);
 	} else {
@@ -527,7 +527,7 @@ mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
 			l.dev = &devs[maybe[i]];
 			if ((r = fido2_open(user->ctx, l.dev->path,
 			    l.cfg->fido2_timeout, &dev)) == MFA_OK)
-				r = assert_key(&l, dev, ids, l.n, ui, arg,
+				r = assert_key(&l, dev, l.ids, l.n, ui, arg,
 				    &k, &counter);
 			fido2_close(&dev);
 		}

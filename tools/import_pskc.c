@@ -305,12 +305,18 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	return 0;
 }
 
+/* A key package's serial number, to sort them. */
+struct serial_ref {
+	const char	*serial;
+	size_t		 entry;		/* index in the entries */
+};
+
 static int
 serial_cmp(const void *a, const void *b)
 {
-	const struct pskc_entry	*const *x = a, *const *y = b;
+	const struct serial_ref	*x = a, *y = b;
 
-	return strcmp((*x)->serial, (*y)->serial);
+	return strcmp(x->serial, y->serial);
 }
 
 /*
@@ -321,24 +327,26 @@ serial_cmp(const void *a, const void *b)
 static int
 reject_repeated_serials(struct pskc_entry *e, size_t n)
 {
-	struct pskc_entry	**p;
-	size_t			  i, j, k;
+	struct serial_ref	*p;
+	size_t			 i, j, k;
 
 	if ((p = calloc(n, sizeof(*p))) == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		p[i] = &e[i];
+	for (i = 0; i < n; i++) {
+		p[i].serial = e[i].serial;
+		p[i].entry = i;
+	}
 	qsort(p, n, sizeof(*p), serial_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n &&
-		    strcmp(p[i]->serial, p[j]->serial) == 0; j++)
+		    strcmp(p[i].serial, p[j].serial) == 0; j++)
 			continue;
-		if (j - i < 2 || p[i]->serial[0] == '\0')
+		if (j - i < 2 || p[i].serial[0] == '\0')
 			continue;
 		for (k = i; k < j; k++)
-			(void)reject(p[k], N_("serial number in more than one "
-			    "key package: which key the token holds is "
-			    "ambiguous"));
+			(void)reject(&e[p[k].entry], N_("serial number in more "
+			    "than one key package: which key the token holds "
+			    "is ambiguous"));
 	}
 	free(p);
 	return 0;
