@@ -143,6 +143,20 @@ lacks() {
 	! contains "$1" "$2"
 }
 
+# mfactl_binary: MFACTL becomes the program itself rather than libtool's
+# wrapper script, for tests that preload shims (nss_wrapper, vfido, the
+# audit shim; in a sanitizer build the sanitizer runtime that
+# MFA_SAN_PRELOAD names): they are for mfactl, not for the wrapper's
+# shell and sed, whose leak reports would land on mfactl's standard
+# error.  libmfa is found through LD_LIBRARY_PATH.
+mfactl_binary() {
+	MFACTL="$MFA_TOP_BUILDDIR/tools/.libs/mfactl"
+	[ -x "$MFACTL" ] || MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+	_libs=$MFA_TOP_BUILDDIR/lib/.libs
+	LD_LIBRARY_PATH="$_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	export LD_LIBRARY_PATH
+}
+
 # nss_env DIR: a passwd and a group file in DIR for nss_wrapper (made
 # by the caller); prints the environment words that make a program see
 # them (for env(1)).  Returns 1 when nss_wrapper is missing.

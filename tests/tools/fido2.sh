@@ -9,14 +9,7 @@
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
-# The program itself, not libtool's wrapper script: the shims are for
-# mfactl, not for a shell and sed (nor, in a sanitizer build, the
-# sanitizer runtime that MFA_SAN_PRELOAD names).
-MFACTL="$MFA_TOP_BUILDDIR/tools/.libs/mfactl"
-[ -x "$MFACTL" ] || MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
-LIBS_DIR="$MFA_TOP_BUILDDIR/lib/.libs"
-LD_LIBRARY_PATH="$LIBS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export LD_LIBRARY_PATH
+mfactl_binary
 VCTL="$MFA_TOP_BUILDDIR/tests/vfido/vfido-ctl"
 SHIM="$MFA_TOP_BUILDDIR/tests/vfido/.libs/libvfido_preload.so"
 [ -x "$VCTL" ] && [ -f "$SHIM" ] || skip_all "tests/vfido not built"

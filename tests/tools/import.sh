@@ -14,14 +14,7 @@
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
 
-# The program itself, not libtool's wrapper script: the shim is for
-# mfactl, not for a shell (nor, in a sanitizer build, the sanitizer
-# runtime that MFA_SAN_PRELOAD names).
-MFACTL="$MFA_TOP_BUILDDIR/tools/.libs/mfactl"
-[ -x "$MFACTL" ] || MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
-LIBS_DIR="$MFA_TOP_BUILDDIR/lib/.libs"
-LD_LIBRARY_PATH="$LIBS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export LD_LIBRARY_PATH
+mfactl_binary
 SHIM="$MFA_TOP_BUILDDIR/tests/tools/.libs/libaudit_shim.so"
 [ -f "$SHIM" ] || skip_all "tests/tools/libaudit_shim.la not built"
 FIX="$MFA_TOP_SRCDIR/tests/tools/import"

@@ -17,7 +17,7 @@ command -v oathtool >/dev/null 2>&1 || skip_all "oathtool is missing"
 NSSCI=$MFA_TOP_BUILDDIR/tests/pam/.libs/libnss_ci.so
 [ -f "$NSSCI" ] || skip_all "tests/pam/libnss_ci.so not built"
 
-MFACTL="$MFA_TOP_BUILDDIR/tools/mfactl"
+mfactl_binary
 WORK=$(mktemp -d /tmp/mfactl-names.XXXXXX) || exit 99
 trap 'rm -rf "$WORK"' EXIT
 NSSENV=$(nss_env "$WORK") || skip_all "nss_wrapper is missing"
