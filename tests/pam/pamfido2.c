@@ -167,9 +167,7 @@ int
 fido2_setup(void **state)
 {
 	(void)state;
-	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
-		return -1;
-	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
+	if (store_new() != 0)
 		return -1;
 	config("password AND fido2");
 	plug(NULL);
@@ -180,8 +178,6 @@ int
 fido2_teardown(void **state)
 {
 	(void)state;
-	rmtree(store);
-	free(store);
-	store = NULL;
+	store_remove();
 	return 0;
 }

@@ -391,6 +391,28 @@ path_join(const char *dir, const char *name)
 	return p;
 }
 
+int
+store_new(void)
+{
+	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0) {
+		store = NULL;
+		return -1;
+	}
+	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
+		return -1;
+	return 0;
+}
+
+void
+store_remove(void)
+{
+	if (store == NULL)
+		return;
+	rmtree(store);
+	free(store);
+	store = NULL;
+}
+
 void
 rmtree(const char *path)
 {

@@ -108,6 +108,12 @@ void write_config_at(const char *dir, const char *extra);
 void write_config(const char *extra);
 char *path_join(const char *dir, const char *name);
 void rmtree(const char *path);
+/*
+ * The test's store: a new 0700 directory under the work directory
+ * (store_new(), 0 or -1, for cmocka set-up functions) and its removal.
+ */
+int store_new(void);
+void store_remove(void);
 
 void totp_code(const struct totp *t, uint64_t step, char out[7]);
 void wrong_code(const struct totp *t, char out[7]);

@@ -304,9 +304,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
-		return -1;
-	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
+	if (store_new() != 0)
 		return -1;
 	config("password AND totp");
 	return 0;
@@ -321,9 +319,7 @@ teardown(void **state)
 		free(masked);
 		masked = NULL;
 	}
-	rmtree(store);
-	free(store);
-	store = NULL;
+	store_remove();
 	return 0;
 }
 

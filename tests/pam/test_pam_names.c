@@ -55,9 +55,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
-		return -1;
-	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
+	if (store_new() != 0)
 		return -1;
 	write_config(NULL);
 	return 0;
@@ -67,9 +65,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	rmtree(store);
-	free(store);
-	store = NULL;
+	store_remove();
 	return 0;
 }
 

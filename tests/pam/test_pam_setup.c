@@ -49,9 +49,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (asprintf(&store, "%s/tmp/store-XXXXXX", work) < 0)
-		return -1;
-	if (mkdtemp(store) == NULL || chmod(store, 0700) != 0)
+	if (store_new() != 0)
 		return -1;
 	write_config(NULL);
 	return 0;
@@ -61,9 +59,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	rmtree(store);
-	free(store);
-	store = NULL;
+	store_remove();
 	rmtree(optstore_path);
 	return 0;
 }
