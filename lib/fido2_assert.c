@@ -533,6 +533,11 @@ mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
 		}
 	}
 counted:
+	/*
+	 * The PIN prompt may have waited long: a failure counts, a lock
+	 * lasts and a use is dated from now, not from the start.
+	 */
+	now = ctx_now(user->ctx);
 	if (r != MFA_OK) {
 		/*
 		 * Only an answer counts: no key, no touch, a broken reply

@@ -338,8 +338,9 @@ typedef int mfa_ui_fn(void *arg, int what, const char *desc, char **answer);
  * (or the devices cannot be listed), MFA_ERR_NOMEM when out of memory,
  * MFA_ERR_INVAL when ctx is NULL.
  * When it returns 1 the list stays on ctx: the next
- * mfa_user_fido2_verify() on ctx within 2 seconds opens those devices
- * instead of listing them again (once; later calls list anew).
+ * mfa_user_fido2_login() (or _verify()) on ctx within 2 seconds opens
+ * those devices instead of listing them again (once; later calls list
+ * anew).
  */
 int mfa_fido2_present(mfa_ctx_t *ctx);
 
@@ -348,7 +349,10 @@ int mfa_fido2_present(mfa_ctx_t *ctx);
  * credential for the configured RP ID on device (a path from the
  * device list; NULL: the first key found), excluding the user's
  * registered keys, verifies its attestation against the configured
- * allow-list, stores it and rewrites the store atomically.
+ * allow-list, stores it and rewrites the store atomically.  As in a
+ * login (below), the lock is let go while ui asks for the PIN and taken
+ * again, the store read anew, before the key is asked; credential
+ * pointers (mfa_user_cred()) taken before the call are stale after it.
  */
 int mfa_user_fido2_add(mfa_user_t *user, const char *device,
     const char *label, mfa_ui_fn *ui, void *arg, unsigned *id);
@@ -366,7 +370,10 @@ int mfa_user_fido2_add(mfa_user_t *user, const char *device,
  * message, then takes it again, reads the store anew (a credential
  * removed or a lockout reached meanwhile ends the login) and only then
  * sends the PIN and waits for the touch.  The handle is returned
- * locked and up to date, or with the error of taking the lock again.
+ * locked and up to date (credential pointers taken before the call are
+ * stale), or with the error of taking the lock again.  A failure counts,
+ * and a lockout lasts, from the time it happens, however long the
+ * prompt waited.
  *
  * flags MFA_FIDO2_REHEARSE (a handle opened with MFA_OPEN_READ is
  * enough): for a login that has already failed, asks what a login

@@ -1260,6 +1260,45 @@ add_totp(struct fixture *f)
 	mfa_user_free(&h);
 }
 
+/* The user takes ten minutes to type the PIN. */
+static void
+slow_pin(struct fixture *f)
+{
+	(void)f;
+	tu_now += 700;
+}
+
+/*
+ * A failure after a long PIN prompt counts from its own time: the lock
+ * lasts lockout_time from it (were it dated from the start of the
+ * login, logins left waiting at the prompt would find it over), and a
+ * success is dated when it happens.
+ */
+static void
+test_login_slow_pin(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = "4321", .hook = slow_pin };
+	int64_t		 until = 0;
+	char		*dev;
+	unsigned	 id;
+
+	dev = mkdev(f, "--pin", PIN, NULL);
+	id = enrol(f, dev);
+	config(f, "lockout_attempts = 1\nlockout_time = 600\n");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADPIN);
+	assert_int_equal(mfa_user_lock_status(f->u, &until, NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(until, tu_now + 600);
+	assert_int_equal(mfa_user_unlock(f->u), MFA_OK);
+	ui.pin = PIN;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(mfa_cred_last_used(cred_by_id(f->u, id)), tu_now);
+	free(dev);
+}
+
 /*
  * The lock is let go while the PIN is asked and taken again before the
  * key is: what changed meanwhile is seen, and the handle comes back up
@@ -1453,6 +1492,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_relock, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_relock, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_slow_pin, setup,
 		    teardown),
 	};
 	const char	*pre = getenv("LD_PRELOAD"), *asan;
