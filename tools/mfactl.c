@@ -135,13 +135,15 @@ log_capture(void *arg, int priority, const char *msg)
 	m->logmsg = copy;
 }
 
+/*
+ * One line, and no terminal escape: a reason may quote the
+ * administrator's input (a --batch word), so control bytes, the C1
+ * controls (CSI: U+009B) and malformed UTF-8 go out as \xHH.
+ */
 static void
 put_reason(const char *s)
 {
-	/* One line: no newline or control byte from a message gets out. */
-	for (; *s != '\0'; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s,
-		    stderr);
+	mfactl_print_text(stderr, s);
 }
 
 int

@@ -207,6 +207,15 @@ check "confirm: a bad id reported" contains "$err" \
 check "confirm: a line without a code reported" contains "$err" \
     "codes.txt: line 8: frank: not USER CODE [ID]"
 check "confirm: summary" contains "$err" "lines failed: 5 of 7"
+# A terminal escape in a word the error quotes (C1 CSI, U+009B): shown
+# as bytes, never sent to the terminal.
+printf 'erin 123456 \302\23331m\n' >"$WORK/csi.txt"
+expect_rc 1 "confirm --batch with a CSI in the id" M totp confirm \
+    --batch "$WORK/csi.txt"
+check "confirm: the CSI quoted as bytes" contains "$err" \
+    'erin: \xc2\x9b31m: not a credential id'
+check "confirm: no CSI on the terminal" \
+    [ "$(printf '%s' "$err" | grep -c "$(printf '\302\233')")" -eq 0 ]
 check "alice is active" [ "$(status_of alice 1)" = active ]
 check "carol is active" [ "$(status_of carol 1)" = active ]
 check "bob stays pending" [ "$(status_of bob 1)" = pending ]
