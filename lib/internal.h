@@ -247,6 +247,7 @@ struct mfa_user {
 	int		dirfd;
 	int		statefd;	/* holds the OFD lock */
 	int		locked;		/* 0: let go by store_unlock() */
+	int		creds_existed;	/* NAME was there when read */
 	int		creds_unsynced;	/* NAME replaced, but the directory
 					   sync failed: the old one may
 					   come back after a crash */

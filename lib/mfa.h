@@ -144,7 +144,10 @@ const char *mfa_ctx_store(const mfa_ctx_t *ctx);
  * that made it returns.  MFA_SYNC_DEFER, for bulk enrolment only
  * (mfactl --batch), skips those syncs: the changes are durable once
  * mfa_ctx_sync() has returned MFA_OK, and a crash before that may leave
- * stores that fail closed (refused as malformed) until rewritten.
+ * the stores of users new to the batch failing closed (refused as
+ * malformed) until removed.  A store file that existed before is still
+ * synced before it is replaced, so its user keeps the old file or the
+ * new one.
  */
 #define MFA_SYNC_EACH	0
 #define MFA_SYNC_DEFER	1

@@ -394,6 +394,7 @@ creds_load(struct mfa_user *u)
 			r = open_error(u->ctx, u->name, errno);
 		goto out;
 	}
+	u->creds_existed = 1;
 	if (fstat(fd, &sb) != 0) {
 		r = MFA_ERR_IO;
 		goto out;
@@ -572,7 +573,15 @@ store_commit(struct mfa_user *u)
 		}
 		off += (size_t)n;
 	}
-	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(fd) != 0) {
+	/*
+	 * A batch (MFA_SYNC_DEFER) skips this sync, but not over a file
+	 * that was on disk before it: whatever the file system does with
+	 * a rename over data not yet written, a crash must leave that
+	 * user's old file or the new one, never an empty one (a new user's
+	 * file has no old version to keep).
+	 */
+	if ((u->ctx->sync_mode == MFA_SYNC_EACH || u->creds_existed) &&
+	    fsync(fd) != 0) {
 		r = io_error(errno);
 		goto out;
 	}

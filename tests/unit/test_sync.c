@@ -87,6 +87,20 @@ enrol(mfa_ctx_t *ctx, const char *name)
 	mfa_user_free(&u);
 }
 
+/* Adds a pending TOTP credential to name's existing store. */
+static void
+add_pending(mfa_ctx_t *ctx, const char *name)
+{
+	mfa_user_t	*u = NULL;
+	unsigned	 id = 0;
+
+	assert_int_equal(mfa_user_open(ctx, name, MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_int_equal(mfa_user_totp_add(u, "tablet", NULL, MFA_TOTP_SHA1,
+	    6, &id, NULL), MFA_OK);
+	mfa_user_free(&u);
+}
+
 /* The stored user reads back with one active credential. */
 static void
 check_enrolled(mfa_ctx_t *ctx, const char *name)
@@ -155,6 +169,18 @@ test_defer(void **state)
 	enrol(other, "bob");
 	assert_true(n_fsync + n_fdatasync > 0);
 	mfa_ctx_free(&other);
+
+	/*
+	 * A batch over a user whose file was on disk before it: the new
+	 * file is synced before it replaces the old one (one fsync, no
+	 * fdatasync, no directory sync), so that a crash leaves one of
+	 * the two, never an empty file.
+	 */
+	count_reset();
+	add_pending(ctx, "user0");
+	assert_int_equal(n_fsync, 1);
+	assert_int_equal(n_fdatasync, 0);
+	assert_int_equal(n_syncfs, 0);
 
 	/* Back to MFA_SYNC_EACH. */
 	assert_int_equal(mfa_ctx_set_sync(ctx, MFA_SYNC_EACH), MFA_OK);
