@@ -58,20 +58,40 @@ struct import {
 	unsigned	 failed;
 };
 
+/* The formats as the command line names them. */
+static const struct {
+	const char	*name;
+	int		 format;
+} formats[] = {
+	{ "pam_u2f", MFA_IMPORT_PAM_U2F },
+	{ "pam_oath", MFA_IMPORT_PAM_OATH },
+	{ "google-authenticator", MFA_IMPORT_GAUTH },
+	{ "pskc", FMT_PSKC },
+};
+
 static int
 format_parse(const char *s, int *format)
 {
-	if (strcmp(s, "pam_u2f") == 0)
-		*format = MFA_IMPORT_PAM_U2F;
-	else if (strcmp(s, "pam_oath") == 0)
-		*format = MFA_IMPORT_PAM_OATH;
-	else if (strcmp(s, "google-authenticator") == 0)
-		*format = MFA_IMPORT_GAUTH;
-	else if (strcmp(s, "pskc") == 0)
-		*format = FMT_PSKC;
-	else
-		return -1;
-	return 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(s, formats[i].name) == 0) {
+			*format = formats[i].format;
+			return 0;
+		}
+	return -1;
+}
+
+/* The format's name as the command line gives it. */
+static const char *
+format_name(int format)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].format == format)
+			return formats[i].name;
+	return "?";
 }
 
 /*
@@ -320,22 +340,6 @@ report_ok(struct import *im, const char *where, const char *user,
 	im->imported++;
 }
 
-/* The format's name as the command line gives it. */
-static const char *
-format_name(int format)
-{
-	switch (format) {
-	case MFA_IMPORT_PAM_U2F:
-		return "pam_u2f";
-	case MFA_IMPORT_PAM_OATH:
-		return "pam_oath";
-	case MFA_IMPORT_GAUTH:
-		return "google-authenticator";
-	default:
-		return "pskc";
-	}
-}
-
 /*
  * The audit record of one credential (of type) written to user's store,
  * or refused (r): "format=F", then more (NULL: nothing) such as the
@@ -480,9 +484,7 @@ import_record(struct import *im, const mfa_import_t *imp, const char *user,
 	for (i = 0; i < n; i++) {
 		label = im->label;
 		if (label == NULL)
-			label = mfa_import_type(imp, i) == MFA_CRED_FIDO2 ?
-			    "pam_u2f" : im->format == MFA_IMPORT_PAM_OATH ?
-			    "pam_oath" : "google-authenticator";
+			label = format_name(im->format);
 		/* --label names the TOTP credential, not the codes. */
 		if (mfa_import_type(imp, i) == MFA_CRED_RECOVERY) {
 			import_scratch(im, imp, i, u, user, secret_r);
