@@ -186,6 +186,9 @@ struct mfa_state {
 	unsigned	failures;	/* consecutive second-factor failures */
 	int64_t		locked_until;
 	int64_t		last_failure;
+	int		dir_unsynced;	/* a credentials file was replaced but
+					   the directory sync failed: the old
+					   file may come back after a crash */
 	size_t		ncreds;
 	struct mfa_state_cred creds[MFA_CREDS_MAX];
 };
@@ -248,9 +251,6 @@ struct mfa_user {
 	int		statefd;	/* holds the OFD lock */
 	int		locked;		/* 0: let go by store_unlock() */
 	int		creds_existed;	/* NAME was there when read */
-	int		creds_unsynced;	/* NAME replaced, but the directory
-					   sync failed: the old one may
-					   come back after a crash */
 	unsigned	next_id;
 	size_t		ncreds;
 	struct mfa_cred	creds[MFA_CREDS_MAX];
@@ -270,15 +270,19 @@ int store_format(const struct mfa_user *u, char **out, size_t *outlen);
  * An error means the file was not replaced: the caller puts memory back.
  * Once the rename is done the new file is in effect, so a failed
  * directory sync after it is logged (a crash may bring back the old
- * file) and sets u->creds_unsynced, but the result is MFA_OK: memory
- * equals the file and the change is not reported as failed.  The use of
+ * file) and sets u->state.dir_unsynced, written to the state file at
+ * once (u->state as it is: callers commit their state changes before
+ * this), but the result is MFA_OK: memory equals the file and the
+ * change is not reported as failed.  The use of
  * a one-time code must therefore never be recorded through this, only
  * through store_commit_state(), whose sync failure fails.
  */
 int store_commit(struct mfa_user *u);
 /*
  * Writes u->state into the state file in place, dropping the records of
- * credentials u no longer has (kept while u->creds_unsynced: the old
+ * credentials u no longer has.  While u->state.dir_unsynced is set it
+ * first syncs the store directory again (MFA_SYNC_EACH); until that
+ * succeeds the flag stays and so do those records (the old credentials
  * file, with those credentials, may come back).
  */
 int store_commit_state(struct mfa_user *u);

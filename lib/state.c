@@ -12,6 +12,7 @@
  *	failures 0
  *	locked-until 0
  *	last-failure 0
+ *	dir-unsynced 1		(only while set: see store_commit())
  *	cred 1 step 56666666 counter 0 used 1700000000
  *	sha256 <64 lower-case hex digits over all bytes before this line>
  */
@@ -84,12 +85,16 @@ slot_format(const struct mfa_state *st, uint64_t seq, char *buf)
 	b.len = 0;
 	b.cap = MFA_STATE_SLOT;
 	if (seq > LLONG_MAX || st->ncreds > MFA_CREDS_MAX ||
-	    st->locked_until < 0 || st->last_failure < 0)
+	    st->locked_until < 0 || st->last_failure < 0 ||
+	    (st->dir_unsynced != 0 && st->dir_unsynced != 1))
 		return MFA_ERR_INVAL;
 	if ((r = slot_add(&b, "%s %d\nseq %llu\nfailures %u\n"
 	    "locked-until %lld\nlast-failure %lld\n", STATE_MAGIC,
 	    MFA_STATE_VERSION, (unsigned long long)seq, st->failures,
 	    (long long)st->locked_until, (long long)st->last_failure)) !=
+	    MFA_OK)
+		return r;
+	if (st->dir_unsynced && (r = slot_add(&b, "dir-unsynced 1\n")) !=
 	    MFA_OK)
 		return r;
 	for (i = 0; i < st->ncreds; i++) {
@@ -202,6 +207,14 @@ slot_parse(const char *buf, struct mfa_state *st)
 			    parse_canon(tok[1], 0, LLONG_MAX, &v) != MFA_OK)
 				return MFA_ERR_FORMAT;
 			st->last_failure = v;
+			continue;
+		}
+		/* Written only when set, so the value can only be 1. */
+		if (lineno == 5 && n >= 1 &&
+		    strcmp(tok[0], "dir-unsynced") == 0) {
+			if (n != 2 || parse_canon(tok[1], 1, 1, &v) != MFA_OK)
+				return MFA_ERR_FORMAT;
+			st->dir_unsynced = 1;
 			continue;
 		}
 		if (n != 8 || strcmp(tok[0], "cred") != 0 ||

@@ -599,15 +599,24 @@ store_commit(struct mfa_user *u)
 	 * longer there and report as failed a change that is in effect
 	 * (new recovery codes never shown, the old ones void).  So it
 	 * stands; the log says that a crash may undo it, and the state
-	 * keeps the records the old file would need (store_commit_state).
+	 * file says so too (dir-unsynced), so that every later update of
+	 * it, by this handle or the next login, keeps the records the old
+	 * file would need until a directory sync succeeds
+	 * (store_commit_state).
 	 */
 	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(u->dirfd) != 0) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s: replaced, but the "
 		    "directory sync failed (%s): a crash may bring back the "
 		    "previous version", u->name, strerror(errno));
-		u->creds_unsynced = 1;
-	} else
-		u->creds_unsynced = 0;
+		if (!u->state.dir_unsynced) {
+			u->state.dir_unsynced = 1;
+			if (state_write(u->statefd, &u->state, &u->slot, 1) !=
+			    MFA_OK)
+				mfa_log(u->ctx, LOG_ERR, "store file %s%s: "
+				    "cannot record the failed directory sync",
+				    u->name, STATE_SUFFIX);
+		}
+	}
 	r = MFA_OK;
 out:
 	if (r != MFA_OK)
@@ -639,10 +648,18 @@ store_commit_state(struct mfa_user *u)
 	 * Drop the records of credentials that no longer exist, unless a
 	 * crash may bring back a credentials file that has them: their
 	 * last step and used codes must then still be here, or a code used
-	 * before would be accepted again.
+	 * before would be accepted again.  That lasts until the directory
+	 * that holds the replaced file reaches the disk.
 	 */
+	if (st->dir_unsynced && u->ctx->sync_mode == MFA_SYNC_EACH &&
+	    fsync(u->dirfd) == 0) {
+		st->dir_unsynced = 0;
+		mfa_log(u->ctx, LOG_NOTICE, "store file %s: the directory "
+		    "sync succeeded; the replaced version cannot come back",
+		    u->name);
+	}
 	for (i = j = 0; i < st->ncreds; i++)
-		if (u->creds_unsynced || store_cred(u, st->creds[i].id) != NULL)
+		if (st->dir_unsynced || store_cred(u, st->creds[i].id) != NULL)
 			st->creds[j++] = st->creds[i];
 	st->ncreds = j;
 	if ((r = state_write(u->statefd, st, &u->slot,

@@ -85,6 +85,7 @@ check_same(const struct mfa_state *a, const struct mfa_state *b)
 	FUZZ_CHECK(a->failures == b->failures);
 	FUZZ_CHECK(a->locked_until == b->locked_until);
 	FUZZ_CHECK(a->last_failure == b->last_failure);
+	FUZZ_CHECK(a->dir_unsynced == b->dir_unsynced);
 	FUZZ_CHECK(a->ncreds == b->ncreds);
 	for (i = 0; i < a->ncreds; i++) {
 		FUZZ_CHECK(a->creds[i].id == b->creds[i].id);
@@ -101,6 +102,7 @@ check_parsed(struct mfa_state *st)
 
 	FUZZ_CHECK(st->seq <= INT64_MAX);
 	FUZZ_CHECK(st->locked_until >= 0 && st->last_failure >= 0);
+	FUZZ_CHECK(st->dir_unsynced == 0 || st->dir_unsynced == 1);
 	FUZZ_CHECK(st->ncreds <= MFA_CREDS_MAX);
 	for (i = 0; i < st->ncreds; i++) {
 		FUZZ_CHECK(st->creds[i].id != 0);

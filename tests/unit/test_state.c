@@ -285,6 +285,15 @@ test_strict(void **state)
 		HDR "cred 1 step 99999999999999999999 counter 0 used 0\n",
 		HDR "\n",
 		HDR "unknown\n",
+		HDR "dir-unsynced 0\n",
+		HDR "dir-unsynced 2\n",
+		HDR "dir-unsynced 01\n",
+		HDR "dir-unsynced\n",
+		HDR "dir-unsynced 1 1\n",
+		HDR "dir-unsynced 1\ndir-unsynced 1\n",
+		HDR "cred 4 step 5 counter 6 used 7\ndir-unsynced 1\n",
+		"pam_mfa-state 1\nseq 3\nfailures 0\nlocked-until 0\n"
+		    "dir-unsynced 1\nlast-failure 0\n",
 	};
 
 	/* The helper itself produces a valid slot. */
@@ -298,6 +307,15 @@ test_strict(void **state)
 	assert_int_equal(st.creds[0].last_step, 5);
 	assert_int_equal(st.creds[0].counter, 6);
 	assert_int_equal(st.creds[0].last_used, 7);
+	assert_int_equal(st.dir_unsynced, 0);
+
+	/* The flag of a failed directory sync: only right after the header. */
+	put_slot(f->fd, 0, HDR "dir-unsynced 1\ncred 4 step 5 counter 6 "
+	    "used 7\n");
+	assert_int_equal(state_read(f->fd, &st, &slot), MFA_OK);
+	assert_int_equal(st.dir_unsynced, 1);
+	assert_int_equal(st.ncreds, 1);
+	assert_int_equal(st.creds[0].id, 4);
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_slot(f->fd, 0, bad[i]);
@@ -350,6 +368,7 @@ test_full_slot(void **state)
 	st.failures = UINT32_MAX;
 	st.locked_until = INT64_MAX;
 	st.last_failure = INT64_MAX;
+	st.dir_unsynced = 1;
 	for (i = 0; i < MFA_CREDS_MAX; i++) {
 		assert_non_null(c = state_cred(&st, UINT32_MAX - i, 1));
 		c->last_step = INT64_MAX;
@@ -361,6 +380,14 @@ test_full_slot(void **state)
 	assert_int_equal(back.ncreds, MFA_CREDS_MAX);
 	assert_int_equal(back.failures, UINT32_MAX);
 	assert_int_equal(back.creds[31].counter, INT64_MAX);
+	assert_int_equal(back.dir_unsynced, 1);
+	/* Written only when set; no other value. */
+	st.dir_unsynced = 0;
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_OK);
+	assert_int_equal(state_read(f->fd, &back, &slot), MFA_OK);
+	assert_int_equal(back.dir_unsynced, 0);
+	st.dir_unsynced = 2;
+	assert_int_equal(state_write(f->fd, &st, &slot, 1), MFA_ERR_INVAL);
 }
 
 int

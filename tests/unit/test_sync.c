@@ -282,8 +282,9 @@ recovery_id(mfa_user_t *u)
  * are returned to be shown (the old ones are void), memory equals the
  * file, and the log says a crash may bring back the previous version.
  * Should that happen, a code used before stays used: the state keeps
- * the old set's record.  A sync failure before the rename still fails
- * and leaves the old set.
+ * the old set's record, and says so in the file (dir-unsynced), so
+ * that later logins keep it too, until a sync of the directory works.
+ * A sync failure before the rename still fails and leaves the old set.
  */
 static void
 test_dir_sync_fails(void **state)
@@ -324,7 +325,8 @@ test_dir_sync_fails(void **state)
 	n_dir_failed = 0;
 	assert_int_equal(mfa_user_recovery_generate(u, 3, &fresh), MFA_OK);
 	fail_dir_sync = 0;
-	assert_int_equal(n_dir_failed, 1);
+	/* After the rename, and again before the old set's record goes. */
+	assert_int_equal(n_dir_failed, 2);
 	assert_non_null(fresh);
 	assert_non_null(strstr(tu_log_buf, "replaced, but the directory "
 	    "sync failed"));
@@ -347,6 +349,26 @@ test_dir_sync_fails(void **state)
 	    MFA_OK);
 	assert_int_equal(recovery_id(u), newid);
 	assert_non_null(sc = state_cred(&u->state, oldid, 0));
+	assert_int_equal(u->state.dir_unsynced, 1);
+	mfa_user_free(&u);
+
+	/*
+	 * The next login, the directory sync still failing (tried again):
+	 * it writes the state, and keeps the old set's record.
+	 */
+	fail_dir_sync = 1;
+	n_dir_failed = 0;
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
+	    MFA_OK);
+	assert_int_equal(mfa_user_recovery_verify(u, fresh[0], NULL), MFA_OK);
+	mfa_user_free(&u);
+	fail_dir_sync = 0;
+	assert_int_equal(n_dir_failed, 1);
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_READ, &u),
+	    MFA_OK);
+	assert_non_null(sc = state_cred(&u->state, oldid, 0));
+	assert_int_equal(sc->counter & 1, 1);
+	assert_int_equal(u->state.dir_unsynced, 1);
 	mfa_user_free(&u);
 
 	/* A crash brings the old file back: its used code stays used. */
@@ -354,9 +376,25 @@ test_dir_sync_fails(void **state)
 	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_WRITE, &u),
 	    MFA_OK);
 	assert_int_equal(recovery_id(u), oldid);
+	/*
+	 * The directory sync works again: the first state update (the
+	 * replay's failure count) drops the flag, and with it the record
+	 * of the set this file does not have.
+	 */
+	tu_log_reset();
 	assert_int_equal(mfa_user_recovery_verify(u, old[0], NULL),
 	    MFA_ERR_REPLAY);
 	assert_int_equal(mfa_user_recovery_verify(u, old[1], NULL), MFA_OK);
+	assert_int_equal(u->state.dir_unsynced, 0);
+	assert_null(state_cred(&u->state, newid, 0));
+	assert_non_null(strstr(tu_log_buf, "the directory sync succeeded"));
+	mfa_user_free(&u);
+	assert_int_equal(mfa_user_open(ctx, "alice", MFA_OPEN_READ, &u),
+	    MFA_OK);
+	assert_int_equal(u->state.dir_unsynced, 0);
+	assert_null(state_cred(&u->state, newid, 0));
+	assert_non_null(sc = state_cred(&u->state, oldid, 0));
+	assert_int_equal(sc->counter & 3, 3);
 	mfa_user_free(&u);
 
 	mfa_recovery_codes_free(&old, 3);
