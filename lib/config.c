@@ -652,6 +652,17 @@ parse_header(struct parser *p, char *l, size_t len)
 		return perr(p, "bad section header '%s' (NAME must be 1 to %d "
 		    "printable characters without blanks or brackets)", q,
 		    MFA_NAME_MAX);
+	/*
+	 * libpam lower-cases the service name (pam_start), so a section
+	 * with a capital letter would apply to no service, silently.
+	 */
+	if (kind == SECTION_SERVICE)
+		for (i = 0; i < nlen; i++)
+			if (name[i] >= 'A' && name[i] <= 'Z')
+				return perr(p, "bad section header '%s' "
+				    "(libpam lower-cases service names: write "
+				    "[service %.*s] in lower case)", q,
+				    (int)nlen, name);
 	for (i = 1; i < cfg->nsections; i++) {
 		sec = &cfg->sections[i];
 		if (sec->kind == kind && strcmp(sec->name, name) == 0)

@@ -572,6 +572,16 @@ test_duplicate_section(void **state)
 	parse_ok(&c, "[user x]\n[group x]\n[service x]\n");
 	assert_int_equal(c.nsections, 4);
 	config_release(&c);
+	/*
+	 * libpam lower-cases service names: a capital letter is an error,
+	 * in a service section only (user and group names keep theirs).
+	 */
+	parse_err("[service SSHD]\n", 1, "libpam lower-cases service names");
+	parse_err("[service gdm-Password]\n", 1, "write [service "
+	    "gdm-Password] in lower case");
+	parse_ok(&c, "[user Alice]\n[group Staff]\n[service sudo-i]\n");
+	assert_int_equal(c.nsections, 4);
+	config_release(&c);
 }
 
 static void
