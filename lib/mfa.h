@@ -11,6 +11,7 @@
 #ifndef MFA_H
 #define MFA_H
 
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -191,6 +192,20 @@ void mfa_policy_free(mfa_policy_t **policyp);
  * configuration.
  */
 int mfa_policy_needs_groups(const mfa_ctx_t *ctx);
+/*
+ * The names of the [group NAME] sections that apply to an account (its
+ * own name and primary gid, from its passwd entry), in file order, for
+ * mfa_policy_get(); freed with mfa_policy_groups_free(groups, n).  Each
+ * configured group is looked up by name: the account is a member when
+ * the group's gid is among its groups (getgrouplist, primary included)
+ * or the group lists it.  MFA_ERR_IO, logged with the section's line,
+ * when a configured group does not exist or cannot be looked up: the
+ * caller must then refuse, not fall back to a policy without the
+ * groups.  Without [group] sections: MFA_OK, none, and no look-ups.
+ */
+int mfa_policy_groups(const mfa_ctx_t *ctx, const char *account, gid_t gid,
+    char ***groups, size_t *n);
+void mfa_policy_groups_free(char ***groups, size_t n);
 
 /* Returns 1 when the factor appears in the policy's expression. */
 int mfa_policy_uses(const mfa_policy_t *policy, int factor);

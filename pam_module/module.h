@@ -140,17 +140,13 @@ int factor_fido2(struct attempt *a);
 const char *fido2_code_prompt(const struct attempt *a, int *hint);
 
 /*
- * The user passwd/group look-ups (nss.c): *account gets the account's
- * own name (pw_name, which may differ from name: case-insensitive or
+ * The user's passwd look-up (nss.c): *account gets the account's own
+ * name (pw_name, which may differ from name: case-insensitive or
  * qualified names, aliases) in a fresh string for the caller to free,
- * or NULL for an unknown user; with want_groups, *groups gets the names
- * of all of the account's groups, released with groups_free() (without,
- * none are looked up).  MFA_OK, MFA_ERR_NOMEM, MFA_ERR_TOOBIG, or
- * MFA_ERR_IO for an NSS failure.
+ * or NULL for an unknown user, and *gid its primary group.  MFA_OK,
+ * MFA_ERR_NOMEM, or MFA_ERR_IO for an NSS failure.
  */
-int nss_user_groups(const char *name, int want_groups, char **account,
-    char ***groups, size_t *ngroups);
-void groups_free(char **names, size_t n);
+int nss_account(const char *name, char **account, gid_t *gid);
 
 /*
  * Parses the module arguments from the PAM service file.  An unknown,

@@ -322,6 +322,7 @@ resolve_user(struct attempt *a)
 	const char *name = NULL, *service;
 	char **groups = NULL;
 	size_t ngroups = 0;
+	gid_t gid;
 	int r, ret = -1;
 
 	r = pam_get_user(a->pamh, &name, NULL);
@@ -335,9 +336,7 @@ resolve_user(struct attempt *a)
 	} else {
 		/* Unknown: the typed name, for the dummy password check. */
 		a->user = name;
-		/* Without [group] sections the groups are not looked up. */
-		r = nss_user_groups(name, mfa_policy_needs_groups(a->ctx),
-		    &a->account, &groups, &ngroups);
+		r = nss_account(name, &a->account, &gid);
 		if (r != MFA_OK) {
 			attempt_fail(a, REASON_SYSTEM_ERROR, r);
 		} else if (a->account == NULL) {
@@ -354,6 +353,16 @@ resolve_user(struct attempt *a)
 		} else {
 			a->user = a->account;
 			a->known = 1;
+			/*
+			 * The [group] sections that apply (none looked up
+			 * without any).  A group that cannot be looked up
+			 * fails the attempt: the policy without it may be
+			 * weaker (logged by libmfa).
+			 */
+			r = mfa_policy_groups(a->ctx, a->account, gid, &groups,
+			    &ngroups);
+			if (r != MFA_OK)
+				attempt_fail(a, REASON_SYSTEM_ERROR, r);
 		}
 	}
 	if ((service = pam_item_str(a->pamh, PAM_SERVICE)) == NULL)
@@ -367,7 +376,7 @@ resolve_user(struct attempt *a)
 	}
 	ret = 0;
 out:
-	groups_free(groups, ngroups);
+	mfa_policy_groups_free(&groups, ngroups);
 	return ret;
 }
 

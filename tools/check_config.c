@@ -306,10 +306,10 @@ check_names(struct check *c, const struct check_section *s)
 		    "remove the section")), _("%s: no such user: the section "
 		    "applies to no one"), where);
 	else
-		check_add(c, "config-unknown-group", CHECK_LOW,
+		check_add(c, "config-unknown-group", CHECK_HIGH,
 		    config_object(c), check_fmt("%s", _("check the name, or "
-		    "remove the section")), _("%s: no such group: the section "
-		    "applies to no one"), where);
+		    "remove the section")), _("%s: no such group: every "
+		    "login of a known user is refused"), where);
 	free(where);
 }
 

@@ -18,7 +18,6 @@
 
 #define NSS_BUF_START	1024
 #define NSS_BUF_MAX	(1024 * 1024)
-#define USER_GROUPS_MAX	1024
 
 /* A growing list of names (sorted by the caller). */
 struct names {
@@ -145,34 +144,27 @@ check_group_exists(const char *group)
 	return r;
 }
 
-/* The names of the user's groups (primary included), as the module. */
+/*
+ * The [group] sections that apply to user, as the module finds them
+ * (mfa_policy_groups).  1 found, 0 no such user, -1 out of memory or
+ * a failed look-up; *why gets the library's error then.
+ */
 static int
-user_groups(const char *user, struct names *out)
+user_groups(const struct check *c, const char *user, char ***groups,
+    size_t *n, int *why)
 {
 	struct passwd pw;
-	struct group gr;
-	gid_t *gids = NULL;
-	char *pwbuf = NULL, *grbuf = NULL;
-	int n = USER_GROUPS_MAX, i, r, ret = -1;
+	char *pwbuf = NULL;
+	int r;
 
-	if ((r = get_pw(user, &pw, &pwbuf)) <= 0) {
-		ret = r;
+	*why = MFA_ERR_NOMEM;
+	if ((r = get_pw(user, &pw, &pwbuf)) <= 0)
 		goto out;
-	}
-	if ((gids = calloc((size_t)n, sizeof(*gids))) == NULL)
-		goto out;
-	if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &n) < 0)
-		n = USER_GROUPS_MAX;	/* the first ones: bounded */
-	for (i = 0; i < n; i++)
-		if (get_gr(NULL, gids[i], &gr, &grbuf) == 1 &&
-		    names_add(out, gr.gr_name) == -1)
-			goto out;
-	ret = 1;
+	*why = mfa_policy_groups(c->m->ctx, pw.pw_name, pw.pw_gid, groups, n);
+	r = *why == MFA_OK ? 1 : -1;
 out:
-	free(gids);
 	free(pwbuf);
-	free(grbuf);
-	return ret;
+	return r;
 }
 
 /* The first factor (totp, fido2) that would complete the policy. */
@@ -209,13 +201,22 @@ has_pending(const mfa_user_t *u)
 void
 check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 {
-	struct names g = { NULL, 0 };
 	mfa_policy_t *p = NULL;
 	const char *miss;
-	int v[MFA_FACTOR_COUNT], totp, fido2;
+	char **g = NULL;
+	size_t ng = 0;
+	int v[MFA_FACTOR_COUNT], totp, fido2, why;
 
-	if (user_groups(user, &g) < 0 ||
-	    mfa_policy_get(c->m->ctx, user, (const char *const *)g.v, g.n,
+	if (user_groups(c, user, &g, &ng, &why) < 0) {
+		/*
+		 * A configured group that cannot be looked up: logins are
+		 * refused, which the configuration's check reports.
+		 */
+		if (why != MFA_ERR_IO)
+			c->nomem = 1;
+		goto out;
+	}
+	if (mfa_policy_get(c->m->ctx, user, (const char *const *)g, ng,
 	    NULL, &p) != MFA_OK) {
 		c->nomem = 1;
 		goto out;
@@ -256,7 +257,7 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 	}
 out:
 	mfa_policy_free(&p);
-	names_free(&g);
+	mfa_policy_groups_free(&g, ng);
 }
 
 /* 1 when user is one of the store's users. */

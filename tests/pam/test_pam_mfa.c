@@ -447,6 +447,63 @@ test_group_policy_big(void **state)
 }
 
 /*
+ * A group listed by name applies even when another group, listed
+ * first, has the same gid (getgrgid_r() gives only that one's name).
+ */
+static void
+test_group_shared_gid(void **state)
+{
+	struct conv cv = { 0 };
+
+	(void)state;
+	append("/etc/group", "mfa-legacy:x:60030:\n");
+	append("/etc/group", "mfa-sec:x:60030:" BOB "\n");
+	write_config("[group mfa-sec]\nunenrolled = allow\n");
+	conv_answers(&cv, BOB_PW, NULL);
+	run_auth("mfa", BOB, &cv, PAM_SUCCESS);
+	assert_prompts(&cv, PROMPT_PASSWORD, NULL);
+	assert_audit("mfa", "user=" BOB " service=mfa rhost=- tty=- "
+	    "factors=password result=success reason=not_enrolled");
+	conv_reset(&cv);
+}
+
+/*
+ * A [group] section whose group the user database does not give (gone,
+ * or its back end down: glibc answers both alike) fails the login
+ * rather than leave the user with the policy without it: here a
+ * password and a valid code would meet [global], but the section may
+ * be the user's and ask for more.
+ */
+static void
+test_group_missing(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+
+	(void)state;
+	write_config("[group mfa-gone]\nrequire = password AND fido2\n");
+	enrol(store, ALICE, &t);
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	/* The same dialogue as any attempt; nothing is verified. */
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=system_error");
+	assert_true(log_has(": group mfa-gone does not exist: the groups' "
+	    "sections cannot be applied"));
+	assert_no_secrets(&cv, NULL);
+	/* The code was not used up: it works once the group is there. */
+	append("/etc/group", "mfa-gone:x:60040:\n");
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=success reason=ok");
+	conv_reset(&cv);
+}
+
+/*
  * fail_delay: what the module asks libpam for with pam_fail_delay(3).
  * An application's PAM_FAIL_DELAY function is called in place of
  * libpam's sleep with the delay in microseconds (libpam moves it by up
@@ -708,6 +765,10 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_group_policy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_policy_big, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_shared_gid, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_missing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_delay, setup,
 		    teardown),

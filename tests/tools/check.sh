@@ -244,7 +244,7 @@ check "json: recovery codes for administrators" finding \
     config-recovery-admin "[group sudo]"
 check "json: a section for no group, where it is" finding \
     config-unknown-group \
-    "[group nosuch] (line 14): no such group: the section applies to no one"
+    "[group nosuch] (line 14): no such group: every login of a known user is refused"
 check "json: a section for no user, where it is" finding config-unknown-user \
     "[user ghost] (line 20): no such user: the section applies to no one"
 check "json: the object is the configuration file" finding \
