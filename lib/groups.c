@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <errno.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +21,6 @@
 
 #include "internal.h"
 
-#define NSS_BUF_START	1024
-#define NSS_BUF_MAX	(1024 * 1024)	/* cap on a group entry */
 #define GIDS_START	64
 #define GIDS_MAX	65536		/* Linux NGROUPS_MAX */
 
@@ -67,47 +64,20 @@ static int
 group_member(const char *name, const char *account, const gid_t *gids,
     size_t ngids, int *member)
 {
-	struct group	 gr, *res = NULL;
-	size_t		 sz = NSS_BUF_START, i;
-	char		*buf = NULL, *nbuf, **m;
-	int		 e, r;
+	struct group	 gr;
+	size_t		 i;
+	char		*buf = NULL, **m;
+	int		 r;
 
 	*member = 0;
-	for (;;) {
-		if ((nbuf = realloc(buf, sz)) == NULL) {
-			r = MFA_ERR_NOMEM;
-			goto out;
-		}
-		buf = nbuf;
-		e = getgrnam_r(name, &gr, buf, sz, &res);
-		if (e != ERANGE)
-			break;
-		if (sz >= NSS_BUF_MAX) {
-			r = MFA_ERR_IO;
-			goto out;
-		}
-		sz *= 2;
-	}
-	if (e == ENOMEM) {
-		r = MFA_ERR_NOMEM;
+	if ((r = nss_lookup(NSS_GROUP, name, &gr, &buf)) != MFA_OK)
 		goto out;
-	}
-	/* Some NSS modules report "no such group" as an errno. */
-	if (e != 0 && e != ENOENT && e != ESRCH) {
-		r = MFA_ERR_IO;
-		goto out;
-	}
-	if (res == NULL) {
-		r = MFA_ERR_NOTFOUND;
-		goto out;
-	}
 	for (i = 0; i < ngids; i++)
 		if (gids[i] == gr.gr_gid)
 			*member = 1;
 	for (m = gr.gr_mem; !*member && m != NULL && *m != NULL; m++)
 		if (strcmp(*m, account) == 0)
 			*member = 1;
-	r = MFA_OK;
 out:
 	free(buf);
 	return r;

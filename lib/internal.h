@@ -535,4 +535,16 @@ int parse_canon(const char *s, long long min, long long max,
 int tokenize_line(const char *s, size_t len, char *line, size_t linecap,
     char **tok, int maxtok);
 
+/* ---- nss.c ------------------------------------------------------- */
+
+#define NSS_PASSWD	1	/* getpwnam_r, ent a struct passwd */
+#define NSS_GROUP	2	/* getgrnam_r, ent a struct group */
+/*
+ * Looks key up in database db into *ent, whose strings are in *bufp
+ * (grown as needed; the caller frees it, also on error).  MFA_OK,
+ * MFA_ERR_NOTFOUND, MFA_ERR_NOMEM or MFA_ERR_IO (the database failed,
+ * or an entry over 1 MiB).
+ */
+int nss_lookup(int db, const char *key, void *ent, char **bufp);
+
 #endif /* MFA_INTERNAL_H */

@@ -193,6 +193,14 @@ void mfa_policy_free(mfa_policy_t **policyp);
  */
 int mfa_policy_needs_groups(const mfa_ctx_t *ctx);
 /*
+ * Looks name up in the user database (getpwnam_r): *account gets the
+ * account's own name (pw_name, which may differ from name: SSSD and
+ * winbind find alice for "ALICE" or "alice@corp.example") in a fresh
+ * string, or NULL when there is no such user, and *gid its primary
+ * group.  MFA_OK, MFA_ERR_NOMEM, or MFA_ERR_IO when the database fails.
+ */
+int mfa_account(const char *name, char **account, gid_t *gid);
+/*
  * The names of the [group NAME] sections that apply to an account (its
  * own name and primary gid, from its passwd entry), in file order, for
  * mfa_policy_get(); freed with mfa_policy_groups_free(groups, n).  Each

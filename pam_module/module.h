@@ -140,15 +140,6 @@ int factor_fido2(struct attempt *a);
 const char *fido2_code_prompt(const struct attempt *a, int *hint);
 
 /*
- * The user's passwd look-up (nss.c): *account gets the account's own
- * name (pw_name, which may differ from name: case-insensitive or
- * qualified names, aliases) in a fresh string for the caller to free,
- * or NULL for an unknown user, and *gid its primary group.  MFA_OK,
- * MFA_ERR_NOMEM, or MFA_ERR_IO for an NSS failure.
- */
-int nss_account(const char *name, char **account, gid_t *gid);
-
-/*
  * Parses the module arguments from the PAM service file.  An unknown,
  * repeated, empty, relative or overlong option is logged with
  * pam_syslog() at LOG_ERR and gives PAM_SERVICE_ERR; PAM_SUCCESS

@@ -3,8 +3,8 @@
  * pam_mfa: the PAM entry points.  Thin on purpose: it reads options,
  * asks the questions and hands every decision to libmfa (policy,
  * password, TOTP, FIDO2, lockout).  See pam_mfa(8) for the flow; the
- * FIDO2 step and its prompts are in fido2.c, the user database look-ups
- * in nss.c.
+ * FIDO2 step and its prompts are in fido2.c; the user and group database
+ * look-ups are libmfa's (mfa_account, mfa_policy_groups).
  *
  * No user enumeration: an unknown user, an unacceptable user name, an
  * unenrolled (deny mode), locked or unreadable user is asked exactly
@@ -336,7 +336,7 @@ resolve_user(struct attempt *a)
 	} else {
 		/* Unknown: the typed name, for the dummy password check. */
 		a->user = name;
-		r = nss_account(name, &a->account, &gid);
+		r = mfa_account(name, &a->account, &gid);
 		if (r != MFA_OK) {
 			attempt_fail(a, REASON_SYSTEM_ERROR, r);
 		} else if (a->account == NULL) {

@@ -59,34 +59,11 @@ names_free(struct names *l)
 }
 
 /*
- * getpwnam_r / getgrnam_r / getgrgid_r with a buffer that grows on
- * ERANGE.  Return 1 found, 0 not found, -1 error; *bufp is the caller's
- * to free.
+ * getgrnam_r with a buffer that grows on ERANGE.  Return 1 found, 0 not
+ * found, -1 error; *bufp is the caller's to free.
  */
 static int
-get_pw(const char *name, struct passwd *pw, char **bufp)
-{
-	struct passwd *res = NULL;
-	size_t len;
-	char *nb;
-	int e;
-
-	for (len = NSS_BUF_START; len <= NSS_BUF_MAX; len *= 2) {
-		if ((nb = realloc(*bufp, len)) == NULL)
-			return -1;
-		*bufp = nb;
-		e = getpwnam_r(name, pw, nb, len, &res);
-		if (e == ERANGE)
-			continue;
-		if (e != 0 && e != ENOENT && e != ESRCH)
-			return -1;
-		return res != NULL;
-	}
-	return -1;
-}
-
-static int
-get_gr(const char *name, gid_t gid, struct group *gr, char **bufp)
+get_gr(const char *name, struct group *gr, char **bufp)
 {
 	struct group *res = NULL;
 	size_t len;
@@ -97,8 +74,7 @@ get_gr(const char *name, gid_t gid, struct group *gr, char **bufp)
 		if ((nb = realloc(*bufp, len)) == NULL)
 			return -1;
 		*bufp = nb;
-		e = name != NULL ? getgrnam_r(name, gr, nb, len, &res) :
-		    getgrgid_r(gid, gr, nb, len, &res);
+		e = getgrnam_r(name, gr, nb, len, &res);
 		if (e == ERANGE)
 			continue;
 		if (e != 0 && e != ENOENT && e != ESRCH)
@@ -111,12 +87,14 @@ get_gr(const char *name, gid_t gid, struct group *gr, char **bufp)
 int
 check_account(const char *user)
 {
-	struct passwd pw;
-	char *buf = NULL;
+	char *account = NULL;
+	gid_t gid;
 	int r;
 
-	r = get_pw(user, &pw, &buf);
-	free(buf);
+	if (mfa_account(user, &account, &gid) != MFA_OK)
+		return -1;
+	r = account != NULL;
+	free(account);
 	return r;
 }
 
@@ -139,7 +117,7 @@ check_group_exists(const char *group)
 	char *buf = NULL;
 	int r;
 
-	r = get_gr(group, 0, &gr, &buf);
+	r = get_gr(group, &gr, &buf);
 	free(buf);
 	return r;
 }
@@ -153,17 +131,17 @@ static int
 user_groups(const struct check *c, const char *user, char ***groups,
     size_t *n, int *why)
 {
-	struct passwd pw;
-	char *pwbuf = NULL;
+	char *account = NULL;
+	gid_t gid;
 	int r;
 
-	*why = MFA_ERR_NOMEM;
-	if ((r = get_pw(user, &pw, &pwbuf)) <= 0)
-		goto out;
-	*why = mfa_policy_groups(c->m->ctx, pw.pw_name, pw.pw_gid, groups, n);
+	if ((*why = mfa_account(user, &account, &gid)) != MFA_OK)
+		return -1;
+	if (account == NULL)
+		return 0;
+	*why = mfa_policy_groups(c->m->ctx, account, gid, groups, n);
 	r = *why == MFA_OK ? 1 : -1;
-out:
-	free(pwbuf);
+	free(account);
 	return r;
 }
 
@@ -284,7 +262,7 @@ group_members(struct check *c, const char *name, struct names *users,
 	size_t len = NSS_BUF_START;
 	int r, e, ret = -1;
 
-	if ((r = get_gr(name, 0, &gr, &grbuf)) <= 0) {
+	if ((r = get_gr(name, &gr, &grbuf)) <= 0) {
 		/* Unknown [group] sections are check_config()'s finding. */
 		if (r == 0 && given)
 			check_add(c, "group-unknown", CHECK_LOW,

@@ -275,39 +275,23 @@ mfactl_audit(const char *op, const char *user, unsigned id, int type,
 		    _(mfa_strerror(r)));
 }
 
-#define PW_BUF_START	1024
-#define PW_BUF_MAX	(1024 * 1024)	/* cap on a passwd entry */
-
 int
 mfactl_account(const char *user, char **account)
 {
-	struct passwd pw, *res = NULL;
-	size_t len;
-	char *buf = NULL, *nb;
-	int e = ERANGE, r = -1;
+	gid_t gid;
+	int r;
 
 	*account = NULL;
-	for (len = PW_BUF_START; len <= PW_BUF_MAX && e == ERANGE; len *= 2) {
-		if ((nb = realloc(buf, len)) == NULL)
-			goto out;
-		buf = nb;
-		e = getpwnam_r(user, &pw, buf, len, &res);
+	if (mfa_account(user, account, &gid) != MFA_OK)
+		return -1;
+	if (*account == NULL)
+		return MFACTL_ACCOUNT_NONE;
+	r = strcmp(*account, user) == 0 ? MFACTL_ACCOUNT_SAME :
+	    MFACTL_ACCOUNT_OTHER;
+	if (r == MFACTL_ACCOUNT_SAME) {
+		free(*account);
+		*account = NULL;
 	}
-	/* Some NSS modules say "no such user" with an errno. */
-	if (e != 0 && e != ENOENT && e != ESRCH)
-		goto out;
-	if (res == NULL || pw.pw_name == NULL) {
-		r = MFACTL_ACCOUNT_NONE;
-		goto out;
-	}
-	if (strcmp(pw.pw_name, user) == 0) {
-		r = MFACTL_ACCOUNT_SAME;
-		goto out;
-	}
-	if ((*account = strdup(pw.pw_name)) != NULL)
-		r = MFACTL_ACCOUNT_OTHER;
-out:
-	free(buf);
 	return r;
 }
 
