@@ -743,6 +743,149 @@ out:
 	return r;
 }
 
+/* ---- recovery codes ---------------------------------------------- */
+
+void
+hp_recovery_new(const char *dir, const char *user, unsigned count,
+    char ***codes)
+{
+	mfa_ctx_t *ctx;
+	mfa_user_t *u = NULL;
+	unsigned i;
+	int r;
+
+	if ((ctx = mfa_ctx_new()) == NULL)
+		hp_die("mfa_ctx_new");
+	if ((r = mfa_ctx_set_store(ctx, dir)) != MFA_OK ||
+	    (r = mfa_user_open(ctx, user, MFA_OPEN_WRITE | MFA_OPEN_CREATE,
+	    &u)) != MFA_OK ||
+	    (r = mfa_user_recovery_generate(u, count, codes)) != MFA_OK)
+		hp_die("recovery codes for %s: %s", user, mfa_strerror(r));
+	for (i = 0; i < count; i++)
+		hp_secret((*codes)[i]);
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+}
+
+/* ---- FIDO2 ------------------------------------------------------- */
+
+#ifdef VFIDO_CTL
+/* Runs vfido-ctl with the NULL-terminated arguments (at most 8). */
+static void
+vfido_ctl(const char *arg, ...)
+{
+	const char *argv[10];
+	va_list ap;
+	pid_t pid;
+	int n = 0, st;
+
+	argv[n++] = VFIDO_CTL;
+	va_start(ap, arg);
+	for (; arg != NULL && n < 9; arg = va_arg(ap, const char *))
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	if ((pid = fork()) < 0)
+		hp_die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		/* The shims are for the programs under test. */
+		(void)unsetenv("LD_PRELOAD");
+		execv(VFIDO_CTL, (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		hp_die("vfido-ctl %s failed", argv[1]);
+}
+#endif
+
+char *
+hp_vfido_new(void)
+{
+#ifdef VFIDO_CTL
+	static int n;
+	char *key;
+
+	if (asprintf(&key, "%s/tmp/vfido-key%d", hp_work, n++) < 0)
+		hp_die("asprintf");
+	vfido_ctl("init", key, "--pin", HP_PIN, (const char *)NULL);
+	if (setenv("VFIDO_STATE", key, 1) != 0)
+		hp_die("setenv");
+	return key;
+#else
+	hp_die("built without tests/vfido");
+#endif
+}
+
+void
+hp_vfido_set_counter(const char *key, uint64_t counter)
+{
+#ifdef VFIDO_CTL
+	char kv[32];
+
+	(void)snprintf(kv, sizeof(kv), "counter=%llu",
+	    (unsigned long long)counter);
+	vfido_ctl("set", key, kv, (const char *)NULL);
+#else
+	(void)key;
+	(void)counter;
+	hp_die("built without tests/vfido");
+#endif
+}
+
+uint64_t
+hp_vfido_counter(const char *key)
+{
+	char line[8192], *end;
+	unsigned long long v = 0;
+	FILE *f;
+	int found = 0;
+
+	if ((f = fopen(key, "re")) == NULL)
+		hp_die("%s: %s", key, strerror(errno));
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "counter ", 8) == 0) {
+			errno = 0;
+			v = strtoull(line + 8, &end, 10);
+			found = errno == 0 && end != line + 8 && *end == '\n';
+		}
+	(void)fclose(f);
+	if (!found)
+		hp_die("%s: no counter", key);
+	return v;
+}
+
+static int
+pin_cb(void *arg, int what, const char *desc, char **answer)
+{
+	(void)arg;
+	(void)desc;
+	if (what == MFA_UI_PIN)
+		return (*answer = strdup(HP_PIN)) == NULL ? MFA_ERR_NOMEM : 0;
+	return 0;
+}
+
+void
+hp_fido2_enrol(const char *dir, const char *user)
+{
+	mfa_ctx_t *ctx;
+	mfa_user_t *u = NULL;
+	unsigned id = 0;
+	int r;
+
+	if ((ctx = mfa_ctx_new()) == NULL)
+		hp_die("mfa_ctx_new");
+	if ((r = mfa_ctx_load_config(ctx, hp_conf)) != MFA_OK ||
+	    (r = mfa_ctx_set_store(ctx, dir)) != MFA_OK ||
+	    (r = mfa_user_open(ctx, user, MFA_OPEN_WRITE | MFA_OPEN_CREATE,
+	    &u)) != MFA_OK ||
+	    (r = mfa_user_fido2_add(u, NULL, "vfido", pin_cb, NULL,
+	    &id)) != MFA_OK)
+		hp_die("register a key for %s: %s", user, mfa_strerror(r));
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+}
+
 /* ---- files ------------------------------------------------------- */
 
 void

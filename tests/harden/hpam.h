@@ -153,6 +153,44 @@ void hp_wrong_code(const struct hp_totp *t, uint64_t step, char out[7]);
 int hp_enrol(const char *dir, const char *user, struct hp_totp *t,
     int must);
 
+/* ---- recovery codes ---------------------------------------------- */
+
+/*
+ * Gives user in dir (created when missing) count new recovery codes,
+ * replacing any old ones, with the public API as mfactl recovery does;
+ * registers them as secrets.  *codes is released with
+ * mfa_recovery_codes_free().
+ */
+void hp_recovery_new(const char *dir, const char *user, unsigned count,
+    char ***codes);
+
+/* ---- FIDO2: tests/vfido's virtual security key ------------------- */
+
+/*
+ * What the services need for a key: the RP ID, and room for slow
+ * machines where the key is asked (no touch is ever waited for).
+ */
+#define HP_FIDO2_CONFIG	"fido2_rp_id = pam://hz-test\nfido2_timeout = 10\n"
+#define HP_PIN		"4711"
+
+/*
+ * A new virtual key with the PIN HP_PIN in the namespace's tmp (made
+ * with vfido-ctl, programs built with VFIDO_CTL only), connected as
+ * the only key (VFIDO_STATE); returns its state file (malloc'd).  The
+ * program must have tests/vfido's shim preloaded (hp_start).
+ */
+char *hp_vfido_new(void);
+/* Sets the key's signature counter (vfido-ctl set). */
+void hp_vfido_set_counter(const char *key, uint64_t counter);
+/* The key's signature counter, from its state file. */
+uint64_t hp_vfido_counter(const char *key);
+/*
+ * Registers the connected key for user in dir (created when missing)
+ * with the public API, as mfactl fido2 add does, under the config
+ * hp_write_config() wrote (which must hold HP_FIDO2_CONFIG).
+ */
+void hp_fido2_enrol(const char *dir, const char *user);
+
 /* ---- files ------------------------------------------------------- */
 
 /* Config: "store = dir", "fail_delay = 0", then extra (may be NULL). */
