@@ -335,7 +335,13 @@ state_open(struct mfa_user *u)
 			if ((r = state_init(fd, u->ctx->sync_mode ==
 			    MFA_SYNC_EACH)) == MFA_OK)
 				r = state_read(fd, &u->state, &u->slot);
-		} else if (!have_creds && sb.st_size == 0)
+		} else if (!have_creds && sb.st_size < 2 * MFA_STATE_SLOT)
+			/*
+			 * The first enrolment died while the file was being
+			 * set up (created, or its slots written only in
+			 * part): nothing was ever enrolled.  A full-size
+			 * file that does not parse is damage, said below.
+			 */
 			r = MFA_ERR_NOTENROLLED;
 		else
 			mfa_log(u->ctx, LOG_ERR, "store file %s: %s", name,

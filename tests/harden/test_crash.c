@@ -42,11 +42,8 @@
  * Prints the kill points of each update and the number of random kills
  * that hit an update before it finished.
  *
- * A known bug is not counted as a failure unless --bugs is given (see
- * torn_state()).
- *
- * Usage: test_crash [--bugs] [TRIALS]   (random kills, default 1000;
- * through crash.sh, crash-bugs.sh)
+ * Usage: test_crash [TRIALS]   (random kills, default 1000; through
+ * crash.sh)
  */
 #include "config.h"
 
@@ -151,8 +148,6 @@ static char *vkey;			/* the virtual key; NULL: none */
 static uint64_t key_step;		/* counter increments of a login */
 static arm_fn *arm;
 static int failed;
-static int bugs;			/* --bugs: known bugs fail too */
-static int torn;			/* known bug: torn new state files */
 
 static void
 fail(const char *fmt, ...)
@@ -681,36 +676,6 @@ fido2_again(const struct trial *t, const struct view *a, int killed,
 		    (unsigned long long)t->key_after);
 }
 
-/*
- * Known bug (lib/store.c, lib/state.c): a new user's state file is set
- * up with one write of both slots, more than a page; a kill -9 in the
- * middle of it leaves the first page alone, and without a credentials
- * file mfa_user_open() then says "malformed" (MFA_ERR_FORMAT) rather
- * than "not enrolled" to every login until the user is enrolled again
- * (MFA_OPEN_CREATE sets the file up anew).  1 when user's store is
- * that: a state file shorter than another user's, no credentials.
- */
-static int
-torn_state(int user)
-{
-	struct stat sb, ref;
-	char name[128], *p;
-	int r;
-
-	(void)snprintf(name, sizeof(name), "%s.state", hp_user(user));
-	p = hp_path(store, name);
-	r = stat(p, &sb) == 0 && sb.st_size > 0;
-	free(p);
-	(void)snprintf(name, sizeof(name), "%s.state", hp_user(0));
-	p = hp_path(store, name);
-	r = r && stat(p, &ref) == 0 && sb.st_size < ref.st_size;
-	free(p);
-	p = hp_path(store, hp_user(user));
-	r = r && lstat(p, &sb) != 0 && errno == ENOENT;
-	free(p);
-	return r;
-}
-
 static int
 count_tmp(void)
 {
@@ -760,11 +725,7 @@ trial(struct trial *t, long delay, long killat)
 	hp_log_drain();
 
 	cls = view_class(t, &before, &after);
-	if (!bugs && killed && t->op == OP_CREATE &&
-	    after.r == MFA_ERR_FORMAT && torn_state(t->user)) {
-		torn++;		/* known bug, see torn_state() */
-		cls = V_OLD;
-	} else if (after.r != MFA_OK && !(t->op == OP_CREATE &&
+	if (after.r != MFA_OK && !(t->op == OP_CREATE &&
 	    after.r == MFA_ERR_NOTENROLLED))
 		fail("%s %s (killed %d %s): store does not open: %s",
 		    op_name[t->op], hp_user(t->user), killed, how,
@@ -909,11 +870,6 @@ main(int argc, char **argv)
 	if ((arm = (arm_fn *)(uintptr_t)dlsym(RTLD_DEFAULT,
 	    "hz_killpoint_arm")) == NULL)
 		hp_die("killpoint not preloaded");
-	if (argc > 1 && strcmp(argv[1], "--bugs") == 0) {
-		bugs = 1;
-		argc--;
-		argv++;
-	}
 	if (argc > 1) {
 		errno = 0;
 		trials = (int)strtol(argv[1], &end, 10);
@@ -1000,11 +956,6 @@ main(int argc, char **argv)
 		    per_op_killed[ops[i]], per_op_trials[ops[i]]);
 	printf("), %d failed; %d temporary files left\n", failed,
 	    count_tmp());
-	if (torn > 0)
-		printf("# known bug, not counted as failures (test_crash "
-		    "--bugs: crash-bugs.sh): %d times a kill left a new "
-		    "user's state file torn and logins saying \"malformed "
-		    "store file\" rather than \"not enrolled\"\n", torn);
 	for (i = 0; i < NTOTP; i++)
 		mfa_recovery_codes_free(&rcodes[i], NCODES);
 	free(vkey);

@@ -748,6 +748,24 @@ test_create(void **state)
 	    MFA_OPEN_CREATE), MFA_OK);
 	assert_int_equal(stat(q, &sb), 0);
 	assert_int_equal(sb.st_size, 2 * MFA_STATE_SLOT);
+	/*
+	 * Killed while writing the slots: the first page only.  Still
+	 * not enrolled, for a login and for a writer; set up anew.
+	 */
+	assert_int_equal(truncate(q, MFA_STATE_SLOT), 0);
+	assert_int_equal(open_user(f, "dave", MFA_OPEN_READ),
+	    MFA_ERR_NOTENROLLED);
+	assert_int_equal(open_user(f, "dave", MFA_OPEN_WRITE),
+	    MFA_ERR_NOTENROLLED);
+	assert_int_equal(open_user(f, "dave", MFA_OPEN_WRITE |
+	    MFA_OPEN_CREATE), MFA_OK);
+	assert_int_equal(stat(q, &sb), 0);
+	assert_int_equal(sb.st_size, 2 * MFA_STATE_SLOT);
+	/* A full-size state that does not parse is damage, not new. */
+	tu_write(q, "", 0, 0600);
+	assert_int_equal(truncate(q, 2 * MFA_STATE_SLOT), 0);
+	assert_int_equal(open_user(f, "dave", MFA_OPEN_READ),
+	    MFA_ERR_FORMAT);
 	free(q);
 
 	assert_int_equal(mfa_user_open(f->ctx, "dave", MFA_OPEN_WRITE |
