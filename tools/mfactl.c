@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -366,15 +367,22 @@ int
 mfactl_parse_uint(const char *s, unsigned long long min,
     unsigned long long max, unsigned long long *out)
 {
-	unsigned long long v;
-	char *end = NULL;
+	unsigned long long v = 0;
+	unsigned d;
+	size_t i;
 
-	/* strtoull accepts spaces, '+' and '-' (negating!): refuse them. */
-	if (s == NULL || s[0] < '0' || s[0] > '9')
+	/* pam_mfa.conf(5)'s rule: digits, no sign, no leading zero. */
+	if (s == NULL || s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (v > (ULLONG_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;

@@ -124,8 +124,9 @@ int mfactl_check_user(struct mfactl *m, const char *cmd, const char *user);
 int mfactl_account(const char *user, char **account);
 
 /*
- * Parses a whole decimal string in [min, max] (no sign, no spaces, no
- * trailing characters).  Returns 0 and sets *out, or -1.
+ * Parses a whole decimal string in [min, max]: digits only, no sign,
+ * no spaces, no leading zero ("0" alone is zero), no overflow, as
+ * pam_mfa.conf(5) reads numbers.  Returns 0 and sets *out, or -1.
  */
 int mfactl_parse_uint(const char *s, unsigned long long min,
     unsigned long long max, unsigned long long *out);
