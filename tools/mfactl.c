@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <locale.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -361,31 +360,6 @@ mfactl_check_user(struct mfactl *m, const char *cmd, const char *user)
 		return mfactl_errorf(cmd, user, _("store %s: %s"), store,
 		    strerror(ENOTDIR));
 	return EXIT_OK;
-}
-
-int
-mfactl_parse_uint(const char *s, unsigned long long min,
-    unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v = 0;
-	unsigned d;
-	size_t i;
-
-	/* pam_mfa.conf(5)'s rule: digits, no sign, no leading zero. */
-	if (s == NULL || s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
-		return -1;
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		d = (unsigned)(s[i] - '0');
-		if (v > (ULLONG_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 void
