@@ -39,7 +39,8 @@ esac
 # (512 bytes accepted), a URI's worth of fields, one typed code, a
 # DER RSA key or authenticator data, a pam_u2f line with a few keys, a
 # pam_oath line, a google-authenticator file, a PSKC file of a few keys,
-# a module argv with paths near their limit.
+# a module argv with paths near their limit, a --batch file past one
+# read buffer (16 KiB), a --map file of a few hundred tokens.
 max_len() {
 	case $1 in
 	store) echo 8192 ;;
@@ -54,6 +55,8 @@ max_len() {
 	import_gauth) echo 1024 ;;
 	import_pskc) echo 8192 ;;
 	args) echo 4096 ;;
+	batch) echo 20480 ;;
+	map) echo 16384 ;;
 	*) echo 4096 ;;
 	esac
 }
