@@ -363,19 +363,6 @@ mfactl_check_user(struct mfactl *m, const char *cmd, const char *user)
 }
 
 void
-mfactl_print_safe(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
-			fprintf(fp, "\\x%02x", *p);
-		else
-			fputc(*p, fp);
-	}
-}
-
-void
 mfactl_wipe_str(char *s)
 {
 	if (s != NULL)
