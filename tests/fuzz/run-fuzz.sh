@@ -40,7 +40,8 @@ esac
 # DER RSA key or authenticator data, a pam_u2f line with a few keys, a
 # pam_oath line, a google-authenticator file, a PSKC file of a few keys,
 # a module argv with paths near their limit, a --batch file past one
-# read buffer (16 KiB), a --map file of a few hundred tokens.
+# read buffer (16 KiB), a --map file of a few hundred tokens, text
+# past the audit detail's 512 bytes.
 max_len() {
 	case $1 in
 	store) echo 8192 ;;
@@ -57,6 +58,7 @@ max_len() {
 	args) echo 4096 ;;
 	batch) echo 20480 ;;
 	map) echo 16384 ;;
+	escape) echo 1024 ;;
 	*) echo 4096 ;;
 	esac
 }
