@@ -33,27 +33,14 @@
 #include <libaudit.h>
 
 #include "internal.h"
+#include "audit_clean.h"
 
-#define AUDIT_OP_MAX		64	/* bytes of op */
-#define AUDIT_DETAIL_MAX	512	/* bytes of detail */
-#define AUDIT_HOST_MAX		255	/* bytes of a host name */
-#define AUDIT_TTY_MAX		64	/* bytes of a terminal name */
 /* op, space, detail, space, the encoded account name and its key. */
 #define AUDIT_MSG_MAX		(AUDIT_OP_MAX + AUDIT_DETAIL_MAX + \
 				 2 * MFA_USER_MAX + 32)
 
-/* Characters kept in op, in detail (besides single spaces), elsewhere. */
-#define OP_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
-			"0123456789_.:-"
-#define DETAIL_CHARS	OP_CHARS ",/@=+"
-
-/*
- * Copies at most max bytes of in into out[max + 1]; a byte not in
- * allowed (NULL: printable ASCII but space, quotes, '=' and '\\')
- * becomes '?'.
- */
-static void
-clean(char *out, const char *in, size_t max, const char *allowed)
+void
+audit_clean(char *out, const char *in, size_t max, const char *allowed)
 {
 	size_t	i;
 	int	c;
@@ -70,9 +57,8 @@ clean(char *out, const char *in, size_t max, const char *allowed)
 	out[i] = '\0';
 }
 
-/* detail with runs of spaces squeezed, so every field is key=value. */
-static void
-clean_detail(char *out, const char *in)
+void
+audit_clean_detail(char *out, const char *in)
 {
 	size_t	i, o = 0;
 
@@ -82,7 +68,7 @@ clean_detail(char *out, const char *in)
 				out[o++] = ' ';
 			continue;
 		}
-		clean(out + o, in + i, 1, DETAIL_CHARS);
+		audit_clean(out + o, in + i, 1, AUDIT_DETAIL_CHARS);
 		o++;
 	}
 	while (o > 0 && out[o - 1] == ' ')
@@ -131,15 +117,15 @@ mfa_audit(int kind, const char *op, const char *user, const char *detail,
 		return MFA_ERR_INVAL;
 	if (op == NULL || *op == '\0')
 		return MFA_ERR_INVAL;
-	clean(opbuf, op, AUDIT_OP_MAX, OP_CHARS);
-	clean_detail(detbuf, detail != NULL ? detail : "");
+	audit_clean(opbuf, op, AUDIT_OP_MAX, AUDIT_OP_CHARS);
+	audit_clean_detail(detbuf, detail != NULL ? detail : "");
 	host[0] = term[0] = '\0';
 	if (rhost != NULL)
-		clean(host, rhost, AUDIT_HOST_MAX, NULL);
+		audit_clean(host, rhost, AUDIT_HOST_MAX, NULL);
 	if (tty != NULL) {
 		if (strncmp(tty, "/dev/", 5) == 0)
 			tty += 5;
-		clean(term, tty, AUDIT_TTY_MAX, NULL);
+		audit_clean(term, tty, AUDIT_TTY_MAX, NULL);
 	}
 	/* Longer than any acceptable user name: recorded as "?". */
 	if (user != NULL && strnlen(user, MFA_USER_MAX + 1) > MFA_USER_MAX)

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,36 +518,85 @@ add_scratch(struct mfa_import *imp, const char *s)
 	return 0;
 }
 
-/* One '" NAME [ARGS]' line; *totp, *hotp, *period as found. */
+/*
+ * The options of a google-authenticator file: those that say what the
+ * secret is (GA_TOTP_AUTH, GA_HOTP_COUNTER, GA_STEP_SIZE), those
+ * pam_mfa has its own rules for, and the state lines
+ * pam_google_authenticator writes at logins (TIME_SKEW, LAST0..LAST9).
+ */
+enum ga_opt {
+	GA_TOTP_AUTH,
+	GA_HOTP_COUNTER,
+	GA_STEP_SIZE,
+	GA_WINDOW_SIZE,
+	GA_RATE_LIMIT,
+	GA_DISALLOW_REUSE,
+	GA_TIME_SKEW,
+	GA_RESETTING_TIME_SKEW,
+	GA_LAST0,		/* ... GA_LAST0 + 9: LAST9 */
+	GA_OPT_COUNT = GA_LAST0 + 10
+};
+
+static const char *const ga_opt_names[GA_OPT_COUNT] = {
+	"TOTP_AUTH", "HOTP_COUNTER", "STEP_SIZE", "WINDOW_SIZE",
+	"RATE_LIMIT", "DISALLOW_REUSE", "TIME_SKEW", "RESETTING_TIME_SKEW",
+	"LAST0", "LAST1", "LAST2", "LAST3", "LAST4", "LAST5", "LAST6",
+	"LAST7", "LAST8", "LAST9",
+};
+
+/*
+ * One '" NAME [ARGS]' line; *totp, *hotp, *period as found.  *seen has
+ * a bit per option already read: an option given twice refuses the
+ * file.  google-authenticator writes each once (and rewrites the file
+ * with the others dropped); pam_google_authenticator reads the first,
+ * the last would win here: which one was meant is not known.
+ */
 static int
 ga_option(struct mfa_import *imp, const char *s, unsigned line, int *totp,
-    int *hotp, unsigned *period)
+    int *hotp, unsigned *period, uint32_t *seen)
 {
 	const char	*arg;
 	size_t		 len;
+	int		 opt;
 
 	s += 2;
 	len = strcspn(s, " ");
 	arg = s + len + strspn(s + len, " ");
-	if (len == 9 && strncmp(s, "TOTP_AUTH", len) == 0) {
+	for (opt = 0; opt < GA_OPT_COUNT; opt++)
+		if (strlen(ga_opt_names[opt]) == len &&
+		    strncmp(s, ga_opt_names[opt], len) == 0)
+			break;
+	if (opt == GA_OPT_COUNT)
+		/* TRANSLATORS: also mfactl's, before an option's name. */
+		return fail(imp, line, N_("unknown option"));
+	if (*seen & (UINT32_C(1) << opt))
+		return fail(imp, line, N_("option %s given more than once: "
+		    "which one applies is ambiguous"), ga_opt_names[opt]);
+	*seen |= UINT32_C(1) << opt;
+	switch (opt) {
+	case GA_TOTP_AUTH:
 		if (*arg != '\0')
 			return fail(imp, line, N_("TOTP_AUTH takes no value"));
 		*totp = 1;
-	} else if (len == 12 && strncmp(s, "HOTP_COUNTER", len) == 0)
+		break;
+	case GA_HOTP_COUNTER:
 		*hotp = 1;
-	else if (len == 9 && strncmp(s, "STEP_SIZE", len) == 0) {
+		break;
+	case GA_STEP_SIZE:
 		if (decimal(arg, strlen(arg), 1, PERIOD_MAX, period) != 0)
 			return fail(imp, line, N_("STEP_SIZE not 1..%d"),
 			    PERIOD_MAX);
-	} else if ((len == 11 && strncmp(s, "WINDOW_SIZE", len) == 0) ||
-	    (len == 10 && strncmp(s, "RATE_LIMIT", len) == 0) ||
-	    (len == 14 && strncmp(s, "DISALLOW_REUSE", len) == 0)) {
+		break;
+	case GA_WINDOW_SIZE:
+	case GA_RATE_LIMIT:
+	case GA_DISALLOW_REUSE:
 		/* pam_mfa's own window, replay rule and lockout apply. */
 		add_note(imp, N_("google-authenticator options WINDOW_SIZE, "
 		    "RATE_LIMIT, DISALLOW_REUSE are not carried over "
 		    "(pam_mfa's totp_window and lockout apply)"));
-	} else if ((len == 9 && strncmp(s, "TIME_SKEW", len) == 0) ||
-	    (len == 19 && strncmp(s, "RESETTING_TIME_SKEW", len) == 0)) {
+		break;
+	case GA_TIME_SKEW:
+	case GA_RESETTING_TIME_SKEW:
 		/*
 		 * State pam_google_authenticator writes as it learns the
 		 * device's clock skew.  Left behind, no code is accepted
@@ -555,18 +605,18 @@ ga_option(struct mfa_import *imp, const char *s, unsigned line, int *totp,
 		add_note(imp, N_("its learned clock skew (TIME_SKEW) is not "
 		    "carried over: the device's clock must be right within "
 		    "totp_window"));
-	} else if (len == 5 && strncmp(s, "LAST", 4) == 0 &&
-	    s[4] >= '0' && s[4] <= '9') {
+		break;
+	default:
 		/*
-		 * grace_period's record of recent logins (host and time):
-		 * pam_mfa has no such grace, it asks at every login.
+		 * LAST0..LAST9, grace_period's record of recent logins
+		 * (host and time): pam_mfa has no such grace, it asks at
+		 * every login.
 		 */
 		add_note(imp, N_("its grace_period logins (LAST0..LAST9) "
 		    "are not carried over: pam_mfa asks for a code at every "
 		    "login"));
-	} else
-		/* TRANSLATORS: also mfactl's, before an option's name. */
-		return fail(imp, line, N_("unknown option"));
+		break;
+	}
 	return 0;
 }
 
@@ -576,6 +626,7 @@ parse_gauth(struct mfa_import *imp, char *s)
 	struct mfa_cred	*c = &imp->creds[0];
 	char		*p, *next;
 	unsigned	 line, period = GA_PERIOD, hotp_line = 0;
+	uint32_t	 seen = 0;
 	int		 totp = 0, hotp = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -593,8 +644,8 @@ parse_gauth(struct mfa_import *imp, char *s)
 			continue;
 		}
 		if (p[0] == '"' && p[1] == ' ') {
-			if (ga_option(imp, p, line, &totp, &hotp, &period) !=
-			    0)
+			if (ga_option(imp, p, line, &totp, &hotp, &period,
+			    &seen) != 0)
 				return MFA_ERR_FORMAT;
 			if (hotp && hotp_line == 0)
 				hotp_line = line;

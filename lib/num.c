@@ -1,29 +1,42 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The one number parser for outside input (strtonum-style). */
+/*
+ * The one number parser for outside input (strtonum-style), and the
+ * tokenizer of the stored files' lines.
+ */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "internal.h"
 
+/*
+ * One rule for every number pam_mfa reads, in pam_mfa.conf(5) as in the
+ * files it writes itself: decimal digits only, no sign, no blanks, no
+ * leading zero ("0" alone is zero), and no overflow.  So "-0", "+1",
+ * "010" (which strtoll() reads as 10, and a C programmer as 8) and
+ * " 1" are all errors, never a quiet guess.  A negative min allows
+ * nothing more: no input is negative.
+ */
 int
 parse_num(const char *s, long long min, long long max, long long *out)
 {
-	char *end = NULL;
-	long long v;
+	long long	v = 0;
+	int		d;
+	size_t		i;
 
 	if (s == NULL || out == NULL || min > max)
 		return MFA_ERR_INVAL;
-	/* strtoll accepts blanks and '+'; outside input must not. */
-	if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' &&
-	    s[1] <= '9')))
+	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
 		return MFA_ERR_INVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0')
-		return MFA_ERR_INVAL;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return MFA_ERR_INVAL;
+		d = s[i] - '0';
+		if (v > (LLONG_MAX - d) / 10)
+			return MFA_ERR_INVAL;
+		v = v * 10 + d;
+	}
 	if (v < min || v > max)
 		return MFA_ERR_INVAL;
 	*out = v;
@@ -33,16 +46,7 @@ parse_num(const char *s, long long min, long long max, long long *out)
 int
 parse_canon(const char *s, long long min, long long max, long long *out)
 {
-	size_t	i, n;
-
-	if (s == NULL)
-		return MFA_ERR_FORMAT;
-	n = strlen(s);
-	if (n == 0 || n > 19 || (n > 1 && s[0] == '0'))
-		return MFA_ERR_FORMAT;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return MFA_ERR_FORMAT;
+	/* The stored files' rule is parse_num()'s; only the error differs. */
 	if (parse_num(s, min, max, out) != MFA_OK)
 		return MFA_ERR_FORMAT;
 	return MFA_OK;

@@ -29,6 +29,7 @@
 
 #include "mfactl.h"
 #include "import_pskc.h"
+#include "input.h"
 
 #define IMPORT_USAGE \
 	"pam_u2f|pam_oath|google-authenticator|pskc FILE\n" \
@@ -39,12 +40,6 @@
 #define FMT_PSKC	100
 #define WHERE_LEN	64	/* "LINE n" or "KEY n", translated */
 
-struct assign {
-	char		*serial;
-	char		*user;
-	unsigned	 used;
-};
-
 struct import {
 	struct mfactl	*m;
 	int		 format;
@@ -52,8 +47,7 @@ struct import {
 	const char	*user;		/* --user */
 	const char	*label;		/* --label */
 	int		 flags;		/* MFA_IMPORT_* */
-	struct assign	*assign;
-	size_t		 nassign;
+	struct assign_list assigns;	/* --assign, --map */
 	unsigned	 imported;
 	unsigned	 failed;
 };
@@ -156,56 +150,6 @@ free_secret_buf(char *buf, size_t len)
 	}
 }
 
-/* Printable ASCII without spaces or '=': a serial we can match. */
-static int
-serial_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > PSKC_SERIAL_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '=')
-			return 0;
-	return 1;
-}
-
-/* Adds SERIAL -> USER; "why" says what is wrong, NULL when fine. */
-static const char *
-assign_add(struct import *im, const char *serial, size_t slen,
-    const char *user)
-{
-	struct assign *a;
-	size_t i;
-
-	if (slen == 0 || slen > PSKC_SERIAL_MAX)
-		return _("serial number not 1..48 characters");
-	for (i = 0; i < im->nassign; i++)
-		if (strlen(im->assign[i].serial) == slen &&
-		    strncmp(im->assign[i].serial, serial, slen) == 0)
-			return _("serial number assigned twice");
-	if (mfa_username_check(user) != MFA_OK)
-		return _(mfa_strerror(MFA_ERR_USERNAME));
-	if ((a = reallocarray(im->assign, im->nassign + 1,
-	    sizeof(*a))) == NULL)
-		return _("out of memory");
-	im->assign = a;
-	a = &im->assign[im->nassign];
-	memset(a, 0, sizeof(*a));
-	if ((a->serial = strndup(serial, slen)) == NULL ||
-	    (a->user = strdup(user)) == NULL) {
-		free(a->serial);
-		return _("out of memory");
-	}
-	if (!serial_ok(a->serial)) {
-		free(a->serial);
-		free(a->user);
-		return _("serial number not printable without spaces or '='");
-	}
-	im->nassign++;
-	return NULL;
-}
-
 /* --assign SERIAL=USER */
 static int
 assign_arg(struct import *im, const char *arg)
@@ -215,7 +159,8 @@ assign_arg(struct import *im, const char *arg)
 	if ((eq = strchr(arg, '=')) == NULL)
 		why = _("not SERIAL=USER");
 	else
-		why = assign_add(im, arg, (size_t)(eq - arg), eq + 1);
+		why = assign_add(&im->assigns, arg, (size_t)(eq - arg),
+		    eq + 1);
 	if (why == NULL)
 		return EXIT_OK;
 	fprintf(stderr, "mfactl: import: --assign ");
@@ -224,48 +169,23 @@ assign_arg(struct import *im, const char *arg)
 	return EXIT_USAGE;
 }
 
-/*
- * --map FILE: lines "SERIAL USER"; '#' comments and blank lines.  A NUL
- * byte refuses the file: the lines are cut at NULs below.
- */
+/* --map FILE: lines "SERIAL USER" (input.c). */
 static int
 map_file(struct import *im, const char *path)
 {
-	char *buf = NULL, *line, *next, *serial, *user, *end, *nul;
-	const char *why = NULL;
-	size_t len = 0, slen;
-	unsigned lineno;
+	const char *why;
+	char *buf = NULL;
+	size_t len = 0;
+	unsigned lineno = 0;
+	int r;
 
 	if (read_file(path, MAP_MAX, &buf, &len) == -1)
 		return mfactl_errorf("import", path, "%s", strerror(errno));
-	if ((nul = memchr(buf, '\0', len)) != NULL) {
-		for (lineno = 1, line = buf; line < nul; line++)
-			lineno += *line == '\n';
-		free(buf);
-		return mfactl_errorf("import", path, _("line %u: %s"),
-		    lineno, _("NUL byte"));
-	}
-	for (lineno = 1, line = buf; line != NULL && why == NULL;
-	    lineno++, line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		serial = line + strspn(line, " \t\r");
-		if (*serial == '\0' || *serial == '#')
-			continue;
-		slen = strcspn(serial, " \t\r");
-		user = serial + slen + strspn(serial + slen, " \t");
-		end = user + strcspn(user, " \t\r");
-		if (*user == '\0' || end[strspn(end, " \t\r")] != '\0')
-			why = _("not SERIAL USER");
-		else {
-			*end = '\0';
-			why = assign_add(im, serial, slen, user);
-		}
-	}
+	r = map_parse(&im->assigns, buf, len, &lineno, &why);
 	free(buf);
-	if (why != NULL)
-		return mfactl_errorf("import", path, _("line %u: %s"),
-		    lineno - 1, why);
+	if (r != 0)
+		return mfactl_errorf("import", path, _("line %u: %s"), lineno,
+		    why);
 	return EXIT_OK;
 }
 
@@ -584,10 +504,10 @@ assigned(struct import *im, const char *serial)
 {
 	size_t i;
 
-	for (i = 0; i < im->nassign; i++)
-		if (strcmp(im->assign[i].serial, serial) == 0) {
-			im->assign[i].used++;
-			return &im->assign[i];
+	for (i = 0; i < im->assigns.n; i++)
+		if (strcmp(im->assigns.v[i].serial, serial) == 0) {
+			im->assigns.v[i].used++;
+			return &im->assigns.v[i];
 		}
 	return NULL;
 }
@@ -657,11 +577,11 @@ import_pskc(struct import *im, const char *buf, size_t len)
 		report_ok(im, where, a->user, id, desc, label);
 	}
 	import_pskc_free(&e, n);
-	for (i = 0; i < im->nassign; i++)
-		if (im->assign[i].used == 0) {
+	for (i = 0; i < im->assigns.n; i++)
+		if (im->assigns.v[i].used == 0) {
 			(void)mfactl_print_line(stdout, _("NOTE: serial %s "
 			    "(assigned to %s) is not in the file"),
-			    im->assign[i].serial, im->assign[i].user);
+			    im->assigns.v[i].serial, im->assigns.v[i].user);
 			im->failed++;
 		}
 }
@@ -718,7 +638,7 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	mfa_import_t *imp = NULL;
 	const char *map = NULL;
 	char *buf = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
 	int ch, status = EXIT_FAIL;
 
 	memset(&im, 0, sizeof(im));
@@ -779,7 +699,7 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 		    _("--user USER is for google-authenticator only"));
 		goto out;
 	}
-	if (im.format != FMT_PSKC && (im.nassign > 0 || map != NULL)) {
+	if (im.format != FMT_PSKC && (im.assigns.n > 0 || map != NULL)) {
 		fprintf(stderr, "mfactl: import: %s\n",
 		    _("--assign and --map are for pskc only"));
 		goto out;
@@ -801,7 +721,7 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	status = EXIT_FAIL;
 	if (map != NULL && map_file(&im, map) != EXIT_OK)
 		goto out;
-	if (im.format == FMT_PSKC && im.nassign == 0) {
+	if (im.format == FMT_PSKC && im.assigns.n == 0) {
 		status = mfactl_errorf("import", im.file, "%s", _("no token "
 		    "is assigned to a user: use --assign SERIAL=USER or --map "
 		    "FILE"));
@@ -843,10 +763,6 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 out:
 	mfa_import_free(&imp);
 	free_secret_buf(buf, len);
-	for (i = 0; i < im.nassign; i++) {
-		free(im.assign[i].serial);
-		free(im.assign[i].user);
-	}
-	free(im.assign);
+	assign_list_free(&im.assigns);
 	return status;
 }

@@ -12,7 +12,8 @@
  *	confirm:	USER ID activated
  * The store writes skip their syncs (MFA_SYNC_DEFER) and one
  * mfa_ctx_sync() after the last line makes the batch durable: six
- * fsyncs a user are most of the time of one enrolment.
+ * fsyncs a user are most of the time of one enrolment.  The lines are
+ * read, split and checked as text in input.c.
  */
 #include "config.h"
 
@@ -20,7 +21,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,130 +28,17 @@
 #include <unistd.h>
 
 #include "cmd_totp.h"
-
-#define BATCH_LINE_MAX	512	/* bytes in a line, newline excluded */
-#define BATCH_BUF	16384	/* bytes read at a time */
-
-/* batch_next() results besides 1 (a line), 0 (end) and -1 (error). */
-#define BATCH_LONG	2	/* longer than BATCH_LINE_MAX */
-#define BATCH_NUL	3	/* holds a NUL byte */
+#include "input.h"
 
 struct batch {
 	struct mfactl	*m;
 	const char	*cmd;		/* "totp add" or "totp confirm" */
 	const char	*file;		/* as given; "-": standard input */
-	int		 fd;
-	int		 eof;
-	unsigned	 lineno;
 	unsigned	 nusers;	/* lines naming a user */
 	unsigned	 nfailed;
-	size_t		 off, len;	/* the unread bytes of buf */
-	/* Both may hold codes: wiped after use. */
-	char		 buf[BATCH_BUF];
-	char		 line[BATCH_LINE_MAX + 1];
+	/* Its buffers may hold codes: wiped after use. */
+	struct batch_reader r;
 };
-
-/*
- * Reads the next line into b->line, without its newline (nor a '\r'
- * before it), with read(2) into our own buffer: no stdio buffer keeps
- * a copy of a code.  Returns 1, 0 at the end of the file, BATCH_LONG
- * or BATCH_NUL for a line consumed but not kept, or -1 with errno set.
- */
-static int
-batch_next(struct batch *b)
-{
-	const char *p, *nl;
-	size_t n = 0, take;
-	ssize_t got;
-	int seen = 0, result = 1;
-
-	explicit_bzero(b->line, sizeof(b->line));
-	for (;;) {
-		if (b->off == b->len) {
-			if (b->eof)
-				break;
-			got = read(b->fd, b->buf, sizeof(b->buf));
-			if (got == -1 && errno == EINTR)
-				continue;
-			if (got == -1)
-				return -1;
-			b->off = 0;
-			b->len = (size_t)got;
-			if (got == 0) {
-				b->eof = 1;
-				break;
-			}
-		}
-		seen = 1;
-		p = b->buf + b->off;
-		nl = memchr(p, '\n', b->len - b->off);
-		take = nl != NULL ? (size_t)(nl - p) : b->len - b->off;
-		if (result == 1 && take <= BATCH_LINE_MAX - n) {
-			memcpy(b->line + n, p, take);
-			n += take;
-		} else
-			result = BATCH_LONG;
-		b->off += take + (nl != NULL);
-		if (nl != NULL)
-			break;
-	}
-	if (!seen)
-		return 0;
-	if (b->lineno == UINT_MAX) {
-		errno = EFBIG;
-		return -1;
-	}
-	b->lineno++;
-	if (result != 1)
-		return result;
-	if (memchr(b->line, '\0', n) != NULL)
-		return BATCH_NUL;
-	if (n > 0 && b->line[n - 1] == '\r')
-		n--;
-	b->line[n] = '\0';
-	return 1;
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* The word at *pp (NUL-terminated in place), or NULL; *pp moves on. */
-static char *
-next_word(char **pp)
-{
-	char *p = *pp, *w;
-
-	while (is_blank(*p))
-		p++;
-	if (*p == '\0') {
-		*pp = p;
-		return NULL;
-	}
-	w = p;
-	while (*p != '\0' && !is_blank(*p))
-		p++;
-	if (*p != '\0')
-		*p++ = '\0';
-	*pp = p;
-	return w;
-}
-
-/* The rest of the line without blanks around it, or NULL when empty. */
-static char *
-rest_of_line(char *p)
-{
-	size_t n;
-
-	while (is_blank(*p))
-		p++;
-	n = strlen(p);
-	while (n > 0 && is_blank(p[n - 1]))
-		p[--n] = '\0';
-	return n > 0 ? p : NULL;
-}
 
 /*
  * The reason of an MFA_ERR_* code, translated, with the library's last
@@ -199,7 +86,7 @@ line_report(struct batch *b, const char *user, const char *reason)
 	    asprintf(&detail, "%s%s%s", who != NULL ? who : "",
 	    who != NULL ? ": " : "", reason) == -1)
 		detail = NULL;
-	mfactl_errorf(b->cmd, b->file, _("line %u: %s"), b->lineno,
+	mfactl_errorf(b->cmd, b->file, _("line %u: %s"), b->r.lineno,
 	    detail != NULL ? detail : _("out of memory"));
 	free(detail);
 	free(who);
@@ -255,22 +142,6 @@ account_fault(struct batch *b, const char *user)
 	return -1;
 }
 
-#define LABEL_OK	0
-#define LABEL_LENGTH	1	/* not 1 to MFA_LABEL_MAX bytes */
-#define LABEL_CONTROL	2	/* has a control byte */
-
-/* Whether the store takes label, as LABEL_*. */
-static int
-label_fault(const char *label)
-{
-	size_t n = strlen(label);
-
-	/* The rule is the library's; only the message is chosen here. */
-	if (mfa_label_check(label) == MFA_OK)
-		return LABEL_OK;
-	return (n == 0 || n > MFA_LABEL_MAX) ? LABEL_LENGTH : LABEL_CONTROL;
-}
-
 /*
  * USER [LABEL]: a pending credential, and "USER ID URI" on stdout.
  * Returns 0, or -1 when the batch cannot go on (stdout is gone: the
@@ -279,28 +150,30 @@ label_fault(const char *label)
 static int
 add_line(struct batch *b, const struct totp_add_opts *o)
 {
-	char *p = b->line, *user, *uri = NULL;
-	const char *label;
+	struct batch_add l;
+	const char *user, *label;
+	char *uri = NULL;
 	mfa_user_t *u = NULL;
 	unsigned id = 0;
 	int r, ret = 0;
 
-	user = next_word(&p);
-	if ((label = rest_of_line(p)) == NULL)
-		label = o->label;
-	if ((r = mfa_username_check(user)) != MFA_OK) {
-		line_fail_err(b, user, r);
+	if ((r = batch_add_line(b->r.line, o->label, &l)) == BATCH_SKIP)
+		return 0;
+	user = l.user;
+	label = l.label;
+	if (r == BATCH_BAD_USER) {
+		line_fail_err(b, user, l.err);
 		goto out;
 	}
 	if (account_fault(b, user) != 0)
 		goto out;
-	if (label != NULL && (r = label_fault(label)) != LABEL_OK) {
-		if (r == LABEL_LENGTH)
-			line_fail(b, user, _("label not 1 to %d bytes"),
-			    MFA_LABEL_MAX);
-		else
-			line_fail(b, user, "%s",
-			    _("label with a control character"));
+	if (r == BATCH_BAD_LABEL_LENGTH) {
+		line_fail(b, user, _("label not 1 to %d bytes"),
+		    MFA_LABEL_MAX);
+		goto out;
+	}
+	if (r != BATCH_OK) {
+		line_fail(b, user, "%s", _("label with a control character"));
 		goto out;
 	}
 	if ((r = mfa_user_open(b->m->ctx, user,
@@ -330,32 +203,33 @@ out:
 static int
 confirm_line(struct batch *b)
 {
-	char *p = b->line, *user, *code, *idword;
-	unsigned long long id = 0;
+	struct batch_confirm l;
+	const char *user;
+	unsigned long long id;
 	const mfa_cred_t *c;
 	mfa_user_t *u = NULL;
 	size_t npending;
 	int r;
 
-	user = next_word(&p);
-	code = next_word(&p);
-	idword = next_word(&p);
-	if (code == NULL || next_word(&p) != NULL) {
+	if ((r = batch_confirm_line(b->r.line, &l)) == BATCH_SKIP)
+		return 0;
+	user = l.user;
+	if (r == BATCH_BAD_SHAPE) {
 		line_fail(b, user, "%s", _("not USER CODE [ID]"));
 		goto out;
 	}
-	if ((r = mfa_username_check(user)) != MFA_OK) {
-		line_fail_err(b, user, r);
+	if (r == BATCH_BAD_USER) {
+		line_fail_err(b, user, l.err);
 		goto out;
 	}
 	if (account_fault(b, user) != 0)
 		goto out;
-	if (idword != NULL &&
-	    mfactl_parse_uint(idword, 1, UINT32_MAX, &id) == -1) {
-		line_fail(b, user, "%s: %s", idword,
+	if (r != BATCH_OK) {
+		line_fail(b, user, "%s: %s", l.idword,
 		    _("not a credential id"));
 		goto out;
 	}
+	id = l.id;
 	if ((r = mfa_user_open(b->m->ctx, user, MFA_OPEN_WRITE, &u)) !=
 	    MFA_OK) {
 		line_fail_err(b, user, r);
@@ -374,7 +248,7 @@ confirm_line(struct batch *b)
 		    "after the code"));
 		goto out;
 	}
-	r = mfa_user_totp_confirm(u, (unsigned)id, code);
+	r = mfa_user_totp_confirm(u, (unsigned)id, l.code);
 	mfactl_audit("totp-confirm", user, (unsigned)id, MFA_CRED_TOTP, NULL,
 	    r == MFA_OK);
 	if (r != MFA_OK) {
@@ -409,14 +283,14 @@ batch_run(struct mfactl *m, const char *cmd, const char *file,
     const struct totp_add_opts *o)
 {
 	struct batch *b;
-	char *p, *reason;
+	char *reason;
 	int r, status, stopped = 0;
 
 	/* A bad --label would fail every line that has none. */
 	if (o != NULL && o->label != NULL &&
-	    (r = label_fault(o->label)) != LABEL_OK) {
+	    (r = batch_label_fault(o->label)) != BATCH_OK) {
 		fprintf(stderr, "mfactl: %s: --label: ", cmd);
-		if (r == LABEL_LENGTH)
+		if (r == BATCH_BAD_LABEL_LENGTH)
 			fprintf(stderr, _("label not 1 to %d bytes"),
 			    MFA_LABEL_MAX);
 		else
@@ -431,9 +305,9 @@ batch_run(struct mfactl *m, const char *cmd, const char *file,
 	b->m = m;
 	b->cmd = cmd;
 	b->file = file;
-	b->fd = strcmp(file, "-") == 0 ? STDIN_FILENO :
+	b->r.fd = strcmp(file, "-") == 0 ? STDIN_FILENO :
 	    open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (b->fd == -1) {
+	if (b->r.fd == -1) {
 		status = mfactl_errorf(cmd, file, "%s", strerror(errno));
 		goto out;
 	}
@@ -446,7 +320,7 @@ batch_run(struct mfactl *m, const char *cmd, const char *file,
 		goto out;
 	}
 
-	while ((r = batch_next(b)) != 0) {
+	while ((r = batch_next(&b->r)) != BATCH_END) {
 		if (r == -1) {
 			mfactl_errorf(cmd, file, "%s", strerror(errno));
 			stopped = 1;
@@ -462,16 +336,14 @@ batch_run(struct mfactl *m, const char *cmd, const char *file,
 				    _("not text (a NUL byte)"));
 			continue;
 		}
-		for (p = b->line; is_blank(*p); p++)
-			;
-		if (*p == '\0' || *p == '#')
+		if (batch_skipped(b->r.line))
 			continue;
 		b->nusers++;
 		/* A warning of an earlier line is not this one's reason. */
 		free(m->logmsg);
 		m->logmsg = NULL;
 		r = o != NULL ? add_line(b, o) : confirm_line(b);
-		explicit_bzero(b->line, sizeof(b->line));
+		explicit_bzero(b->r.line, sizeof(b->r.line));
 		if (r == -1) {
 			stopped = 1;
 			break;
@@ -493,8 +365,8 @@ batch_run(struct mfactl *m, const char *cmd, const char *file,
 	if (b->nfailed == 0 && !stopped)
 		status = EXIT_OK;
 out:
-	if (b->fd != -1 && b->fd != STDIN_FILENO)
-		(void)close(b->fd);
+	if (b->r.fd != -1 && b->r.fd != STDIN_FILENO)
+		(void)close(b->r.fd);
 	explicit_bzero(b, sizeof(*b));
 	free(b);
 	return status;

@@ -346,37 +346,6 @@ mfactl_check_user(struct mfactl *m, const char *cmd, const char *user)
 	return EXIT_OK;
 }
 
-int
-mfactl_parse_uint(const char *s, unsigned long long min,
-    unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v;
-	char *end = NULL;
-
-	/* strtoull accepts spaces, '+' and '-' (negating!): refuse them. */
-	if (s == NULL || s[0] < '0' || s[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-void
-mfactl_print_safe(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
-			fprintf(fp, "\\x%02x", *p);
-		else
-			fputc(*p, fp);
-	}
-}
-
 void
 mfactl_wipe_str(char *s)
 {

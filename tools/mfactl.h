@@ -124,17 +124,13 @@ int mfactl_check_user(struct mfactl *m, const char *cmd, const char *user);
 int mfactl_account(const char *user, char **account);
 
 /*
- * Parses a whole decimal string in [min, max] (no sign, no spaces, no
- * trailing characters).  Returns 0 and sets *out, or -1.
+ * Parses a whole decimal string in [min, max]: digits only, no sign,
+ * no spaces, no leading zero ("0" alone is zero), no overflow, as
+ * pam_mfa.conf(5) reads numbers.  Returns 0 and sets *out, or -1.
+ * (input.c, with the parsers of mfactl's input files.)
  */
 int mfactl_parse_uint(const char *s, unsigned long long min,
     unsigned long long max, unsigned long long *out);
-
-/*
- * Writes s to fp, with control and non-ASCII bytes as \xHH (a user name
- * or an argument in a report on stderr).
- */
-void mfactl_print_safe(FILE *fp, const char *s);
 
 /* Wipes a NUL-terminated string in place (codes given on the command
  * line or read from the terminal). */
@@ -173,6 +169,11 @@ const mfa_cred_t *mfactl_find_cred(const mfa_user_t *u, unsigned id);
  */
 void mfactl_json_str(FILE *fp, const char *s);
 
+/*
+ * Writes s to fp, with control and non-ASCII bytes and '\\' as \xHH (a
+ * user name or an argument in a report on stderr).
+ */
+void mfactl_print_safe(FILE *fp, const char *s);
 /*
  * Writes s to fp as text: well-formed UTF-8 as it is; control characters
  * (C0, DEL and the C1 ones U+0080..U+009F), '\\' and malformed bytes as

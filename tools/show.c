@@ -176,6 +176,19 @@ mfactl_json_str(FILE *fp, const char *s)
 }
 
 void
+mfactl_print_safe(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			fprintf(fp, "\\x%02x", *p);
+		else
+			fputc(*p, fp);
+	}
+}
+
+void
 mfactl_print_text(FILE *fp, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

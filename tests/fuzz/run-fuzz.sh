@@ -38,7 +38,10 @@ esac
 # (8 KiB) plus a little, a config with some sections, one expression
 # (512 bytes accepted), a URI's worth of fields, one typed code, a
 # DER RSA key or authenticator data, a pam_u2f line with a few keys, a
-# pam_oath line, a google-authenticator file, a PSKC file of a few keys.
+# pam_oath line, a google-authenticator file, a PSKC file of a few keys,
+# a module argv with paths near their limit, a --batch file past one
+# read buffer (16 KiB), a --map file of a few hundred tokens, text
+# past the audit detail's 512 bytes.
 max_len() {
 	case $1 in
 	store) echo 8192 ;;
@@ -52,6 +55,10 @@ max_len() {
 	import_oath) echo 512 ;;
 	import_gauth) echo 1024 ;;
 	import_pskc) echo 8192 ;;
+	args) echo 4096 ;;
+	batch) echo 20480 ;;
+	map) echo 16384 ;;
+	escape) echo 1024 ;;
 	*) echo 4096 ;;
 	esac
 }

@@ -216,6 +216,12 @@ check "confirm: the CSI quoted as bytes" contains "$err" \
     'erin: \xc2\x9b31m: not a credential id'
 check "confirm: no CSI on the terminal" \
     [ "$(printf '%s' "$err" | grep -c "$(printf '\302\233')")" -eq 0 ]
+# An id with a leading zero is not taken for another number.
+printf 'erin 123456 01\n' >"$WORK/zero.txt"
+expect_rc 1 "confirm --batch with the id 01" M totp confirm \
+    --batch "$WORK/zero.txt"
+check "confirm: the id 01 refused" contains "$err" \
+    "zero.txt: line 1: erin: 01: not a credential id"
 check "alice is active" [ "$(status_of alice 1)" = active ]
 check "carol is active" [ "$(status_of carol 1)" = active ]
 check "bob stays pending" [ "$(status_of bob 1)" = pending ]

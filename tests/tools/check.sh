@@ -81,7 +81,7 @@ check_json() {
 
 # ---- usage -----------------------------------------------------------------
 expect_rc 2 "check with an argument" M check alice
-for d in 0 x -1 36501 ""; do
+for d in 0 x -1 36501 "" 090 -0; do
 	expect_rc 2 "check --stale-days '$d'" M check --stale-days "$d"
 done
 expect_rc 2 "check --group ''" M check --group ""

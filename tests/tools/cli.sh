@@ -37,21 +37,21 @@ expect_rc 2 "totp with an unknown subcommand" M totp frob alice
 expect_rc 2 "totp add without a user" M totp add
 expect_rc 2 "totp add with two users" M totp add alice bob
 expect_rc 2 "totp add with an unknown option" M totp add alice --frob
-for d in 5 9 6x -6 " 6" "+6" "" 0x6 18446744073709551622; do
+for d in 5 9 6x -6 " 6" "+6" "" 0x6 18446744073709551622 06 008 -0; do
 	expect_rc 2 "totp add --digits '$d'" M totp add alice --digits "$d"
 done
 expect_rc 2 "totp add --algorithm md5" M totp add alice --algorithm md5
 expect_rc 2 "totp add --label without a value" M totp add alice --label
 expect_rc 2 "totp confirm without a code" M totp confirm alice
 expect_rc 2 "totp confirm, extra argument" M totp confirm alice 123 456
-for i in 0 -1 +1 1x 4294967296 ""; do
+for i in 0 -1 +1 1x 4294967296 "" 01 00 -0; do
 	expect_rc 2 "totp confirm --id '$i'" M totp confirm alice 123456 \
 	    --id "$i"
 done
 expect_rc 2 "list without a user" M list
 expect_rc 2 "list with two users" M list alice bob
 expect_rc 2 "remove without an id" M remove alice
-for i in abc -1 0 1x 99999999999; do
+for i in abc -1 0 1x 99999999999 01 0001 -0; do
 	expect_rc 2 "remove id '$i'" M remove alice "$i"
 done
 check "usage errors wrote nothing" [ -z "$(ls -A "$STORE")" ]

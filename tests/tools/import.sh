@@ -247,6 +247,14 @@ check "GA unknown option: its line" line 3 "skipped: unknown option"
 expect_rc 1 "GA bad base32" M import google-authenticator \
     "$FIX/google_authenticator.badsecret" --user ivan
 check "GA bad base32: line 1" line 1 "skipped: secret is not base32"
+# An option given twice: pam_google_authenticator reads the first, the
+# last would win here; which one was meant is not known.
+sed 's/^" TOTP_AUTH$/" STEP_SIZE 60\n" TOTP_AUTH\n" STEP_SIZE 30/' \
+    "$FIX/google_authenticator" >"$WORK/ga.twice"
+expect_rc 1 "GA option twice" M import google-authenticator \
+    "$WORK/ga.twice" --user ivan
+check "GA option twice: refused on the second" line 7 \
+    "skipped: option STEP_SIZE given more than once: which one applies"
 check "GA refusals wrote nothing" [ ! -e "$STORE/ivan" ]
 
 # ---- pam_u2f ------------------------------------------------------------

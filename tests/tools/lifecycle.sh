@@ -60,7 +60,7 @@ expect_rc 2 "rename with an empty label" M rename alice 1 ""
 expect_rc 2 "rename with a label of 65 bytes" M rename alice 1 \
     "$(printf '%065d' 0)"
 expect_rc 2 "recovery without a user" M recovery
-for n in 0 21 x -1 "" 1x; do
+for n in 0 21 x -1 "" 1x 05 -0; do
 	expect_rc 2 "recovery --count '$n'" M recovery alice --count "$n"
 done
 expect_rc 2 "unlock with two users" M unlock alice bob

@@ -233,6 +233,15 @@ test_bad_values(void **state)
 		{ "totp_window = 0x1", "bad value '0x1'" },
 		{ "totp_window = 1 # one", "bad value '1 # one'" },
 		{ "totp_window = 99999999999999999999", "bad value" },
+		/* Integers are strict: no sign, no leading zero. */
+		{ "totp_window = 01", "bad value '01' for 'totp_window' "
+		    "(expected an integer from 0 to 10)" },
+		{ "totp_window = -0", "bad value '-0' for 'totp_window'" },
+		{ "totp_window = 00", "bad value '00'" },
+		{ "totp_digits = 08", "bad value '08' for 'totp_digits'" },
+		{ "lockout_time = 0900", "bad value '0900'" },
+		{ "fail_delay = -0", "bad value '-0' for 'fail_delay'" },
+		{ "fido2_timeout = 030", "bad value '030'" },
 		{ "totp_digits = 5", "from 6 to 8" },
 		{ "totp_digits = 9", "'totp_digits'" },
 		{ "totp_algorithm = md5", "one of: sha1, sha256, sha512" },

@@ -252,7 +252,7 @@ gauth_state_lines(void **state)
 	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, B32_20 "\n"
 	    "\" LAST1 198.51.100.4 1700000300\n"
 	    "\" LAST0 192.0.2.7 1700000000\n\" TIME_SKEW -1\n"
-	    "\" RESETTING_TIME_SKEW \n\" RESETTING_TIME_SKEW 5+1 6+1\n"
+	    "\" RESETTING_TIME_SKEW 5+1 6+1\n"
 	    "\" LAST9 host.example 1\n\" TOTP_AUTH\n12345678\n"), MFA_OK);
 	assert_non_null(note = mfa_import_note(f->imp));
 	assert_non_null(strstr(note, "(TIME_SKEW) is not carried over"));
@@ -554,6 +554,23 @@ gauth_file_refused(void **state)
 		    "unknown option" },
 		{ B32_20 "\n\" TOTP_AUTH 1\n", 2, "no value" },
 		{ B32_20 "\n\" TOTP_AUTH\n\" STEP_SIZE 0\n", 3, "STEP_SIZE" },
+		/*
+		 * An option twice: pam_google_authenticator reads the
+		 * first, the last would win here; refused on the second.
+		 */
+		{ B32_20 "\n\" STEP_SIZE 60\n\" TOTP_AUTH\n\" STEP_SIZE 30\n",
+		    4, "option STEP_SIZE given more than once" },
+		{ B32_20 "\n\" STEP_SIZE 30\n\" STEP_SIZE 30\n\" TOTP_AUTH\n",
+		    3, "option STEP_SIZE given more than once" },
+		{ B32_20 "\n\" TOTP_AUTH\n12345678\n\" TOTP_AUTH\n", 4,
+		    "option TOTP_AUTH given more than once" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" WINDOW_SIZE 3\n"
+		    "\" WINDOW_SIZE 17\n", 4, "option WINDOW_SIZE given" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" LAST0 a 1\n\" LAST1 b 2\n"
+		    "\" LAST0 c 3\n", 5, "option LAST0 given more than once" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" RESETTING_TIME_SKEW \n"
+		    "\" RESETTING_TIME_SKEW 5+1 6+1\n", 4,
+		    "option RESETTING_TIME_SKEW given" },
 		{ B32_20 "\n\" TOTP_AUTH\n1234567\n", 3, "scratch code" },
 		{ B32_20 "\n\" TOTP_AUTH\n123456789\n", 3, "scratch code" },
 		{ B32_20 "\n\" TOTP_AUTH\n\n12345678\n", 3, "scratch code" },

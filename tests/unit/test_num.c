@@ -20,8 +20,9 @@ test_parse_num_ok(void **state)
 	assert_int_equal(v, 0);
 	assert_int_equal(parse_num("10", 0, 10, &v), MFA_OK);
 	assert_int_equal(v, 10);
-	assert_int_equal(parse_num("-5", -10, 10, &v), MFA_OK);
-	assert_int_equal(v, -5);
+	/* A negative minimum admits no sign: no input is negative. */
+	assert_int_equal(parse_num("5", -10, 10, &v), MFA_OK);
+	assert_int_equal(v, 5);
 	assert_int_equal(parse_num("9223372036854775807", 0, INT64_MAX, &v),
 	    MFA_OK);
 	assert_true(v == INT64_MAX);
@@ -33,6 +34,8 @@ test_parse_num_bad(void **state)
 	static const char *bad[] = {
 		"", " 1", "1 ", "+1", "0x10", "1e3", "11", "-11", "abc", "1a",
 		"99999999999999999999", "--1", "-", "\t1", "１",
+		/* Strict: no sign, no leading zero (strtoll takes these). */
+		"-5", "-0", "-1", "+0", "00", "01", "010", "0010", "1\n",
 	};
 	long long v = 42;
 	size_t i;
@@ -43,6 +46,15 @@ test_parse_num_bad(void **state)
 		    MFA_ERR_INVAL);
 		assert_int_equal(v, 42);	/* untouched on failure */
 	}
+	/* Overflow, one past the largest long long and far beyond. */
+	assert_int_equal(parse_num("9223372036854775808", 0, INT64_MAX, &v),
+	    MFA_ERR_INVAL);
+	/* 2^64 + 5: wrapped around, it would be 5. */
+	assert_int_equal(parse_num("18446744073709551621", 0, 10, &v),
+	    MFA_ERR_INVAL);
+	assert_int_equal(parse_num("92233720368547758070", 0, INT64_MAX, &v),
+	    MFA_ERR_INVAL);
+	assert_int_equal(v, 42);
 	assert_int_equal(parse_num(NULL, 0, 1, &v), MFA_ERR_INVAL);
 	assert_int_equal(parse_num("1", 2, 1, &v), MFA_ERR_INVAL);
 }

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mfactl's input files: the lines of totp add/confirm --batch FILE, the
+ * assignments of import --assign and --map FILE, and the numbers of the
+ * command line.  Only parsing and checks that need nothing but the text:
+ * what needs the system (the user database, the store) is the
+ * commands'.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mfactl.h"
+#include "import_pskc.h"
+#include "input.h"
+
+int
+mfactl_parse_uint(const char *s, unsigned long long min,
+    unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	unsigned d;
+	size_t i;
+
+	/* pam_mfa.conf(5)'s rule: digits, no sign, no leading zero. */
+	if (s == NULL || s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return -1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (v > (ULLONG_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* ---- --batch FILE ------------------------------------------------------ */
+
+int
+batch_next(struct batch_reader *b)
+{
+	const char *p, *nl;
+	size_t n = 0, take;
+	ssize_t got;
+	int seen = 0, result = BATCH_LINE;
+
+	explicit_bzero(b->line, sizeof(b->line));
+	for (;;) {
+		if (b->off == b->len) {
+			if (b->eof)
+				break;
+			got = read(b->fd, b->buf, sizeof(b->buf));
+			if (got == -1 && errno == EINTR)
+				continue;
+			if (got == -1)
+				return -1;
+			b->off = 0;
+			b->len = (size_t)got;
+			if (got == 0) {
+				b->eof = 1;
+				break;
+			}
+		}
+		seen = 1;
+		p = b->buf + b->off;
+		nl = memchr(p, '\n', b->len - b->off);
+		take = nl != NULL ? (size_t)(nl - p) : b->len - b->off;
+		if (result == BATCH_LINE && take <= BATCH_LINE_MAX - n) {
+			memcpy(b->line + n, p, take);
+			n += take;
+		} else
+			result = BATCH_LONG;
+		b->off += take + (nl != NULL);
+		if (nl != NULL)
+			break;
+	}
+	if (!seen)
+		return BATCH_END;
+	if (b->lineno == UINT_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	b->lineno++;
+	if (result != BATCH_LINE)
+		return result;
+	if (memchr(b->line, '\0', n) != NULL)
+		return BATCH_NUL;
+	if (n > 0 && b->line[n - 1] == '\r')
+		n--;
+	b->line[n] = '\0';
+	return BATCH_LINE;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int
+batch_skipped(const char *line)
+{
+	while (is_blank(*line))
+		line++;
+	return *line == '\0' || *line == '#';
+}
+
+/* The word at *pp (NUL-terminated in place), or NULL; *pp moves on. */
+static char *
+next_word(char **pp)
+{
+	char *p = *pp, *w;
+
+	while (is_blank(*p))
+		p++;
+	if (*p == '\0') {
+		*pp = p;
+		return NULL;
+	}
+	w = p;
+	while (*p != '\0' && !is_blank(*p))
+		p++;
+	if (*p != '\0')
+		*p++ = '\0';
+	*pp = p;
+	return w;
+}
+
+/* The rest of the line without blanks around it, or NULL when empty. */
+static char *
+rest_of_line(char *p)
+{
+	size_t n;
+
+	while (is_blank(*p))
+		p++;
+	n = strlen(p);
+	while (n > 0 && is_blank(p[n - 1]))
+		p[--n] = '\0';
+	return n > 0 ? p : NULL;
+}
+
+int
+batch_label_fault(const char *label)
+{
+	size_t n = strlen(label);
+
+	/* The rule is the library's; only the message is chosen here. */
+	if (mfa_label_check(label) == MFA_OK)
+		return BATCH_OK;
+	return (n == 0 || n > MFA_LABEL_MAX) ? BATCH_BAD_LABEL_LENGTH :
+	    BATCH_BAD_LABEL_CONTROL;
+}
+
+int
+batch_add_line(char *line, const char *deflabel, struct batch_add *out)
+{
+	char *p = line;
+
+	memset(out, 0, sizeof(*out));
+	if (batch_skipped(line))
+		return BATCH_SKIP;
+	out->user = next_word(&p);
+	if ((out->label = rest_of_line(p)) == NULL)
+		out->label = deflabel;
+	if ((out->err = mfa_username_check(out->user)) != MFA_OK)
+		return BATCH_BAD_USER;
+	if (out->label != NULL)
+		return batch_label_fault(out->label);
+	return BATCH_OK;
+}
+
+int
+batch_confirm_line(char *line, struct batch_confirm *out)
+{
+	unsigned long long id = 0;
+	char *p = line;
+
+	memset(out, 0, sizeof(*out));
+	if (batch_skipped(line))
+		return BATCH_SKIP;
+	out->user = next_word(&p);
+	out->code = next_word(&p);
+	out->idword = next_word(&p);
+	if (out->code == NULL || next_word(&p) != NULL)
+		return BATCH_BAD_SHAPE;
+	if ((out->err = mfa_username_check(out->user)) != MFA_OK)
+		return BATCH_BAD_USER;
+	if (out->idword != NULL &&
+	    mfactl_parse_uint(out->idword, 1, UINT32_MAX, &id) == -1)
+		return BATCH_BAD_ID;
+	out->id = (unsigned)id;
+	return BATCH_OK;
+}
+
+/* ---- import --assign SERIAL=USER, --map FILE --------------------------- */
+
+/* Printable ASCII without spaces or '=': a serial we can match. */
+static int
+serial_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > PSKC_SERIAL_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '=')
+			return 0;
+	return 1;
+}
+
+const char *
+assign_add(struct assign_list *l, const char *serial, size_t slen,
+    const char *user)
+{
+	struct assign *a;
+	size_t i;
+
+	if (slen == 0 || slen > PSKC_SERIAL_MAX)
+		return _("serial number not 1..48 characters");
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i].serial) == slen &&
+		    strncmp(l->v[i].serial, serial, slen) == 0)
+			return _("serial number assigned twice");
+	if (mfa_username_check(user) != MFA_OK)
+		return _(mfa_strerror(MFA_ERR_USERNAME));
+	if ((a = reallocarray(l->v, l->n + 1, sizeof(*a))) == NULL)
+		return _("out of memory");
+	l->v = a;
+	a = &l->v[l->n];
+	memset(a, 0, sizeof(*a));
+	if ((a->serial = strndup(serial, slen)) == NULL ||
+	    (a->user = strdup(user)) == NULL) {
+		free(a->serial);
+		return _("out of memory");
+	}
+	if (!serial_ok(a->serial)) {
+		free(a->serial);
+		free(a->user);
+		return _("serial number not printable without spaces or '='");
+	}
+	l->n++;
+	return NULL;
+}
+
+/* A NUL byte refuses the file: the lines are cut at NULs below. */
+int
+map_parse(struct assign_list *l, char *buf, size_t len, unsigned *lineno,
+    const char **why)
+{
+	char *line, *next, *serial, *user, *end, *nul;
+	size_t slen;
+	unsigned n;
+
+	*why = NULL;
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		for (n = 1, line = buf; line < nul; line++)
+			n += *line == '\n';
+		*lineno = n;
+		*why = _("NUL byte");
+		return -1;
+	}
+	for (n = 1, line = buf; line != NULL && *why == NULL;
+	    n++, line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		serial = line + strspn(line, " \t\r");
+		if (*serial == '\0' || *serial == '#')
+			continue;
+		slen = strcspn(serial, " \t\r");
+		user = serial + slen + strspn(serial + slen, " \t");
+		end = user + strcspn(user, " \t\r");
+		if (*user == '\0' || end[strspn(end, " \t\r")] != '\0')
+			*why = _("not SERIAL USER");
+		else {
+			*end = '\0';
+			*why = assign_add(l, serial, slen, user);
+		}
+	}
+	if (*why == NULL)
+		return 0;
+	*lineno = n - 1;
+	return -1;
+}
+
+void
+assign_list_free(struct assign_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].serial);
+		free(l->v[i].user);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
