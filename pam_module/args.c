@@ -34,6 +34,16 @@ static const struct arg_def arg_table[] = {
 };
 #define NARGS	(sizeof(arg_table) / sizeof(arg_table[0]))
 
+/* Whether s is printable ASCII without blanks (as libpam splits). */
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
 /* Returns the table entry whose name is the option's name part. */
 static const struct arg_def *
 arg_lookup(const char *arg, const char **value)
@@ -71,9 +81,16 @@ args_parse(pam_handle_t *pamh, int argc, const char **argv,
 			goto out;
 		}
 		if ((def = arg_lookup(argv[i], &value)) == NULL) {
-			/* Bounded above; not a secret, so name it. */
-			pam_syslog(pamh, LOG_ERR, "unknown option '%s'",
-			    argv[i]);
+			/*
+			 * Bounded above; not a secret, so name it, unless it
+			 * holds bytes a log line must not carry.
+			 */
+			if (printable(argv[i]))
+				pam_syslog(pamh, LOG_ERR, "unknown option "
+				    "'%s'", argv[i]);
+			else
+				pam_syslog(pamh, LOG_ERR, "unknown option %d "
+				    "(not printable ASCII)", i + 1);
 			goto out;
 		}
 		if (seen & (1U << (def - arg_table))) {
