@@ -318,6 +318,14 @@ int mfa_code_normalize(const char *in, unsigned digits, char *out);
  */
 int mfa_password_verify(const char *user, const char *password,
     int allow_empty);
+/*
+ * For a caller that has no account whose password it may check (a
+ * user name it refuses): the work mfa_password_verify() does for a
+ * user without a shadow entry, a dummy hash of password, so that the
+ * answer takes as long.  Returns MFA_ERR_BADPASS (MFA_ERR_INVAL for a
+ * NULL password).
+ */
+int mfa_password_dummy(const char *password);
 
 /*
  * FIDO2.  The library talks to the user only through a callback: with

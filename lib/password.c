@@ -98,6 +98,27 @@ shadow_get(const char *user, struct spwd *sp, char **bufp, size_t *bufsz,
 	return MFA_ERR_IO;
 }
 
+/*
+ * The work of a password check without a hash to check against: the
+ * dummy, hashed with password ("" when it is too long to hash).
+ */
+static void
+dummy_check(const char *password)
+{
+	if (strnlen(password, PASSWORD_MAX + 1) > PASSWORD_MAX)
+		password = "";
+	(void)hash_check(password, dummy_hash, 0);
+}
+
+int
+mfa_password_dummy(const char *password)
+{
+	if (password == NULL)
+		return MFA_ERR_INVAL;
+	dummy_check(password);
+	return MFA_ERR_BADPASS;
+}
+
 int
 mfa_password_verify(const char *user, const char *password,
     int allow_empty)
@@ -115,25 +136,25 @@ mfa_password_verify(const char *user, const char *password,
 	}
 	if (strnlen(password, PASSWORD_MAX + 1) > PASSWORD_MAX ||
 	    *user == '\0' || strnlen(user, PW_USER_MAX + 1) > PW_USER_MAX) {
-		(void)hash_check("", dummy_hash, 0);
+		dummy_check(password);
 		r = MFA_ERR_BADPASS;
 		goto out;
 	}
 	if ((r = shadow_get(user, &sp, &buf, &bufsz, &found)) != MFA_OK)
 		goto out;
 	if (!found || sp.sp_pwdp == NULL) {
-		(void)hash_check(password, dummy_hash, 0);
+		dummy_check(password);
 		r = MFA_ERR_BADPASS;
 		goto out;
 	}
 	hash = sp.sp_pwdp;
 	if (hash[0] == '!' || hash[0] == '*') {
-		(void)hash_check(password, dummy_hash, 0);
+		dummy_check(password);
 		r = MFA_ERR_NOPASS;
 		goto out;
 	}
 	if (hash[0] == '\0') {
-		(void)hash_check(password, dummy_hash, 0);
+		dummy_check(password);
 		if (!allow_empty)
 			r = MFA_ERR_NOPASS;
 		else

@@ -469,8 +469,14 @@ factor_password(struct attempt *a)
 	}
 	a->tried |= 1U << MFA_FACTOR_PASSWORD;
 	a->values[MFA_FACTOR_PASSWORD] = MFA_FALSE;
-	if (a->user == NULL)
-		return 0;	/* bad user name: already failed */
+	if (a->user == NULL) {
+		/*
+		 * A refused name, typed or the account's own, has already
+		 * failed; it costs the hash an unknown user's check costs.
+		 */
+		(void)mfa_password_dummy(tok);
+		return 0;
+	}
 	allow_empty = mfa_policy_allow_empty_password(a->policy) &&
 	    (a->flags & PAM_DISALLOW_NULL_AUTHTOK) == 0;
 	/* Also for unknown users: libmfa hashes a dummy for even timing. */

@@ -42,6 +42,7 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
+#include "../hashcount.h"
 #include "mfa.h"
 #include "pamtest.h"
 
@@ -296,7 +297,10 @@ test_unknown_user(void **state)
 	conv_reset(&cv);
 }
 
-/* A password typed at the login prompt is neither used nor logged. */
+/*
+ * A password typed at the login prompt is neither used nor logged; the
+ * password step costs the one hash an unknown user's costs.
+ */
 static void
 test_bad_username(void **state)
 {
@@ -304,7 +308,9 @@ test_bad_username(void **state)
 
 	(void)state;
 	conv_answers(&cv, ALICE_PW, "123456");
+	hash_count_reset();
 	run_auth("mfa", "pass word/../x", &cv, PAM_AUTH_ERR);
+	assert_int_equal(hash_count(), 1);
 	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
 	assert_audit("mfa", "user=- service=mfa rhost=- tty=- "
 	    "factors=password result=failure reason=bad_username");

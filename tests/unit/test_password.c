@@ -196,6 +196,11 @@ test_unknown_user(void **state)
 	/* a hash of the dummy's is no way in */
 	assert_int_equal(mfa_password_verify("mfa_t_nosuchuser",
 	    "pam_mfa-dummy-password", 1), MFA_ERR_BADPASS);
+	/* without a user: never a match, whatever the password */
+	assert_int_equal(mfa_password_dummy("pam_mfa-dummy-password"),
+	    MFA_ERR_BADPASS);
+	assert_int_equal(mfa_password_dummy(""), MFA_ERR_BADPASS);
+	assert_int_equal(mfa_password_dummy(long_pw), MFA_ERR_BADPASS);
 }
 
 static void
@@ -222,6 +227,7 @@ test_invalid(void **state)
 	assert_int_equal(mfa_password_verify(NULL, "x", 0), MFA_ERR_INVAL);
 	assert_int_equal(mfa_password_verify("mfa_t_sha512", NULL, 0),
 	    MFA_ERR_INVAL);
+	assert_int_equal(mfa_password_dummy(NULL), MFA_ERR_INVAL);
 }
 
 int
