@@ -278,6 +278,50 @@ test_policy_or_stops_early(void **state)
 
 /* ---- tests: no user enumeration ----------------------------------- */
 
+/* The password hashes of one login that fails (tests/hashcount.c). */
+static unsigned
+login_hashes(const char *user, const char *password)
+{
+	struct conv cv = { 0 };
+
+	conv_answers(&cv, password, "123456");
+	hash_count_reset();
+	run_auth("mfa", user, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	conv_reset(&cv);
+	return hash_count();
+}
+
+/*
+ * No time to tell a user who exists: the password step never does less
+ * than an unknown user's one dummy hash.  Alice's SHA-512 hash is
+ * cheaper, so the dummy is hashed after it; a yescrypt hash at the
+ * dummy's cost (libxcrypt's default) is hashed alone, and a locked
+ * account hashes the dummy.
+ */
+static void
+test_password_hashes(void **state)
+{
+	const char *setting, *hash;
+	char line[512];
+
+	(void)state;
+	assert_non_null(setting = crypt_gensalt("$y$", 0, NULL, 0));
+	assert_non_null(hash = crypt("Yuki-pw-606", setting));
+	append("/etc/passwd", "mfa-yuki:x:60006:60000::/nonexistent:"
+	    "/usr/sbin/nologin\n");
+	(void)snprintf(line, sizeof(line), "mfa-yuki:%s:19000:0:99999:7:::\n",
+	    hash);
+	append("/etc/shadow", line);
+
+	assert_int_equal(login_hashes("mfa-nobody", ALICE_PW), 1);
+	assert_int_equal(login_hashes(DAVE, DAVE_PW), 1);
+	assert_int_equal(login_hashes("mfa-yuki", "not-Yuki-pw-606"), 1);
+	/* Carol has no second factor: her right password fails too. */
+	assert_int_equal(login_hashes(CAROL, CAROL_PW), 2);
+	assert_int_equal(login_hashes(ALICE, "not-" ALICE_PW), 2);
+}
+
 static void
 test_unknown_user(void **state)
 {
@@ -704,6 +748,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_policy_or_stops_early, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_user, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_password_hashes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_username, setup,
 		    teardown),
