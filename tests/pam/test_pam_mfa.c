@@ -409,6 +409,76 @@ test_not_enrolled_allow(void **state)
 	conv_reset(&cv);
 }
 
+/* pam_mfa(8)'s admins: a key instead of a code, no recovery codes. */
+#define ADMINS_SECTION	"[group mfa-admins]\nrequire = password AND fido2\n" \
+			"recovery = no\n"
+#define PROMPT_HINT	"Verification code (or insert your security key " \
+			"and press Enter): "
+
+/* Alice is an admin (from the first test that asks, for the rest). */
+static void
+admins_group(void)
+{
+	static int added;
+
+	if (!added)
+		append("/etc/group", "mfa-admins:x:60020:" ALICE "\n");
+	added = 1;
+}
+
+/*
+ * No user enumeration through a [group] section: with the admins
+ * section, alice (an admin) is asked what carol and an unknown user
+ * are asked, the code prompt of the global policy, also with keyhint
+ * and whatever the password; her code is not checked there (her policy
+ * wants her key), so it is not used up.  Where only the global policy
+ * has the recovery code prompt, she gets it too.
+ */
+static void
+test_section_dialogue(void **state)
+{
+	static const char *const users[] = { ALICE, CAROL, "mfa-nobody" };
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+	size_t i;
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	admins_group();
+	write_config(ADMINS_SECTION);
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		conv_answers(&cv, "Some-pw-1", "123456");
+		run_auth("mfa", users[i], &cv, PAM_AUTH_ERR);
+		assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+		conv_answers(&cv, "Some-pw-1", "123456");
+		run_auth("mfa-keyhint", users[i], &cv, PAM_AUTH_ERR);
+		assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_HINT, NULL);
+		assert_no_secrets(&cv, "mfa-nobody");
+	}
+
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=not_enrolled");
+	write_config(NULL);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=success reason=ok");
+
+	write_config("require = password AND fido2\n"
+	    "[group mfa-admins]\nrecovery = no\n");
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		conv_answers(&cv, "Some-pw-1", "");
+		run_auth("mfa", users[i], &cv, PAM_AUTH_ERR);
+		assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_RECOVERY, NULL);
+	}
+	conv_reset(&cv);
+}
+
 /* A [group] section applies through the user's supplementary groups. */
 static void
 test_group_policy(void **state)
@@ -760,6 +830,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_group_policy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_policy_big, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_section_dialogue, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_delay, setup,
 		    teardown),
