@@ -338,9 +338,20 @@ int mfa_code_normalize(const char *in, unsigned digits, char *out);
  * crypt).  Locked ("!", "*") accounts give MFA_ERR_NOPASS, as do empty
  * hashes unless allow_empty; a wrong password, or a user without a
  * shadow entry (after a dummy hash, for even timing) MFA_ERR_BADPASS.
+ * A hash of another method or cost than the dummy's (yescrypt at
+ * libxcrypt's default) is followed by the dummy too: no check costs
+ * less than an unknown user's.
  */
 int mfa_password_verify(const char *user, const char *password,
     int allow_empty);
+/*
+ * For a caller that has no account whose password it may check (a
+ * user name it refuses): the work mfa_password_verify() does for a
+ * user without a shadow entry, a dummy hash of password, so that the
+ * answer takes as long.  Returns MFA_ERR_BADPASS (MFA_ERR_INVAL for a
+ * NULL password).
+ */
+int mfa_password_dummy(const char *password);
 
 /*
  * FIDO2.  The library talks to the user only through a callback: with

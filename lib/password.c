@@ -23,10 +23,12 @@
 /*
  * Hashed when there is no real hash to check (unknown user, locked or
  * empty entry, overlong password), so those answers take about as long
- * as a wrong password: yescrypt at libxcrypt's default cost.
+ * as a wrong password: yescrypt at libxcrypt's default cost.  Its method
+ * and parameters, the setting up to the salt, are DUMMY_PARAMS.
  */
-static const char dummy_hash[] =
-    "$y$j9T$FfmkFpewhy4Tu.mv9biwy0$l78wfDfdqxpsNrnCG.pyivpEammC0Bbf5paaoFkVg03";
+#define DUMMY_PARAMS	"$y$j9T$"
+static const char dummy_hash[] = DUMMY_PARAMS
+    "FfmkFpewhy4Tu.mv9biwy0$l78wfDfdqxpsNrnCG.pyivpEammC0Bbf5paaoFkVg03";
 
 /*
  * Hashes password with setting; compares with setting when check.
@@ -98,6 +100,28 @@ shadow_get(const char *user, struct spwd *sp, char **bufp, size_t *bufsz,
 	return MFA_ERR_IO;
 }
 
+/*
+ * The work of a password check without a hash to check against: the
+ * dummy, hashed with password ("" when it is too long to hash).
+ * MFA_ERR_BADPASS, or the error that kept it from being done.
+ */
+static int
+dummy_check(const char *password)
+{
+	if (strnlen(password, PASSWORD_MAX + 1) > PASSWORD_MAX)
+		password = "";
+	return hash_check(password, dummy_hash, 0);
+}
+
+int
+mfa_password_dummy(const char *password)
+{
+	if (password == NULL)
+		return MFA_ERR_INVAL;
+	(void)dummy_check(password);
+	return MFA_ERR_BADPASS;
+}
+
 int
 mfa_password_verify(const char *user, const char *password,
     int allow_empty)
@@ -106,7 +130,7 @@ mfa_password_verify(const char *user, const char *password,
 	const char	*hash;
 	char		*buf = NULL;
 	size_t		 bufsz = 0;
-	int		 found = 0, r;
+	int		 found = 0, d, r;
 
 	memset(&sp, 0, sizeof(sp));
 	if (user == NULL || password == NULL) {
@@ -115,25 +139,25 @@ mfa_password_verify(const char *user, const char *password,
 	}
 	if (strnlen(password, PASSWORD_MAX + 1) > PASSWORD_MAX ||
 	    *user == '\0' || strnlen(user, PW_USER_MAX + 1) > PW_USER_MAX) {
-		(void)hash_check("", dummy_hash, 0);
+		(void)dummy_check(password);
 		r = MFA_ERR_BADPASS;
 		goto out;
 	}
 	if ((r = shadow_get(user, &sp, &buf, &bufsz, &found)) != MFA_OK)
 		goto out;
 	if (!found || sp.sp_pwdp == NULL) {
-		(void)hash_check(password, dummy_hash, 0);
+		(void)dummy_check(password);
 		r = MFA_ERR_BADPASS;
 		goto out;
 	}
 	hash = sp.sp_pwdp;
 	if (hash[0] == '!' || hash[0] == '*') {
-		(void)hash_check(password, dummy_hash, 0);
+		(void)dummy_check(password);
 		r = MFA_ERR_NOPASS;
 		goto out;
 	}
 	if (hash[0] == '\0') {
-		(void)hash_check(password, dummy_hash, 0);
+		(void)dummy_check(password);
 		if (!allow_empty)
 			r = MFA_ERR_NOPASS;
 		else
@@ -141,6 +165,16 @@ mfa_password_verify(const char *user, const char *password,
 		goto out;
 	}
 	r = hash_check(password, hash, 1);
+	/*
+	 * A hash of another method or cost may be cheaper than the dummy
+	 * (SHA-512 crypt: a few ms against some 20): then the dummy too,
+	 * so that a user who exists never answers sooner than one who
+	 * does not (pam_mfa(8), PASSWORD MODES).  Right or wrong alike;
+	 * when it cannot be done (out of memory), neither is the check.
+	 */
+	if (strncmp(hash, DUMMY_PARAMS, sizeof(DUMMY_PARAMS) - 1) != 0 &&
+	    (d = dummy_check(password)) != MFA_ERR_BADPASS)
+		r = d;
 out:
 	if (buf != NULL) {
 		explicit_bzero(buf, bufsz);

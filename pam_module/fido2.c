@@ -196,29 +196,35 @@ factor_fido2(struct attempt *a)
  * both satisfy it.
  */
 static int
-key_or_code(const struct attempt *a)
+key_or_code(const mfa_policy_t *p)
 {
 	int v[MFA_FACTOR_COUNT], f;
 
-	if (!mfa_policy_uses(a->policy, MFA_FACTOR_FIDO2) ||
-	    !mfa_policy_uses(a->policy, MFA_FACTOR_TOTP))
+	if (p == NULL || !mfa_policy_uses(p, MFA_FACTOR_FIDO2) ||
+	    !mfa_policy_uses(p, MFA_FACTOR_TOTP))
 		return 0;
 	for (f = 0; f < MFA_FACTOR_COUNT; f++)
 		v[f] = f == MFA_FACTOR_RECOVERY ? MFA_FALSE : MFA_TRUE;
 	v[MFA_FACTOR_TOTP] = MFA_FALSE;
-	if (mfa_policy_eval(a->policy, v) != MFA_TRUE)
+	if (mfa_policy_eval(p, v) != MFA_TRUE)
 		return 0;
 	v[MFA_FACTOR_TOTP] = MFA_TRUE;
 	v[MFA_FACTOR_FIDO2] = MFA_FALSE;
-	return mfa_policy_eval(a->policy, v) == MFA_TRUE;
+	return mfa_policy_eval(p, v) == MFA_TRUE;
 }
 
+/*
+ * The prompt follows the user's policy and a user's without a section
+ * (attempt_asks()), so that a section does not show in it; the key is
+ * tried on Enter only where the user's policy has one.
+ */
 const char *
 fido2_code_prompt(const struct attempt *a, int *hint)
 {
 	*hint = 0;
-	if (!a->fido2_asked || a->key_present || !key_or_code(a))
+	if (!a->fido2_asked || a->key_present ||
+	    (!key_or_code(a->policy) && !key_or_code(a->anon)))
 		return _(CODE_PROMPT);
-	*hint = 1;
+	*hint = mfa_policy_uses(a->policy, MFA_FACTOR_FIDO2);
 	return a->args.keyhint ? _(HINT_PROMPT) : _(CODE_PROMPT);
 }

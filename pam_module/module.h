@@ -70,6 +70,11 @@ struct attempt {
 	struct module_args	 args;
 	mfa_ctx_t		*ctx;
 	mfa_policy_t		*policy;
+	/*
+	 * The policy of a user who has no [user] or [group] section (the
+	 * service's): its questions are asked too (attempt_asks()).
+	 */
+	mfa_policy_t		*anon;
 	const char		*user;		/* checked name, or NULL */
 	char			*account;	/* the account's name, or NULL */
 	int			 known;		/* user exists: may be logged */
@@ -104,6 +109,13 @@ void attempt_fail(struct attempt *a, enum reason reason, int err);
 void attempt_fail_conv(struct attempt *a, int pam_rc);
 /* The policy's value over what is known so far: MFA_TRUE/FALSE/UNKNOWN. */
 int attempt_outcome(const struct attempt *a);
+/*
+ * Whether the dialogue has the step of second factor f: when the user's
+ * policy or a user's without a section (a->anon) uses it, so that a
+ * [user] or [group] section does not show in the questions.  Only the
+ * user's policy decides what an answer is worth.
+ */
+int attempt_asks(const struct attempt *a, int f);
 
 /*
  * After a failed second factor counted by libmfa on the open store u:
@@ -132,10 +144,11 @@ int recovery_prompt(struct attempt *a);
 int factor_fido2(struct attempt *a);
 
 /*
- * The prompt for the TOTP code: with the keyhint option, a policy where
- * a security key can stand in for the code and no key connected, it
- * says so.  *hint is set to 1 when an empty answer means "try the key"
- * (with or without the option).
+ * The prompt for the TOTP code: with the keyhint option, a policy (the
+ * user's or a user's without a section) where a security key can stand
+ * in for the code and no key connected, it says so.  *hint is set to 1
+ * when an empty answer means "try the key" (with or without the
+ * option), which needs a key in the user's policy.
  */
 const char *fido2_code_prompt(const struct attempt *a, int *hint);
 

@@ -10,9 +10,9 @@
  * unenrolled (deny mode), locked or unreadable user is asked exactly
  * the questions an enrolled user is asked and fails at the end (for
  * the FIDO2 prompts, which need the user's key, see fido2.c; for the
- * recovery code prompt, recovery.c).  The first reason found is the
- * one logged, in the syslog line and in the audit record (libmfa's
- * mfa_audit()).
+ * recovery code prompt, recovery.c; for [user] and [group] sections,
+ * run_factors()).  The first reason found is the one logged, in the
+ * syslog line and in the audit record (libmfa's mfa_audit()).
  */
 #include "config.h"
 
@@ -369,6 +369,9 @@ resolve_user(struct attempt *a)
 		service = "";
 	r = mfa_policy_get(a->ctx, a->user, (const char *const *)groups,
 	    ngroups, service, &a->policy);
+	/* Whose questions everyone is asked as well: no name, no group. */
+	if (r == MFA_OK)
+		r = mfa_policy_get(a->ctx, NULL, NULL, 0, service, &a->anon);
 	if (r != MFA_OK) {
 		fail_err(a, REASON_CONFIG_ERROR,
 		    r == MFA_ERR_NOMEM ? r : MFA_ERR_CONFIG);
@@ -448,6 +451,13 @@ attempt_outcome(const struct attempt *a)
 	return mfa_policy_eval(a->policy, a->values);
 }
 
+int
+attempt_asks(const struct attempt *a, int f)
+{
+	return mfa_policy_uses(a->policy, f) ||
+	    (a->anon != NULL && mfa_policy_uses(a->anon, f));
+}
+
 /* Returns -1 when the conversation broke down: stop asking. */
 static int
 factor_password(struct attempt *a)
@@ -478,8 +488,14 @@ factor_password(struct attempt *a)
 	}
 	a->tried |= 1U << MFA_FACTOR_PASSWORD;
 	a->values[MFA_FACTOR_PASSWORD] = MFA_FALSE;
-	if (a->user == NULL)
-		return 0;	/* bad user name: already failed */
+	if (a->user == NULL) {
+		/*
+		 * A refused name, typed or the account's own, has already
+		 * failed; it costs the hash an unknown user's check costs.
+		 */
+		(void)mfa_password_dummy(tok);
+		return 0;
+	}
 	allow_empty = mfa_policy_allow_empty_password(a->policy) &&
 	    (a->flags & PAM_DISALLOW_NULL_AUTHTOK) == 0;
 	/* Also for unknown users: libmfa hashes a dummy for even timing. */
@@ -584,6 +600,21 @@ out:
  * Step 5: ask for each factor the policy uses until it holds.  Recovery
  * codes are typed at the code prompt; where the policy has none, a
  * prompt of their own comes last (recovery_prompt_wanted()).
+ *
+ * No user enumeration through the policy: a [group admins] section
+ * that asks for a key instead of a code must not show as a missing
+ * code prompt to someone who types an admin's name and any password.
+ * So the second-factor steps are those of the user's policy and those
+ * of the policy of a user without a section (attempt_asks()), decided
+ * from the two policies alone, before and whatever the answers: a
+ * member and an unknown user are asked alike, and a member is asked
+ * alike whether the password was right or not.  Answers to a question
+ * that only the other policy has are handled as the user's policy
+ * says, and it has no use for them: a code is not checked, a key is
+ * not asked for.  Following the other policy only after a wrong
+ * password would tell the password apart instead.  The password
+ * prompt itself stays the user's policy's, the first question, asked
+ * before anything is known (pam_mfa(8), Policy sections).
  */
 static void
 run_factors(struct attempt *a)
@@ -598,7 +629,8 @@ run_factors(struct attempt *a)
 		if (a->password_only && f != MFA_FACTOR_PASSWORD)
 			continue;
 		if (f == MFA_FACTOR_RECOVERY ? !recovery_prompt_wanted(a) :
-		    !mfa_policy_uses(a->policy, f))
+		    f == MFA_FACTOR_PASSWORD ? !mfa_policy_uses(a->policy, f) :
+		    !attempt_asks(a, f))
 			continue;
 		switch (f) {
 		case MFA_FACTOR_PASSWORD:
@@ -642,6 +674,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 out:
 	rc = audit(&a, result_to_pam(&a, result));
 	mfa_policy_free(&a.policy);
+	mfa_policy_free(&a.anon);
 	mfa_ctx_free(&a.ctx);
 	free(a.account);
 	explicit_bzero(&a, sizeof(a));

@@ -219,18 +219,28 @@ recovery_code(struct attempt *a, const char *code)
 	return check_code(a, code, 1);
 }
 
+/* The policy allows recovery codes and a factor they stand in for. */
+static int
+policy_wants(const mfa_policy_t *p)
+{
+	return p != NULL && mfa_policy_allow_recovery(p) &&
+	    (mfa_policy_uses(p, MFA_FACTOR_TOTP) ||
+	    mfa_policy_uses(p, MFA_FACTOR_FIDO2) ||
+	    mfa_policy_uses(p, MFA_FACTOR_RECOVERY));
+}
+
 /*
- * The policy allows recovery codes and a second factor they can stand
- * in for, but has no code prompt (no totp): they get one.  Depends on
- * the policy only.
+ * The user's policy or a user's without a section (attempt_asks())
+ * allows recovery codes and a second factor they can stand in for, but
+ * no code prompt was shown: they get one.  Depends on the policies
+ * only.  Where only the other policy wants it, a code typed there is
+ * judged by the user's (recovery = no: a wrong one, counted).
  */
 int
 recovery_prompt_wanted(const struct attempt *a)
 {
-	return a->recovery_ok && !a->code_asked &&
-	    (mfa_policy_uses(a->policy, MFA_FACTOR_TOTP) ||
-	    mfa_policy_uses(a->policy, MFA_FACTOR_FIDO2) ||
-	    mfa_policy_uses(a->policy, MFA_FACTOR_RECOVERY));
+	return !a->code_asked &&
+	    (policy_wants(a->policy) || policy_wants(a->anon));
 }
 
 int

@@ -499,6 +499,61 @@ test_keyhint(void **state)
 }
 
 /*
+ * keyhint where only the global policy lets the key stand in for the
+ * code, so that everyone gets the hinting prompt (test_pam_mfa
+ * test_section_dialogue): Enter tries the key of an admin, whose
+ * section wants one, and logs her in; where her section has no key
+ * (password AND totp), Enter is an empty code and no key is asked for.
+ */
+static void
+test_keyhint_section(void **state)
+{
+	struct pam_testcase tc[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	};
+	struct conv cv = { 0 };
+	struct totp t;
+	char *dev;
+
+	(void)state;
+	dev = alice_key();
+	enrol(store, ALICE, &t);
+	append("/etc/group", "mfa-admins:x:60020:" ALICE "\n");
+	write_config(CONFIG "[group mfa-admins]\n"
+	    "require = password AND fido2\n");
+	plug(NULL);
+	assert_int_equal(setenv("MFA_TEST_LATE_KEY", dev, 1), 0);
+	answers3(&cv, ALICE_PW, "", PIN);
+	log_reset();
+	assert_int_equal(_pamtest_conv("mfa-keyhint", ALICE, hint_conv, &cv,
+	    tc, 1, NULL), PAMTEST_ERR_OK);
+	log_drain();
+	assert_int_equal(tc[0].op_rv, PAM_SUCCESS);
+	assert_dialogue(&cv, Q_PASSWORD, Q_HINT, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa-keyhint", "user=" ALICE " service=mfa-keyhint "
+	    "rhost=- tty=- factors=password,fido2 result=success reason=ok");
+	assert_clean(&cv);
+
+	write_config(CONFIG "[group mfa-admins]\n"
+	    "require = password AND totp\n");
+	plug(NULL);
+	tc[0].expected_rv = PAM_AUTH_ERR;
+	answers3(&cv, ALICE_PW, "", NULL);
+	log_reset();
+	assert_int_equal(_pamtest_conv("mfa-keyhint", ALICE, hint_conv, &cv,
+	    tc, 1, NULL), PAMTEST_ERR_OK);
+	log_drain();
+	assert_int_equal(tc[0].op_rv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_HINT, NULL);
+	assert_audit("mfa-keyhint", "user=" ALICE " service=mfa-keyhint "
+	    "rhost=- tty=- factors=password,totp result=failure "
+	    "reason=bad_code_format");
+	(void)unsetenv("MFA_TEST_LATE_KEY");
+	conv_reset(&cv);
+	free(dev);
+}
+
+/*
  * No user enumeration: with a key connected that is not theirs, a user
  * with a registered key, a user without one and an unknown user see
  * the same dialogue.
@@ -753,6 +808,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_totp_or_fido2,
 		    fido2_setup, fido2_teardown),
 		cmocka_unit_test_setup_teardown(test_keyhint,
+		    fido2_setup, fido2_teardown),
+		cmocka_unit_test_setup_teardown(test_keyhint_section,
 		    fido2_setup, fido2_teardown),
 		cmocka_unit_test_setup_teardown(test_no_enumeration,
 		    fido2_setup, fido2_teardown),

@@ -42,6 +42,7 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
+#include "../hashcount.h"
 #include "mfa.h"
 #include "pamtest.h"
 
@@ -277,6 +278,50 @@ test_policy_or_stops_early(void **state)
 
 /* ---- tests: no user enumeration ----------------------------------- */
 
+/* The password hashes of one login that fails (tests/hashcount.c). */
+static unsigned
+login_hashes(const char *user, const char *password)
+{
+	struct conv cv = { 0 };
+
+	conv_answers(&cv, password, "123456");
+	hash_count_reset();
+	run_auth("mfa", user, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	conv_reset(&cv);
+	return hash_count();
+}
+
+/*
+ * No time to tell a user who exists: the password step never does less
+ * than an unknown user's one dummy hash.  Alice's SHA-512 hash is
+ * cheaper, so the dummy is hashed after it; a yescrypt hash at the
+ * dummy's cost (libxcrypt's default) is hashed alone, and a locked
+ * account hashes the dummy.
+ */
+static void
+test_password_hashes(void **state)
+{
+	const char *setting, *hash;
+	char line[512];
+
+	(void)state;
+	assert_non_null(setting = crypt_gensalt("$y$", 0, NULL, 0));
+	assert_non_null(hash = crypt("Yuki-pw-606", setting));
+	append("/etc/passwd", "mfa-yuki:x:60006:60000::/nonexistent:"
+	    "/usr/sbin/nologin\n");
+	(void)snprintf(line, sizeof(line), "mfa-yuki:%s:19000:0:99999:7:::\n",
+	    hash);
+	append("/etc/shadow", line);
+
+	assert_int_equal(login_hashes("mfa-nobody", ALICE_PW), 1);
+	assert_int_equal(login_hashes(DAVE, DAVE_PW), 1);
+	assert_int_equal(login_hashes("mfa-yuki", "not-Yuki-pw-606"), 1);
+	/* Carol has no second factor: her right password fails too. */
+	assert_int_equal(login_hashes(CAROL, CAROL_PW), 2);
+	assert_int_equal(login_hashes(ALICE, "not-" ALICE_PW), 2);
+}
+
 static void
 test_unknown_user(void **state)
 {
@@ -296,7 +341,10 @@ test_unknown_user(void **state)
 	conv_reset(&cv);
 }
 
-/* A password typed at the login prompt is neither used nor logged. */
+/*
+ * A password typed at the login prompt is neither used nor logged; the
+ * password step costs the one hash an unknown user's costs.
+ */
 static void
 test_bad_username(void **state)
 {
@@ -304,7 +352,9 @@ test_bad_username(void **state)
 
 	(void)state;
 	conv_answers(&cv, ALICE_PW, "123456");
+	hash_count_reset();
 	run_auth("mfa", "pass word/../x", &cv, PAM_AUTH_ERR);
+	assert_int_equal(hash_count(), 1);
 	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
 	assert_audit("mfa", "user=- service=mfa rhost=- tty=- "
 	    "factors=password result=failure reason=bad_username");
@@ -356,6 +406,76 @@ test_not_enrolled_allow(void **state)
 	assert_prompts(&cv, PROMPT_CODE, NULL);
 	assert_audit("mfa", "user=" BOB " service=mfa rhost=- tty=- "
 	    "factors=- result=failure reason=not_enrolled");
+	conv_reset(&cv);
+}
+
+/* pam_mfa(8)'s admins: a key instead of a code, no recovery codes. */
+#define ADMINS_SECTION	"[group mfa-admins]\nrequire = password AND fido2\n" \
+			"recovery = no\n"
+#define PROMPT_HINT	"Verification code (or insert your security key " \
+			"and press Enter): "
+
+/* Alice is an admin (from the first test that asks, for the rest). */
+static void
+admins_group(void)
+{
+	static int added;
+
+	if (!added)
+		append("/etc/group", "mfa-admins:x:60020:" ALICE "\n");
+	added = 1;
+}
+
+/*
+ * No user enumeration through a [group] section: with the admins
+ * section, alice (an admin) is asked what carol and an unknown user
+ * are asked, the code prompt of the global policy, also with keyhint
+ * and whatever the password; her code is not checked there (her policy
+ * wants her key), so it is not used up.  Where only the global policy
+ * has the recovery code prompt, she gets it too.
+ */
+static void
+test_section_dialogue(void **state)
+{
+	static const char *const users[] = { ALICE, CAROL, "mfa-nobody" };
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+	size_t i;
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	admins_group();
+	write_config(ADMINS_SECTION);
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		conv_answers(&cv, "Some-pw-1", "123456");
+		run_auth("mfa", users[i], &cv, PAM_AUTH_ERR);
+		assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+		conv_answers(&cv, "Some-pw-1", "123456");
+		run_auth("mfa-keyhint", users[i], &cv, PAM_AUTH_ERR);
+		assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_HINT, NULL);
+		assert_no_secrets(&cv, "mfa-nobody");
+	}
+
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=not_enrolled");
+	write_config(NULL);
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=success reason=ok");
+
+	write_config("require = password AND fido2\n"
+	    "[group mfa-admins]\nrecovery = no\n");
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		conv_answers(&cv, "Some-pw-1", "");
+		run_auth("mfa", users[i], &cv, PAM_AUTH_ERR);
+		assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_RECOVERY, NULL);
+	}
 	conv_reset(&cv);
 }
 
@@ -756,6 +876,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_user, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_password_hashes, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_username, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_enrolled_deny, setup,
@@ -769,6 +891,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_group_shared_gid, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_section_dialogue, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_delay, setup,
 		    teardown),

@@ -30,6 +30,7 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
+#include "../hashcount.h"
 #include "mfa.h"
 #include "pamtest.h"
 
@@ -260,6 +261,33 @@ test_account_name_unacceptable(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * No time to tell them apart: the account refused for its own name
+ * costs the one password hash (the dummy) an unknown user costs, and
+ * so does a typed name refused before any look-up.
+ */
+static void
+test_refused_name_hashes(void **state)
+{
+	static const char *const names[] = {
+		EVE_UP, "MFA-NOSUCHUSER", "mfa eve",
+	};
+	struct conv cv = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		conv_answers(&cv, EVE_PW, "123456");
+		hash_count_reset();
+		run_auth("mfa", names[i], &cv, PAM_AUTH_ERR);
+		if (hash_count() != 1)
+			fail_msg("%s: %u password hashes, want 1", names[i],
+			    hash_count());
+		assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	}
+	conv_reset(&cv);
+}
+
 /* Phase 1: eve, and the service with pam_matrix before pam_mfa. */
 static void
 add_extra(const char *module)
@@ -311,6 +339,8 @@ main(int argc, char **argv)
 		    test_variant_stacked_unenrolled, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_account_name_unacceptable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_name_hashes,
+		    setup, teardown),
 	};
 	const char *module, *nssw;
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "../hashcount.h"
 
 #define LONG_LEN	511	/* libcrypt's longest passphrase */
 
@@ -81,6 +82,11 @@ setup_shadow(void)
 	    add_entry(f, "mfa_t_sha512", h) != 0 ||
 	    (h = make_hash("$y$", long_pw)) == NULL ||
 	    add_entry(f, "mfa_t_long", h) != 0)
+		goto out;
+	/* yescrypt at a lower cost than libxcrypt's default: j7T */
+	if ((h = crypt_gensalt("$y$", 3, NULL, 0)) == NULL ||
+	    (h = crypt("cheap-secret", h)) == NULL || h[0] == '*' ||
+	    add_entry(f, "mfa_t_ycheap", h) != 0)
 		goto out;
 	/* locked: '!' before a valid hash of "locked-secret", and '*' forms */
 	if ((h = make_hash("$6$", "locked-secret")) == NULL ||
@@ -196,6 +202,11 @@ test_unknown_user(void **state)
 	/* a hash of the dummy's is no way in */
 	assert_int_equal(mfa_password_verify("mfa_t_nosuchuser",
 	    "pam_mfa-dummy-password", 1), MFA_ERR_BADPASS);
+	/* without a user: never a match, whatever the password */
+	assert_int_equal(mfa_password_dummy("pam_mfa-dummy-password"),
+	    MFA_ERR_BADPASS);
+	assert_int_equal(mfa_password_dummy(""), MFA_ERR_BADPASS);
+	assert_int_equal(mfa_password_dummy(long_pw), MFA_ERR_BADPASS);
 }
 
 static void
@@ -215,6 +226,41 @@ test_long(void **state)
 	    MFA_ERR_BADPASS);
 }
 
+/* The password hashes one check computes (tests/hashcount.c). */
+static unsigned
+hashes(const char *user, const char *password, int want)
+{
+	hash_count_reset();
+	assert_int_equal(mfa_password_verify(user, password, 0), want);
+	return hash_count();
+}
+
+/*
+ * Never less work than for an unknown user: one dummy hash there, and
+ * after a hash whose method or cost is not the dummy's (SHA-512, a
+ * cheaper yescrypt, an unknown method) the dummy as well, whether the
+ * password was right or not.  A yescrypt hash at libxcrypt's default
+ * cost, the dummy's, is hashed once.
+ */
+static void
+test_hash_work(void **state)
+{
+	(void)state;
+	assert_int_equal(hashes("mfa_t_nosuchuser", "x", MFA_ERR_BADPASS), 1);
+	assert_int_equal(hashes("mfa_t_bang", "x", MFA_ERR_NOPASS), 1);
+	assert_int_equal(hashes("mfa_t_empty", "x", MFA_ERR_NOPASS), 1);
+	assert_int_equal(hashes("mfa_t_yescrypt", "x", MFA_ERR_BADPASS), 1);
+	assert_int_equal(hashes("mfa_t_yescrypt", "yes-secret", MFA_OK), 1);
+	assert_int_equal(hashes("mfa_t_sha512", "x", MFA_ERR_BADPASS), 2);
+	assert_int_equal(hashes("mfa_t_sha512", "sha-secret", MFA_OK), 2);
+	assert_int_equal(hashes("mfa_t_ycheap", "x", MFA_ERR_BADPASS), 2);
+	assert_int_equal(hashes("mfa_t_ycheap", "cheap-secret", MFA_OK), 2);
+	assert_int_equal(hashes("mfa_t_bogus", "x", MFA_ERR_NOPASS), 2);
+	hash_count_reset();
+	assert_int_equal(mfa_password_dummy("x"), MFA_ERR_BADPASS);
+	assert_int_equal(hash_count(), 1);
+}
+
 static void
 test_invalid(void **state)
 {
@@ -222,6 +268,7 @@ test_invalid(void **state)
 	assert_int_equal(mfa_password_verify(NULL, "x", 0), MFA_ERR_INVAL);
 	assert_int_equal(mfa_password_verify("mfa_t_sha512", NULL, 0),
 	    MFA_ERR_INVAL);
+	assert_int_equal(mfa_password_dummy(NULL), MFA_ERR_INVAL);
 }
 
 int
@@ -234,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_unknown_user),
 		cmocka_unit_test(test_long),
+		cmocka_unit_test(test_hash_work),
 		cmocka_unit_test(test_invalid),
 	};
 	int	r;
