@@ -281,9 +281,10 @@ int store_commit(struct mfa_user *u);
 /*
  * Writes u->state into the state file in place, dropping the records of
  * credentials u no longer has.  While u->state.dir_unsynced is set it
- * first syncs the store directory again (MFA_SYNC_EACH); until that
- * succeeds the flag stays and so do those records (the old credentials
- * file, with those credentials, may come back).
+ * first writes the credentials file anew and syncs the directory
+ * (MFA_SYNC_EACH; a second sync of the old change would prove nothing);
+ * until that succeeds the flag stays and so do those records (the old
+ * credentials file, with those credentials, may come back).
  */
 int store_commit_state(struct mfa_user *u);
 /*

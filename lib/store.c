@@ -543,17 +543,20 @@ mfa_user_free(mfa_user_t **userp)
 	free(u);
 }
 
-int
-store_commit(struct mfa_user *u)
+/*
+ * Writes the credentials file anew (temp file, fsync, rename) and, with
+ * MFA_SYNC_EACH, syncs the directory; *dir_failed is set when only that
+ * sync failed (the new file is in effect).  See store_commit().
+ */
+static int
+creds_write(struct mfa_user *u, int *dir_failed)
 {
 	char	 tmp[FNAME_MAX + sizeof(TMP_SUFFIX)], *buf = NULL;
 	size_t	 len = 0, off = 0;
 	ssize_t	 n;
 	int	 fd = -1, created = 0, r;
 
-	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->dirfd < 0 ||
-	    !u->locked)
-		return MFA_ERR_INVAL;
+	*dir_failed = 0;
 	if ((r = store_format(u, &buf, &len)) != MFA_OK)
 		goto out;
 	(void)snprintf(tmp, sizeof(tmp), "%s%s", u->name, TMP_SUFFIX);
@@ -604,24 +607,13 @@ store_commit(struct mfa_user *u)
 	 * would make the caller put memory back to a file that is no
 	 * longer there and report as failed a change that is in effect
 	 * (new recovery codes never shown, the old ones void).  So it
-	 * stands; the log says that a crash may undo it, and the state
-	 * file says so too (dir-unsynced), so that every later update of
-	 * it, by this handle or the next login, keeps the records the old
-	 * file would need until a directory sync succeeds
-	 * (store_commit_state).
+	 * stands; the caller records that a crash may undo it.
 	 */
 	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(u->dirfd) != 0) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s: replaced, but the "
 		    "directory sync failed (%s): a crash may bring back the "
 		    "previous version", u->name, strerror(errno));
-		if (!u->state.dir_unsynced) {
-			u->state.dir_unsynced = 1;
-			if (state_write(u->statefd, &u->state, &u->slot, 1) !=
-			    MFA_OK)
-				mfa_log(u->ctx, LOG_ERR, "store file %s%s: "
-				    "cannot record the failed directory sync",
-				    u->name, STATE_SUFFIX);
-		}
+		*dir_failed = 1;
 	}
 	r = MFA_OK;
 out:
@@ -640,11 +632,34 @@ out:
 }
 
 int
+store_commit(struct mfa_user *u)
+{
+	int	dir_failed, r;
+
+	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->dirfd < 0 ||
+	    !u->locked)
+		return MFA_ERR_INVAL;
+	if ((r = creds_write(u, &dir_failed)) != MFA_OK || !dir_failed ||
+	    u->state.dir_unsynced)
+		return r;
+	/*
+	 * The state file says so too (dir-unsynced), so that every later
+	 * update of it, by this handle or the next login, keeps the
+	 * records the old file would need (store_commit_state).
+	 */
+	u->state.dir_unsynced = 1;
+	if (state_write(u->statefd, &u->state, &u->slot, 1) != MFA_OK)
+		mfa_log(u->ctx, LOG_ERR, "store file %s%s: cannot record the "
+		    "failed directory sync", u->name, STATE_SUFFIX);
+	return MFA_OK;
+}
+
+int
 store_commit_state(struct mfa_user *u)
 {
 	struct mfa_state	*st;
 	size_t			 i, j;
-	int			 r;
+	int			 dir_failed, r;
 
 	if (u == NULL || !(u->flags & MFA_OPEN_WRITE) || u->statefd < 0 ||
 	    !u->locked)
@@ -655,14 +670,18 @@ store_commit_state(struct mfa_user *u)
 	 * crash may bring back a credentials file that has them: their
 	 * last step and used codes must then still be here, or a code used
 	 * before would be accepted again.  That lasts until the directory
-	 * that holds the replaced file reaches the disk.
+	 * that holds the replaced file reaches the disk.  Syncing it again
+	 * proves nothing: Linux reports a write-back error once per open
+	 * file (and not at all to a later open), and does not write the
+	 * lost change again.  So the file is written anew, and only a
+	 * directory sync after that new rename counts.
 	 */
 	if (st->dir_unsynced && u->ctx->sync_mode == MFA_SYNC_EACH &&
-	    fsync(u->dirfd) == 0) {
+	    creds_write(u, &dir_failed) == MFA_OK && !dir_failed) {
 		st->dir_unsynced = 0;
-		mfa_log(u->ctx, LOG_NOTICE, "store file %s: the directory "
-		    "sync succeeded; the replaced version cannot come back",
-		    u->name);
+		mfa_log(u->ctx, LOG_NOTICE, "store file %s: written again and "
+		    "the directory synced; the replaced version cannot come "
+		    "back", u->name);
 	}
 	for (i = j = 0; i < st->ncreds; i++)
 		if (st->dir_unsynced || store_cred(u, st->creds[i].id) != NULL)
