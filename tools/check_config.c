@@ -294,13 +294,24 @@ check_names(struct check *c, const struct check_section *s)
 		return;
 	r = s->kind == CHECK_SEC_USER ? check_account(s->name) :
 	    check_group_exists(s->name);
-	if (r != 0)
+	if (r > 0)
 		return;
 	if ((where = section_where(s)) == NULL) {
 		c->nomem = 1;
 		return;
 	}
-	if (s->kind == CHECK_SEC_USER)
+	if (r < 0 && s->kind == CHECK_SEC_GROUP)
+		check_add(c, "config-group-lookup", CHECK_HIGH,
+		    config_object(c), check_fmt("%s", _("check the group "
+		    "database (nsswitch.conf, SSSD, LDAP)")), _("%s: the "
+		    "group cannot be looked up: every login of a known user "
+		    "is refused"), where);
+	else if (r < 0)
+		check_add(c, "config-user-lookup", CHECK_HIGH,
+		    config_object(c), check_fmt("%s", _("check the user "
+		    "database (nsswitch.conf, SSSD, LDAP)")), _("%s: the "
+		    "user cannot be looked up"), where);
+	else if (s->kind == CHECK_SEC_USER)
 		check_add(c, "config-unknown-user", CHECK_LOW,
 		    config_object(c), check_fmt("%s", _("check the name, or "
 		    "remove the section")), _("%s: no such user: the section "

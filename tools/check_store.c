@@ -273,7 +273,8 @@ check_user(struct check *c, const char *user)
 		    until_s, failures);
 	}
 	check_creds(c, user, u);
-	if (check_account(user) == 1)
+	/* A failed look-up too: check_user_policy() reports it. */
+	if (check_account(user) != 0)
 		check_user_policy(c, user, u);
 	mfa_user_free(&u);
 }

@@ -187,10 +187,18 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 
 	if (user_groups(c, user, &g, &ng, &why) < 0) {
 		/*
-		 * A configured group that cannot be looked up: logins are
-		 * refused, which the configuration's check reports.
+		 * A configured group that is missing or cannot be looked
+		 * up is the configuration's finding (for every user alike);
+		 * the user database failing for this user is this one.
 		 */
-		if (why != MFA_ERR_IO)
+		if (why == MFA_ERR_IO && g == NULL && check_account(user) < 0)
+			check_add(c, "user-lookup", CHECK_HIGH,
+			    check_obj(CHECK_OBJ_USER, "%s", user),
+			    check_fmt("%s", _("check the user database "
+			    "(nsswitch.conf, SSSD, LDAP)")), "%s",
+			    _("the user database failed for this user: "
+			    "logins are refused"));
+		else if (why != MFA_ERR_IO)
 			c->nomem = 1;
 		goto out;
 	}
@@ -263,13 +271,23 @@ group_members(struct check *c, const char *name, struct names *users,
 	int r, e, ret = -1;
 
 	if ((r = get_gr(name, &gr, &grbuf)) <= 0) {
-		/* Unknown [group] sections are check_config()'s finding. */
+		/*
+		 * [group] sections that are unknown or cannot be looked up
+		 * are check_config()'s findings.
+		 */
 		if (r == 0 && given)
 			check_add(c, "group-unknown", CHECK_LOW,
 			    check_obj(CHECK_OBJ_GROUP, "%s", name),
 			    check_fmt("%s", _("check the name given with "
 			    "--group")), "%s", _("no such group"));
-		ret = r == 0 ? 0 : -1;
+		else if (given)
+			check_add(c, "group-lookup", CHECK_HIGH,
+			    check_obj(CHECK_OBJ_GROUP, "%s", name),
+			    check_fmt("%s", _("check the group database "
+			    "(nsswitch.conf, SSSD, LDAP)")), "%s",
+			    _("the group cannot be looked up: its members are "
+			    "not checked"));
+		ret = 0;
 		goto out;
 	}
 	for (mem = gr.gr_mem; mem != NULL && *mem != NULL; mem++)

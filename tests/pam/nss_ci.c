@@ -10,6 +10,9 @@
  *
  *   NSS_CI_PASSWD	the passwd(5) file to read (required)
  *   NSS_CI_DOMAIN	the domain of qualified names (optional)
+ *   NSS_CI_GROUP_DOWN	a group name whose look-up fails as when its
+ *			server does not answer (optional)
+ *   NSS_CI_PASSWD_DOWN	the same for a user name (optional)
  *
  * Only passwd entries by name and uid; groups and enumeration are left
  * to nss_wrapper's files (NOTFOUND here), so that nothing is listed
@@ -124,6 +127,12 @@ lookup(const char *name, uid_t uid, struct passwd *pw, char *buf,
 		*errnop = ENOENT;
 		return NSS_STATUS_UNAVAIL;
 	}
+	/* NSS_CI_PASSWD_DOWN=NAME: that user's server does not answer. */
+	if (name != NULL && getenv("NSS_CI_PASSWD_DOWN") != NULL &&
+	    strcmp(getenv("NSS_CI_PASSWD_DOWN"), name) == 0) {
+		*errnop = EAGAIN;
+		return NSS_STATUS_UNAVAIL;
+	}
 	if (name != NULL) {
 		nlen = strlen(name);
 		domain = getenv("NSS_CI_DOMAIN");
@@ -192,10 +201,15 @@ enum nss_status
 _nss_ci_getgrnam_r(const char *name, struct group *gr, char *buf,
     size_t len, int *errnop)
 {
-	(void)name;
 	(void)gr;
 	(void)buf;
 	(void)len;
+	/* NSS_CI_GROUP_DOWN=NAME: that group's server does not answer. */
+	if (getenv("NSS_CI_GROUP_DOWN") != NULL &&
+	    strcmp(getenv("NSS_CI_GROUP_DOWN"), name) == 0) {
+		*errnop = EAGAIN;
+		return NSS_STATUS_UNAVAIL;
+	}
 	*errnop = ENOENT;
 	return NSS_STATUS_NOTFOUND;
 }

@@ -133,6 +133,50 @@ check "check: the section applies to no one" contains "$out" \
 check "check: no advice to enrol ALICE" lacks "$out" "mfactl totp add ALICE"
 cp -p "$WORK/conf.orig" "$CONF"
 
+# ---- a [group] whose server does not answer --------------------------------
+# glibc with nsswitch.conf "group: ci" in a private mount namespace: the
+# test module answers the look-up of group staff as a server that is
+# down (NSS_CI_GROUP_DOWN; nss_wrapper would hide that behind its
+# files).  mfactl check must say so, not skip the section.
+group_down_test() {
+	if ! unshare -m true 2>/dev/null; then
+		echo "# no mount namespace: group look-up failure skipped"
+		return
+	fi
+	mkdir "$WORK/nsslib"
+	ln -s "$NSSCI" "$WORK/nsslib/libnss_ci.so.2"
+	printf 'passwd: files\ngroup: ci\nshadow: files\n' \
+	    >"$WORK/nsswitch.conf"
+	printf 'store = %s\n[group staff]\nrequire = password AND fido2\n' \
+	    "$STORE" >"$WORK/groups.conf"
+	run unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf &&
+	    exec env LD_LIBRARY_PATH="$2${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+	    NSS_CI_PASSWD="$3" \
+	    NSS_CI_GROUP_DOWN=staff "$4" --config "$5" check --json \
+	    --group staff' sh \
+	    "$WORK/nsswitch.conf" "$WORK/nsslib" "$WORK/passwd" "$MFACTL" \
+	    "$WORK/groups.conf"
+	check "group down: check fails" [ "$rc" -eq 1 ]
+	check "group down: the finding" contains "$out" \
+	    '"kind": "config-group-lookup"'
+	check "group down: says logins are refused" contains "$out" \
+	    "[group staff] (line 2): the group cannot be looked up: every login of a known user is refused"
+	check "group down: --group staff too" contains "$out" \
+	    '"kind": "group-lookup"'
+	# The same for the user database and an enrolled user.
+	printf 'passwd: ci\ngroup: files\nshadow: files\n' \
+	    >"$WORK/nsswitch-pw.conf"
+	run unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf &&
+	    exec env LD_LIBRARY_PATH="$2${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+	    NSS_CI_PASSWD="$3" NSS_CI_PASSWD_DOWN=alice "$4" --config "$5" \
+	    check --json' sh "$WORK/nsswitch-pw.conf" "$WORK/nsslib" \
+	    "$WORK/passwd" "$MFACTL" "$CONF"
+	check "user down: check fails" [ "$rc" -eq 1 ]
+	check "user down: the finding" contains "$out" \
+	    '"kind": "user-lookup", "object": "user alice", "problem": "the user database failed for this user: logins are refused"'
+}
+group_down_test
+
 # ---- a login as ALICE uses alice's enrolment -----------------------------
 login_test() {
 	for c in pamtester pkg-config; do
@@ -160,5 +204,51 @@ login_test() {
 	check "pamtester says so" contains "$out" "successfully authenticated"
 }
 login_test
+
+# ---- ... and a login whose [group] server does not answer ------------------
+# The module in the same kind of namespace (passwd from the test module,
+# group "ci [UNAVAIL=return] files"): with staff's server down, alice's
+# right code is refused rather than judged without the [group staff]
+# section (which would ask for a key); the same code then passes once
+# the server answers (staff found, alice not in it): it was not used up.
+group_down_login_test() {
+	if [ ! -f "${PWLIB:-}" ] || [ ! -f "${MOD:-}" ] ||
+	    ! unshare -m true 2>/dev/null; then
+		echo "# pam_wrapper, pam_mfa.so or namespaces missing: skipped"
+		return
+	fi
+	printf 'passwd: ci\ngroup: ci [UNAVAIL=return] files\nshadow: files\n' \
+	    >"$WORK/nsswitch-login.conf"
+	printf 'root:x:0:\nstaff:x:6000:\n' >"$WORK/group-login"
+	printf 'store = %s\nfail_delay = 0\nrequire = totp OR fido2\n' \
+	    "$STORE" >"$WORK/login.conf"
+	printf '[group staff]\nrequire = fido2\n' >>"$WORK/login.conf"
+	mkdir "$WORK/svc2"
+	echo "auth required $MOD config=$WORK/login.conf" >"$WORK/svc2/mfa"
+	totp "$SECRET" sha1 6 30 >"$WORK/answer"
+	for down in staff none; do
+		RUN_STDIN=$WORK/answer
+		run unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf &&
+		    mount --bind "$2" /etc/group &&
+		    exec env LD_LIBRARY_PATH="$3${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+		    NSS_CI_PASSWD="$4" NSS_CI_GROUP_DOWN="$5" \
+		    LD_PRELOAD="$6" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$7" \
+		    pamtester -v mfa alice authenticate' sh \
+		    "$WORK/nsswitch-login.conf" "$WORK/group-login" \
+		    "$WORK/nsslib" "$WORK/passwd" "$down" \
+		    "${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$PWLIB" "$WORK/svc2"
+		RUN_STDIN=
+		if [ "$down" = staff ]; then
+			check "group down: the login is refused" [ "$rc" -ne 0 ]
+			check "group down: after the code prompt" contains \
+			    "$out$err" "Verification code:"
+			check "group down: logged, naming the group" contains \
+			    "$err" "group staff cannot be looked up"
+		else
+			check "group back: the same code logs in" [ "$rc" -eq 0 ]
+		fi
+	done
+}
+group_down_login_test
 
 finish
