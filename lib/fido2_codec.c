@@ -164,14 +164,20 @@ hex_encode(const unsigned char *in, size_t n, char *out, size_t outlen)
 	return MFA_OK;
 }
 
-static int
-hex_val(char c)
+int
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
+}
+
+int
+hex_digit_any(char c)
+{
+	return hex_digit(c >= 'A' && c <= 'F' ? (char)(c - 'A' + 'a') : c);
 }
 
 int
@@ -183,8 +189,8 @@ hex_decode(const char *in, unsigned char *out, size_t n)
 	if (in == NULL || out == NULL || strnlen(in, 2 * n + 1) != 2 * n)
 		return MFA_ERR_FORMAT;
 	for (i = 0; i < n; i++) {
-		if ((hi = hex_val(in[2 * i])) < 0 ||
-		    (lo = hex_val(in[2 * i + 1])) < 0)
+		if ((hi = hex_digit(in[2 * i])) < 0 ||
+		    (lo = hex_digit(in[2 * i + 1])) < 0)
 			return MFA_ERR_FORMAT;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}

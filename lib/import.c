@@ -165,18 +165,6 @@ add_note(struct mfa_import *imp, const char *what)
 		utf8_trim(imp->note);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex of either case into out[cap]; -1 when not hex or too long. */
 static int
 hex_any(const char *s, unsigned char *out, size_t cap, size_t *n)
@@ -187,7 +175,8 @@ hex_any(const char *s, unsigned char *out, size_t cap, size_t *n)
 	if (len == 0 || len % 2 != 0 || len / 2 > cap)
 		return -1;
 	for (i = 0; i < len; i += 2) {
-		if ((hi = hexval(s[i])) < 0 || (lo = hexval(s[i + 1])) < 0)
+		if ((hi = hex_digit_any(s[i])) < 0 ||
+		    (lo = hex_digit_any(s[i + 1])) < 0)
 			return -1;
 		out[i / 2] = (unsigned char)(hi << 4 | lo);
 	}

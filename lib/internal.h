@@ -386,6 +386,9 @@ int b64_decode(const char *in, int url, unsigned char *out, size_t outlen,
 /* Lower-case hex; decoding wants exactly 2 * n lower-case digits. */
 int hex_encode(const unsigned char *in, size_t n, char *out, size_t outlen);
 int hex_decode(const char *in, unsigned char *out, size_t n);
+/* The value of a lower-case hex digit (of either case), or -1. */
+int hex_digit(char c);
+int hex_digit_any(char c);
 /* "es256", "eddsa", "rs256" <-> MFA_COSE_*; NULL / MFA_ERR_INVAL. */
 const char *fido2_alg_name(int alg);
 int fido2_alg_parse(const char *name, int *alg);

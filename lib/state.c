@@ -119,16 +119,6 @@ slot_format(const struct mfa_state *st, uint64_t seq, char *buf)
 	return slot_add(&b, "\n");
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Parses one slot; MFA_ERR_FORMAT (or _VERSION) unless it is intact. */
 static int
 slot_parse(const char *buf, struct mfa_state *st)
@@ -156,8 +146,8 @@ slot_parse(const char *buf, struct mfa_state *st)
 	if (!ct_equal(hash, HASH_TAG, sizeof(HASH_TAG) - 1))
 		return MFA_ERR_FORMAT;
 	for (i = 0; i < HASH_LEN; i++) {
-		hi = hexval(hash[sizeof(HASH_TAG) - 1 + 2 * i]);
-		lo = hexval(hash[sizeof(HASH_TAG) - 1 + 2 * i + 1]);
+		hi = hex_digit(hash[sizeof(HASH_TAG) - 1 + 2 * i]);
+		lo = hex_digit(hash[sizeof(HASH_TAG) - 1 + 2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return MFA_ERR_FORMAT;
 		want[i] = (unsigned char)(hi << 4 | lo);

@@ -156,18 +156,6 @@ uri_pct_encode(const char *in, char *out, size_t outlen)
 	return MFA_OK;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Decodes one unit at in[*i] into *c: %XX or a printable ASCII byte.
  * Control characters, DEL and NUL are refused in either form.
@@ -178,8 +166,8 @@ pct_unit(const unsigned char *in, size_t *i, unsigned char *c)
 	int	hi, lo;
 
 	if (in[*i] == '%') {
-		if ((hi = hexval(in[*i + 1])) < 0 ||
-		    (lo = hexval(in[*i + 2])) < 0)
+		if ((hi = hex_digit_any((char)in[*i + 1])) < 0 ||
+		    (lo = hex_digit_any((char)in[*i + 2])) < 0)
 			return MFA_ERR_FORMAT;
 		*c = (unsigned char)(hi << 4 | lo);
 		*i += 3;

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "audit_clean.h"
+#include "internal.h"
 #include "mfactl.h"
 #include "fuzz.h"
 
@@ -173,16 +174,6 @@ check_text_bytes(const char *out, size_t len)
 	}
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Undoes \xHH escapes into back[]; -1 when a '\\' is not one. */
 static int
 unescape(const char *out, char *back)
@@ -195,8 +186,8 @@ unescape(const char *out, char *back)
 			back[o++] = out[i];
 			continue;
 		}
-		if (out[i + 1] != 'x' || (hi = hexval(out[i + 2])) < 0 ||
-		    (lo = hexval(out[i + 3])) < 0 || (hi == 0 && lo == 0))
+		if (out[i + 1] != 'x' || (hi = hex_digit(out[i + 2])) < 0 ||
+		    (lo = hex_digit(out[i + 3])) < 0 || (hi == 0 && lo == 0))
 			return -1;
 		back[o++] = (char)(hi << 4 | lo);
 		i += 3;
@@ -324,7 +315,7 @@ check_json(const char *in)
 		}
 		FUZZ_CHECK(out[i] == 'u' && i + 4 < len);
 		for (cp = 0, k = 1; k <= 4; k++) {
-			FUZZ_CHECK((h = hexval(out[i + (size_t)k])) >= 0);
+			FUZZ_CHECK((h = hex_digit(out[i + (size_t)k])) >= 0);
 			cp = cp << 4 | (unsigned long)h;
 		}
 		/* Escaped: a control character or the replacement one. */
