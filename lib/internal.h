@@ -523,7 +523,10 @@ void sha256(const void *data, size_t len, unsigned char md[SHA256_LEN]);
 
 /* ---- num.c ----------------------------------------------------------- */
 
-/* strtonum-style: whole string, base 10, in [min, max]. */
+/*
+ * A decimal number in [min, max]: digits only, no sign, no leading zero
+ * ("0" itself), no overflow; the whole string.  MFA_ERR_INVAL if not.
+ */
 int parse_num(const char *s, long long min, long long max, long long *out);
 /*
  * The stored files' numbers: canonical unsigned decimal (no sign, no
