@@ -75,7 +75,8 @@ batch_next(struct batch_reader *b)
 		p = b->buf + b->off;
 		nl = memchr(p, '\n', b->len - b->off);
 		take = nl != NULL ? (size_t)(nl - p) : b->len - b->off;
-		if (result == BATCH_LINE && take <= BATCH_LINE_MAX - n) {
+		/* One byte more: a '\r' before the newline is not counted. */
+		if (result == BATCH_LINE && take <= BATCH_LINE_MAX + 1 - n) {
 			memcpy(b->line + n, p, take);
 			n += take;
 		} else
@@ -93,10 +94,12 @@ batch_next(struct batch_reader *b)
 	b->lineno++;
 	if (result != BATCH_LINE)
 		return result;
-	if (memchr(b->line, '\0', n) != NULL)
-		return BATCH_NUL;
 	if (n > 0 && b->line[n - 1] == '\r')
 		n--;
+	if (n > BATCH_LINE_MAX)
+		return BATCH_LONG;
+	if (memchr(b->line, '\0', n) != NULL)
+		return BATCH_NUL;
 	b->line[n] = '\0';
 	return BATCH_LINE;
 }

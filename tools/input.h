@@ -34,7 +34,7 @@ struct batch_reader {
 	unsigned	 lineno;	/* of the line last read, from 1 */
 	size_t		 off, len;	/* the unread bytes of buf */
 	char		 buf[BATCH_BUF];
-	char		 line[BATCH_LINE_MAX + 1];
+	char		 line[BATCH_LINE_MAX + 2];	/* and a '\r' */
 };
 
 /*

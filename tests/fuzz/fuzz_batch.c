@@ -8,9 +8,9 @@
  * Checked against mfactl(8), written out again here:
  *  - the lines are the input cut at '\n', a last one without it
  *    included; a line of more than BATCH_LINE_MAX bytes (a '\r' before
- *    the newline counted) is BATCH_LONG, one with a NUL byte BATCH_NUL,
- *    and neither is kept; otherwise the line comes without one '\r'
- *    at its end; the line numbers count every line;
+ *    the newline not counted) is BATCH_LONG, else one with a NUL byte
+ *    BATCH_NUL, and neither is kept; otherwise the line comes without
+ *    one '\r' at its end; the line numbers count every line;
  *  - a blank line or one whose first word starts with '#' is skipped;
  *  - "USER [LABEL]": words separated by spaces and tabs, the label the
  *    rest of the line without blanks at its ends;
@@ -244,7 +244,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = nl != NULL ? (size_t)(nl - p) : left;
 		lines++;
 		FUZZ_CHECK(b->lineno == lines);
-		if (len > BATCH_LINE_MAX)
+		n = len > 0 && p[len - 1] == '\r' ? len - 1 : len;
+		if (n > BATCH_LINE_MAX)
 			want = BATCH_LONG;
 		else if (memchr(p, '\0', len) != NULL)
 			want = BATCH_NUL;
@@ -252,7 +253,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			want = BATCH_LINE;
 		FUZZ_CHECK(r == want);
 		if (r == BATCH_LINE) {
-			n = len > 0 && p[len - 1] == '\r' ? len - 1 : len;
 			FUZZ_CHECK(strlen(b->line) == n &&
 			    memcmp(b->line, p, n) == 0);
 			check_add(b->line);

@@ -362,4 +362,17 @@ EOF
 }
 login_test
 
+# ---- a CRLF line of exactly 512 bytes: the '\r' is not counted ----------
+# "frank", 507 blanks (trimmed: the default label), '\r', '\n'.
+printf 'frank%507s\r\n' '' >"$WORK/crlf.txt"
+check "crlf: the line is 513 bytes with its CR" \
+    [ "$(head -n 1 "$WORK/crlf.txt" | wc -c)" -eq 514 ]
+run M totp add --batch "$WORK/crlf.txt"
+check "crlf: a 512-byte line and CR is taken" [ "$rc" -eq 0 ]
+check "crlf: frank enrolled" matches "$out" '^frank 1 otpauth://'
+printf 'frank%508s\r\n' '' >"$WORK/crlf-long.txt"
+run M totp add --batch "$WORK/crlf-long.txt"
+check "crlf: 513 bytes and CR is too long" contains "$err" \
+    "crlf-long.txt: line 1: longer than 512 bytes"
+
 finish
