@@ -41,6 +41,8 @@
 #define DESC_MAX	48
 #define SECRET_MIN	10	/* bytes: the store's minimum */
 #define PERIOD_MAX	3600	/* seconds: the store's maximum */
+/* pam_google_authenticator refuses a STEP_SIZE above this. */
+#define GA_STEP_MAX	60
 #define GA_PERIOD	30
 #define GA_DIGITS	6
 #define GA_SCRATCH_LEN	MFA_SCRATCH_LEN	/* digits of a scratch code */
@@ -572,9 +574,10 @@ ga_option(struct mfa_import *imp, const char *s, unsigned line, int *totp,
 		*hotp = 1;
 		break;
 	case GA_STEP_SIZE:
-		if (decimal(arg, strlen(arg), 1, PERIOD_MAX, period) != 0)
+		/* A file its own module would refuse is refused here. */
+		if (decimal(arg, strlen(arg), 1, GA_STEP_MAX, period) != 0)
 			return fail(imp, line, N_("STEP_SIZE not 1..%d"),
-			    PERIOD_MAX);
+			    GA_STEP_MAX);
 		break;
 	case GA_WINDOW_SIZE:
 	case GA_RATE_LIMIT:

@@ -216,6 +216,17 @@ gauth_file_verifies(void **state)
 	assert_int_equal(mfa_import_scratch_codes(f->imp), 3);
 	assert_non_null(mfa_import_note(f->imp));
 	assert_non_null(strstr(mfa_import_note(f->imp), "WINDOW_SIZE"));
+	/* The longest step pam_google_authenticator takes. */
+	{
+		struct fixture g = *f;
+
+		assert_non_null(g.imp = mfa_import_new());
+		assert_int_equal(parse(&g, MFA_IMPORT_GAUTH, B32_20 "\n"
+		    "\" TOTP_AUTH\n\" STEP_SIZE 60\n"), MFA_OK);
+		assert_string_equal(mfa_import_desc(g.imp, 0),
+		    "totp sha1/6/60");
+		mfa_import_free(&g.imp);
+	}
 	assert_int_equal(mfa_user_import(f->u, f->imp, 0, "phone", 0, &id),
 	    MFA_OK);
 	assert_string_equal(mfa_cred_label(mfa_user_cred(f->u, 0)),
@@ -554,6 +565,11 @@ gauth_file_refused(void **state)
 		    "unknown option" },
 		{ B32_20 "\n\" TOTP_AUTH 1\n", 2, "no value" },
 		{ B32_20 "\n\" TOTP_AUTH\n\" STEP_SIZE 0\n", 3, "STEP_SIZE" },
+		/* pam_google_authenticator's own range: 1..60. */
+		{ B32_20 "\n\" TOTP_AUTH\n\" STEP_SIZE 61\n", 3,
+		    "STEP_SIZE not 1..60" },
+		{ B32_20 "\n\" TOTP_AUTH\n\" STEP_SIZE 3600\n", 3,
+		    "STEP_SIZE not 1..60" },
 		/*
 		 * An option twice: pam_google_authenticator reads the
 		 * first, the last would win here; refused on the second.
