@@ -243,20 +243,6 @@ reject(struct pskc_entry *e, const char *why)
 	return -1;
 }
 
-/* Printable ASCII without spaces: usable in --assign and in a label. */
-static int
-serial_ok(const char *s)
-{
-	size_t	i, n = strnlen(s, PSKC_SERIAL_MAX + 1);
-
-	if (n == 0 || n > PSKC_SERIAL_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '=')
-			return 0;
-	return 1;
-}
-
 static int
 check_key(pskc_key_t *key, struct pskc_entry *e)
 {
@@ -267,7 +253,7 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 
 	memset(e, 0, sizeof(*e));
 	serial = pskc_get_device_serialno(key);
-	if (serial != NULL && serial_ok(serial))
+	if (serial != NULL && pskc_serial_ok(serial))
 		memcpy(e->serial, serial, strlen(serial) + 1);
 	alg = pskc_get_key_algorithm(key);
 	if (serial == NULL)

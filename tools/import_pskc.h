@@ -11,12 +11,32 @@
 #define IMPORT_PSKC_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "mfa.h"
 
 #define PSKC_SERIAL_MAX	48	/* bytes of a usable serial number */
 #define PSKC_WHY_MAX	128
 #define PSKC_KEYS_MAX	10000	/* keys per container */
+
+/*
+ * A serial number mfactl can use (in --assign, --map and a label):
+ * 1..PSKC_SERIAL_MAX bytes of printable ASCII without spaces or '='.
+ * Here so that the container reader and the --map reader, each built
+ * on its own by a fuzz target, share the one rule.
+ */
+static inline int
+pskc_serial_ok(const char *s)
+{
+	size_t	i, n = strnlen(s, PSKC_SERIAL_MAX + 1);
+
+	if (n == 0 || n > PSKC_SERIAL_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '=')
+			return 0;
+	return 1;
+}
 
 /* One key of the container; ok = 0 means it cannot be imported (why). */
 struct pskc_entry {

@@ -208,20 +208,6 @@ batch_confirm_line(char *line, struct batch_confirm *out)
 
 /* ---- import --assign SERIAL=USER, --map FILE --------------------------- */
 
-/* Printable ASCII without spaces or '=': a serial we can match. */
-static int
-serial_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > PSKC_SERIAL_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '=')
-			return 0;
-	return 1;
-}
-
 const char *
 assign_add(struct assign_list *l, const char *serial, size_t slen,
     const char *user)
@@ -247,7 +233,7 @@ assign_add(struct assign_list *l, const char *serial, size_t slen,
 		free(a->serial);
 		return _("out of memory");
 	}
-	if (!serial_ok(a->serial)) {
+	if (!pskc_serial_ok(a->serial)) {
 		free(a->serial);
 		free(a->user);
 		return _("serial number not printable without spaces or '='");
