@@ -239,7 +239,7 @@ check_user(struct check *c, const char *user)
 	char until_s[MFACTL_TIME_LEN];
 	int64_t until = 0;
 	unsigned failures = 0;
-	int r;
+	int known, r;
 
 	if (check_other_name(c, user))
 		return;
@@ -257,7 +257,7 @@ check_user(struct check *c, const char *user)
 		c->m->logmsg = NULL;
 		return;
 	}
-	if (check_account(user) == 0)
+	if ((known = check_account(user)) == 0)
 		check_add(c, "user-no-account", CHECK_MEDIUM,
 		    check_obj(CHECK_OBJ_USER, "%s", user), check_fmt(_("if the "
 		    "account is gone for good, remove its credentials ('mfactl "
@@ -274,7 +274,7 @@ check_user(struct check *c, const char *user)
 	}
 	check_creds(c, user, u);
 	/* A failed look-up too: check_user_policy() reports it. */
-	if (check_account(user) != 0)
+	if (known != 0)
 		check_user_policy(c, user, u);
 	mfa_user_free(&u);
 }
