@@ -5,10 +5,12 @@
  * shape of a conversation function (an error, a NULL response array, a
  * NULL answer) is handled in one place and every answer is wiped.
  *
- * The module sends no error messages of its own: all failures look the
- * same to the user ("Account locked", "wrong code" and "unknown user"
- * would each tell an attacker something).  The reason is in the audit
- * line for the administrator.  Its two informational messages need
+ * The module sends no error messages about a login: all failures look
+ * the same to the user ("Account locked", "wrong code" and "unknown
+ * user" would each tell an attacker something).  The reason is in the
+ * audit line for the administrator.  Its one error message is about
+ * the program, the same for every user: one that does not run as root
+ * cannot use the store (pam_mfa.c).  Its two informational messages need
  * the user's key or code: the request to touch a security key that
  * holds one of the user's credentials (fido2.c), and how many recovery
  * codes are left after one was accepted (recovery.c).
@@ -97,16 +99,29 @@ conv_prompt(pam_handle_t *pamh, int style, const char *text, char **resp)
 	return PAM_SUCCESS;
 }
 
-int
-conv_info(pam_handle_t *pamh, int flags, const char *text)
+/* A message that needs no answer, unless PAM_SILENT. */
+static int
+conv_message(pam_handle_t *pamh, int flags, int style, const char *text)
 {
 	char *resp = NULL;
 	int rc;
 
 	if ((flags & PAM_SILENT) != 0)
 		return PAM_SUCCESS;
-	/* Some applications answer an info message; nothing to keep. */
-	rc = conv_one(pamh, PAM_TEXT_INFO, text, &resp);
+	/* Some applications answer a message; nothing to keep. */
+	rc = conv_one(pamh, style, text, &resp);
 	conv_free(&resp);
 	return rc;
+}
+
+int
+conv_info(pam_handle_t *pamh, int flags, const char *text)
+{
+	return conv_message(pamh, flags, PAM_TEXT_INFO, text);
+}
+
+int
+conv_error(pam_handle_t *pamh, int flags, const char *text)
+{
+	return conv_message(pamh, flags, PAM_ERROR_MSG, text);
 }

@@ -60,6 +60,7 @@ enum reason {
 	REASON_RECOVERY_DISABLED,
 	REASON_NO_CODE,
 	REASON_AUDIT_ERROR,
+	REASON_NO_STORE_ACCESS,
 	REASON_COUNT
 };
 
@@ -177,6 +178,9 @@ int conv_prompt(pam_handle_t *pamh, int style, const char *text,
  * PAM_CONV_ERR or PAM_BUF_ERR.
  */
 int conv_info(pam_handle_t *pamh, int flags, const char *text);
+
+/* An error message (PAM_ERROR_MSG), unless flags has PAM_SILENT. */
+int conv_error(pam_handle_t *pamh, int flags, const char *text);
 
 /* Wipes and frees an answer from conv_prompt(); clears *respp. */
 void conv_free(char **respp);

@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libintl.h>
 #include <pthread.h>
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <security/pam_appl.h>
 #include <security/pam_ext.h>
@@ -42,7 +45,7 @@ static const char *const reason_name[] = {
 	"system_error", "no_device", "timeout", "unregistered_key",
 	"bad_pin", "uv_required", "device_error", "bad_signature",
 	"cloned_key", "bad_recovery_code", "used_recovery_code",
-	"recovery_disabled", "no_code", "audit_error",
+	"recovery_disabled", "no_code", "audit_error", "no_store_access",
 };
 _Static_assert(sizeof(reason_name) / sizeof(reason_name[0]) ==
     REASON_COUNT, "reason_name[] and enum reason differ");
@@ -384,6 +387,36 @@ out:
 }
 
 /*
+ * Whether this process may read and write the store, with its effective
+ * ids and capabilities, as the opens will: not so in a program that
+ * authenticates as the user itself (most screen lockers).  Decided
+ * before any prompt, the same for every user: such a program never
+ * gets a password or a code asked for that cannot be checked, and the
+ * user is told why (pam_mfa(8), "Programs that do not run as root").
+ * Any other error (no such directory, ...) is left to the store's own
+ * checks.
+ */
+static int
+store_access(struct attempt *a)
+{
+	const char *dir = mfa_ctx_store(a->ctx);
+	int e;
+
+	if (dir == NULL || faccessat(AT_FDCWD, dir, R_OK | W_OK | X_OK,
+	    AT_EACCESS) == 0 || (errno != EACCES && errno != EPERM))
+		return 0;
+	e = errno;
+	pam_syslog(a->pamh, LOG_ERR, "store %s: %s to uid %lu (euid %lu): "
+	    "pam_mfa needs root; a program that authenticates as the user "
+	    "cannot use it", dir, strerror(e), (unsigned long)getuid(),
+	    (unsigned long)geteuid());
+	(void)conv_error(a->pamh, a->flags, _("This program cannot check "
+	    "a second factor: pam_mfa needs root."));
+	attempt_fail(a, REASON_NO_STORE_ACCESS, MFA_ERR_IO);
+	return -1;
+}
+
+/*
  * Step 4: what the user has enrolled and whether they are locked, read
  * under the shared lock, which is dropped again before any prompt.
  */
@@ -666,7 +699,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	memset(&a, 0, sizeof(a));
 	a.pamh = pamh;
 	a.flags = flags;
-	if (setup(&a, argc, argv) != 0 || resolve_user(&a) != 0)
+	if (setup(&a, argc, argv) != 0 || resolve_user(&a) != 0 ||
+	    store_access(&a) != 0)
 		goto out;
 	read_store(&a);
 	run_factors(&a);

@@ -22,11 +22,13 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <linux/magic.h>
 #include <crypt.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -386,6 +388,106 @@ test_builtin_locked_shadow(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * A program that authenticates as the user (most screen lockers): the
+ * module runs with the user's ids, cannot use the root-only store, and
+ * says so at once, before any prompt, the same for every user.  A
+ * setuid-root program run by the user (su, sudo: real uid the user's,
+ * effective uid 0) is not such a program.  pam_start() runs as root, as
+ * pam_wrapper's copy of the services is root's; the ids change before
+ * pam_authenticate().
+ */
+#define AS_USER		0	/* real, effective, saved: the user's */
+#define AS_SETUID	1	/* real the user's, effective root */
+
+static void
+auth_as(const char *user, int how, struct conv *cv, int *rc)
+{
+	struct pam_conv pc = { conv_fn, NULL };
+	pam_handle_t *ph = NULL;
+	char buf[MAX_DIALOGUE + 16];
+	int fds[2], status, r;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	pc.appdata_ptr = cv;
+	log_reset();
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		(void)close(fds[0]);
+		if (pam_start("mfa", user, &pc, &ph) != PAM_SUCCESS ||
+		    setgroups(0, NULL) != 0 ||
+		    setresgid(60000, 60000, 60000) != 0 ||
+		    (how == AS_USER ? setresuid(60001, 60001, 60001) :
+		    setresuid(60001, 0, 0)) != 0)
+			_exit(3);
+		r = pam_authenticate(ph, 0);
+		(void)pam_end(ph, r);
+		(void)dprintf(fds[1], "%d\n%s", r, cv->dialogue != NULL ?
+		    cv->dialogue : "");
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	(void)close(fds[1]);
+	while (len < sizeof(buf) - 1 &&
+	    (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	(void)close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	log_drain();
+	/* The child's dialogue replaces the (empty) parent's. */
+	conv_reset(cv);
+	assert_int_equal(sscanf(buf, "%d", rc), 1);
+	if ((cv->dialogue = strdup(strchr(buf, '\n') + 1)) == NULL)
+		fail_msg("strdup");
+}
+
+static void
+test_not_root(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+	int rc;
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	/* What a real system has: config 0644, /dev/log writable. */
+	assert_int_equal(chmod(work, 0711), 0);
+	assert_int_equal(chmod("/dev/log", 0666), 0);
+
+	conv_answers(&cv, ALICE_PW, "000000");
+	auth_as(ALICE, AS_USER, &cv, &rc);
+	assert_int_equal(rc, PAM_AUTH_ERR);
+	assert_string_equal(cv.dialogue, "e This program cannot check a "
+	    "second factor: pam_mfa needs root.\n");
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=- result=failure reason=no_store_access");
+	assert_non_null(strstr(logbuf, ": Permission denied to uid 60001 "
+	    "(euid 60001): pam_mfa needs root"));
+	/* Unknown users are told the same, before any prompt. */
+	conv_answers(&cv, ALICE_PW, "000000");
+	auth_as("mfa-nobody", AS_USER, &cv, &rc);
+	assert_int_equal(rc, PAM_AUTH_ERR);
+	assert_string_equal(cv.dialogue, "e This program cannot check a "
+	    "second factor: pam_mfa needs root.\n");
+
+	/* su and sudo: the effective uid decides, and it is root's. */
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	auth_as(ALICE, AS_SETUID, &cv, &rc);
+	assert_int_equal(rc, PAM_SUCCESS);
+	assert_audit("mfa", "user=" ALICE " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=success reason=ok");
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+	assert_int_equal(chmod(work, 0700), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -407,6 +509,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_stacked_no_authtok, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_builtin_locked_shadow, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_not_root, setup,
 		    teardown),
 	};
 
