@@ -488,6 +488,72 @@ test_not_root(void **state)
 	assert_int_equal(chmod(work, 0700), 0);
 }
 
+/* pam_authenticate() with flags, the recording conversation. */
+static void
+run_auth_flags(const char *user, int flags, struct conv *cv, int expected)
+{
+	struct pam_testcase tc[] = {
+		pam_test_flags(PAMTEST_AUTHENTICATE, expected, flags),
+	};
+	enum pamtest_err perr;
+
+	log_reset();
+	perr = _pamtest_conv("mfa", user, conv_fn, cv, tc, 1, NULL);
+	log_drain();
+	if (tc[0].op_rv != expected)
+		fail_msg("pam_authenticate(flags %#x): %d (%s), want %d; "
+		    "log:\n%s", (unsigned)flags, tc[0].op_rv,
+		    pam_strerror(NULL, tc[0].op_rv), expected, logbuf);
+	assert_int_equal(perr, PAMTEST_ERR_OK);
+}
+
+/*
+ * builtin, an account whose shadow hash is empty: refused unless
+ * allow_empty_password = yes, and then still refused when the
+ * application passes PAM_DISALLOW_NULL_AUTHTOK (sshd does, unless
+ * PermitEmptyPasswords).  The code is asked for alike and, as the
+ * password already failed, not used up.
+ */
+#define EMPTY		"mfa-empty"
+
+static void
+test_empty_password(void **state)
+{
+	struct conv cv = { 0 };
+	struct totp t;
+	char code[7];
+
+	(void)state;
+	append("/etc/passwd", EMPTY ":x:60007:60000::/nonexistent:"
+	    "/usr/sbin/nologin\n");
+	append("/etc/shadow", EMPTY "::19000:0:99999:7:::\n");
+	enrol(store, EMPTY, &t);
+	next_code(&t, code);
+
+	conv_answers(&cv, "", code);
+	run_auth_flags(EMPTY, 0, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" EMPTY " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=no_password");
+
+	write_config("allow_empty_password = yes\n");
+	conv_answers(&cv, "", code);
+	run_auth_flags(EMPTY, PAM_DISALLOW_NULL_AUTHTOK, &cv, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" EMPTY " service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=no_password");
+	assert_no_secrets(&cv, NULL);
+
+	/* Without the flag: allowed, with the code not used before. */
+	conv_answers(&cv, "", code);
+	run_auth_flags(EMPTY, 0, &cv, PAM_SUCCESS);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	assert_audit("mfa", "user=" EMPTY " service=mfa rhost=- tty=- "
+	    "factors=password,totp result=success reason=ok");
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -511,6 +577,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_builtin_locked_shadow, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_root, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_empty_password, setup,
 		    teardown),
 	};
 
