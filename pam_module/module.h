@@ -78,6 +78,7 @@ struct attempt {
 	mfa_policy_t		*anon;
 	const char		*user;		/* checked name, or NULL */
 	char			*account;	/* the account's name, or NULL */
+	char			*typed;		/* copy of PAM_USER, or NULL */
 	int			 known;		/* user exists: may be logged */
 	int			 enrolled;	/* has an active 2nd factor */
 	int			 has_fido2;	/* has an active FIDO2 key */

@@ -337,9 +337,15 @@ resolve_user(struct attempt *a)
 		/* Never logged: it may be a password typed too early. */
 		attempt_fail(a, REASON_BAD_USERNAME, MFA_ERR_USERNAME);
 	} else {
-		/* Unknown: the typed name, for the dummy password check. */
-		a->user = name;
-		r = mfa_account(name, &a->account, &gid);
+		/*
+		 * Unknown: the typed name, for the dummy password check.
+		 * A copy: libpam's string goes if the application sets
+		 * PAM_USER again while a later question waits.
+		 */
+		a->typed = strdup(name);
+		a->user = a->typed;
+		r = a->typed == NULL ? MFA_ERR_NOMEM :
+		    mfa_account(name, &a->account, &gid);
 		if (r != MFA_OK) {
 			attempt_fail(a, REASON_SYSTEM_ERROR, r);
 		} else if (a->account == NULL) {
@@ -711,6 +717,10 @@ out:
 	mfa_policy_free(&a.anon);
 	mfa_ctx_free(&a.ctx);
 	free(a.account);
+	if (a.typed != NULL) {
+		explicit_bzero(a.typed, strlen(a.typed));
+		free(a.typed);
+	}
 	explicit_bzero(&a, sizeof(a));
 	return rc;
 }

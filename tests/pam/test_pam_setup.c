@@ -554,6 +554,54 @@ test_empty_password(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * An application may set PAM_USER again from its conversation function
+ * (libpam frees the old string).  The name typed for an unknown user is
+ * still needed after the password prompt, for the dummy hash: the
+ * module keeps its own copy (a use after free otherwise, which the
+ * sanitizer and valgrind passes report).
+ */
+static pam_handle_t *swap_pamh;
+
+static int
+swap_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *arg)
+{
+	pam_handle_t *ph = swap_pamh;
+
+	swap_pamh = NULL;
+	if (ph != NULL && pam_set_item(ph, PAM_USER, CAROL) != PAM_SUCCESS)
+		return PAM_CONV_ERR;
+	return conv_fn(n, msg, resp, arg);
+}
+
+static void
+test_user_set_again(void **state)
+{
+	struct conv cv = { 0 };
+	struct pam_conv pc = { swap_conv, NULL };
+	pam_handle_t *ph = NULL;
+	int rc;
+
+	(void)state;
+	conv_answers(&cv, CAROL_PW, "123456");
+	pc.appdata_ptr = &cv;
+	log_reset();
+	assert_int_equal(pam_start("mfa", "mfa-nobody", &pc, &ph),
+	    PAM_SUCCESS);
+	swap_pamh = ph;
+	rc = pam_authenticate(ph, 0);
+	(void)pam_end(ph, rc);
+	log_drain();
+	assert_int_equal(rc, PAM_AUTH_ERR);
+	assert_prompts(&cv, PROMPT_PASSWORD, PROMPT_CODE, NULL);
+	/* The attempt stays the typed name's: unknown, not CAROL's. */
+	assert_audit("mfa", "user=- service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=unknown_user");
+	assert_no_secrets(&cv, NULL);
+	conv_reset(&cv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -579,6 +627,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_not_root, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_empty_password, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_user_set_again, setup,
 		    teardown),
 	};
 
