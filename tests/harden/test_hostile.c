@@ -349,7 +349,7 @@ static const struct row rows[] = {
 	    "locked", CH_NONE),
 	ROW("clock near INT64_MAX", K_HUGE, USER0, A_PW, A_CODE, AUTH,
 	    "bad_code", CH_STATE),
-	/* BUG: lockout_fail() overflows now + lockout_time (UBSan). */
+	/* locked-until = now + lockout_time saturates, never wraps. */
 	ROW("clock near INT64_MAX, locking failure", K_HUGE_LOCK, USER0,
 	    A_PW, A_CODE, AUTH, "bad_code", CH_STATE),
 };

@@ -315,6 +315,84 @@ test_direct(void **state)
 	mfa_ctx_free(&ctx);
 }
 
+/*
+ * A clock set back neither ends nor moves a lock: it lasts until the
+ * clock reaches the end recorded when it was set, as with pam_faillock
+ * (pam_mfa(8), LOCKOUT).  Attempts refused meanwhile are not counted.
+ */
+static void
+test_clock_back(void **state)
+{
+	struct fixture	*f = *state;
+	char		 code[MFA_CODE_MAX + 1];
+	int64_t		 t0, until = 0, u2 = 0;
+	unsigned	 failures = 0;
+
+	fail_n(f, 3);
+	t0 = tu_now;
+	assert_int_equal(mfa_user_lock_status(f->u, &until, NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(until, t0 + 900);
+
+	/* A day back: more than lockout_time before the lock began. */
+	tu_now = t0 - 86400;
+	code_at(f->u, f->id, tu_now, code);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(mfa_user_record_failure(f->u), MFA_ERR_LOCKED);
+	reopen(f, MFA_OPEN_WRITE);
+	assert_int_equal(mfa_user_lock_status(f->u, &u2, &failures),
+	    MFA_ERR_LOCKED);
+	assert_int_equal(u2, until);
+	assert_int_equal(failures, 3);
+
+	/* Forward again: locked up to the recorded end, not after it. */
+	tu_now = until - 1;
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, NULL),
+	    MFA_ERR_LOCKED);
+	tu_now = until;
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, NULL), MFA_OK);
+	/* A lock that ran out holds again while the clock is before it. */
+	tu_now = until - 1;
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, NULL),
+	    MFA_ERR_LOCKED);
+	tu_now = until + 30;
+	code_at(f->u, f->id, tu_now, code);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL), MFA_OK);
+	assert_int_equal(mfa_user_lock_status(f->u, &u2, &failures), MFA_OK);
+	assert_int_equal(u2, 0);
+	assert_int_equal(failures, 0);
+}
+
+/*
+ * After a code is accepted the clock goes back an hour: the code of the
+ * step now current, which is before the accepted one, is refused as
+ * used and counted, even from a new handle; once the clock is past the
+ * accepted step again, the next step's code is accepted.
+ */
+static void
+test_clock_back_replay(void **state)
+{
+	struct fixture	*f = *state;
+	char		 code[MFA_CODE_MAX + 1];
+	int64_t		 t0 = tu_now;
+	unsigned	 failures = 0;
+
+	code_at(f->u, f->id, t0, code);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL), MFA_OK);
+	tu_now = t0 - 3600;
+	reopen(f, MFA_OPEN_WRITE);
+	code_at(f->u, f->id, tu_now, code);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL),
+	    MFA_ERR_REPLAY);
+	assert_int_equal(mfa_user_lock_status(f->u, NULL, &failures),
+	    MFA_OK);
+	assert_int_equal(failures, 1);
+	tu_now = t0 + 30;
+	code_at(f->u, f->id, tu_now, code);
+	assert_int_equal(mfa_user_totp_verify(f->u, code, NULL), MFA_OK);
+}
+
 int
 main(void)
 {
@@ -330,6 +408,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record_failure, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_lockout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_clock_back, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_clock_back_replay, setup,
 		    teardown),
 		cmocka_unit_test(test_direct),
 	};
