@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,14 @@ main(int argc, char **argv)
 	base = (hp_now() / HP_PERIOD) * HP_PERIOD;
 	hp_clock_set(base);
 	hp_enrol(store, hp_user(0), &t, 1);
+	/*
+	 * glibc (2.36) dereferences a NULL state when the allocation of
+	 * its process-wide NSS state fails (__nss_database_get does not
+	 * check allocate_once()), so that one must not be failed: every
+	 * login program has looked a user up before PAM runs anyway.
+	 */
+	if (getpwnam(hp_user(0)) == NULL)
+		hp_die("getpwnam");
 
 	for (n = 1; n <= MAX_RUNS && !done; n++) {
 		hp_clock_set(base + n * HP_PERIOD);
