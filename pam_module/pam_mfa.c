@@ -396,7 +396,9 @@ out:
  * Whether this process may read and write the store, with its effective
  * ids and capabilities, as the opens will: not so in a program that
  * authenticates as the user itself (most screen lockers).  Decided
- * before any prompt, the same for every user: such a program never
+ * once the user is known (pam_get_user() may have asked for the name,
+ * which screen lockers set beforehand) and before the password or a
+ * code is asked for, the same for every user: such a program never
  * gets a password or a code asked for that cannot be checked, and the
  * user is told why (pam_mfa(8), "Programs that do not run as root").
  * Any other error (no such directory, ...) is left to the store's own

@@ -391,11 +391,11 @@ test_builtin_locked_shadow(void **state)
 /*
  * A program that authenticates as the user (most screen lockers): the
  * module runs with the user's ids, cannot use the root-only store, and
- * says so at once, before any prompt, the same for every user.  A
- * setuid-root program run by the user (su, sudo: real uid the user's,
- * effective uid 0) is not such a program.  pam_start() runs as root, as
- * pam_wrapper's copy of the services is root's; the ids change before
- * pam_authenticate().
+ * says so at once, before the password or a code is asked for, the
+ * same for every user.  A setuid-root program run by the user (su,
+ * sudo: real uid the user's, effective uid 0) is not such a program.
+ * pam_start() runs as root, as pam_wrapper's copy of the services is
+ * root's; the ids change before pam_authenticate().
  */
 #define AS_USER		0	/* real, effective, saved: the user's */
 #define AS_SETUID	1	/* real the user's, effective root */
@@ -469,7 +469,7 @@ test_not_root(void **state)
 	    "factors=- result=failure reason=no_store_access");
 	assert_non_null(strstr(logbuf, ": Permission denied to uid 60001 "
 	    "(euid 60001): pam_mfa needs root"));
-	/* Unknown users are told the same, before any prompt. */
+	/* Unknown users are told the same, and asked nothing. */
 	conv_answers(&cv, ALICE_PW, "000000");
 	auth_as("mfa-nobody", AS_USER, &cv, &rc);
 	assert_int_equal(rc, PAM_AUTH_ERR);
