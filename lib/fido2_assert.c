@@ -25,6 +25,7 @@
 #define AD_FLAGS	32
 #define AD_COUNTER	33
 #define NONE		((size_t)-1)
+#define SOME		((size_t)-2)	/* holds one, not told which */
 
 struct login {
 	struct mfa_user		*u;
@@ -141,8 +142,8 @@ reply_cred(const struct login *l, const fido_assert_t *a, const size_t *idx,
 /*
  * Asks dev, without user presence, whether it holds one of the user's
  * credentials: MFA_OK with *which (NONE: the key cannot say without
- * a touch or user verification; ask it with all), MFA_ERR_NOTFOUND,
- * or the device's error.
+ * a touch or user verification; SOME: it holds one but did not say
+ * which; ask it with all), MFA_ERR_NOTFOUND, or the device's error.
  */
 static int
 probe(const struct login *l, fido_dev_t *dev, size_t *which)
@@ -160,6 +161,17 @@ probe(const struct login *l, fido_dev_t *dev, size_t *which)
 	}
 	t0 = fido2_now_ms();
 	fr = fido_dev_get_assert(dev, a, NULL);
+	/*
+	 * A U2F key only checks a key handle without the touch; libfido2
+	 * says so with this code when the key knows one (and names it,
+	 * in its newer versions).
+	 */
+	if (fr == FIDO_ERR_USER_PRESENCE_REQUIRED) {
+		k = reply_cred(l, a, l->idx, l->n);
+		*which = k != NONE ? k : SOME;
+		r = MFA_OK;
+		goto out;
+	}
 	if (fr == FIDO_ERR_UNSUPPORTED_OPTION ||
 	    fr == FIDO_ERR_INVALID_OPTION || fr == FIDO_ERR_PIN_REQUIRED ||
 	    fr == FIDO_ERR_UP_REQUIRED) {
@@ -189,7 +201,8 @@ out:
 
 /*
  * Finds a connected key with one of the credentials and opens it: the
- * first that says so (*out, *which).  When none says so but some cannot
+ * first that says so (*out, *which: an index into ids[], or SOME).
+ * When none says so but some cannot
  * say without the PIN or a touch, MFA_OK with *out NULL and those keys'
  * indexes in maybe[0..*nmaybe), in the listed order (at most
  * FIDO2_DEVS_MAX, maybe's size).
@@ -513,8 +526,12 @@ mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
 		goto counted;
 	}
 	if (dev != NULL) {
-		r = assert_key(&l, dev, &l.ids[which], 1, ui, arg, &k,
-		    &counter);
+		if (which == SOME)
+			r = assert_key(&l, dev, l.ids, l.n, ui, arg, &k,
+			    &counter);
+		else
+			r = assert_key(&l, dev, &l.ids[which], 1, ui, arg, &k,
+			    &counter);
 		fido2_close(&dev);
 	} else {
 		/*

@@ -1409,6 +1409,72 @@ test_login_vanish_touch(void **state)
 	free(dev);
 }
 
+/*
+ * A U2F-only key (CTAP1: no CBOR, no PIN), as pam_u2f users migrate
+ * with, under fido2_uv = preferred: it registers (fido-u2f attestation
+ * with its certificate) and logs in with a touch.  libfido2 answers the
+ * silent probe of such a key with FIDO_ERR_USER_PRESENCE_REQUIRED when
+ * it holds one of the credentials: that is a yes, not an error.
+ */
+static void
+test_login_u2f(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	uint64_t	 c0;
+	unsigned	 id = 0, cid = 0;
+	char		*dev, *other;
+
+	config(f, "fido2_uv = preferred\n");
+	dev = mkdev(f, "--protocol", "u2f", "--attestation", "x5c",
+	    "--ca-key", ca1_key, "--ca-cert", ca1_cert, NULL);
+	plug(dev, NULL);
+	if (mfa_user_fido2_add(f->u, NULL, "u2f", ui_cb, &ui, &id) != MFA_OK)
+		fail_msg("u2f enrol: %s", tu_log_buf);
+	assert_non_null(strstr(tu_log_buf, "es256, aaguid "
+	    "00000000000000000000000000000000, certificate attestation)"));
+	c0 = mfa_cred_fido2_counter(cred_by_id(f->u, id));
+	reopen(f, "alice");
+	tu_log_reset();
+	ui.pins = ui.touches = 0;
+	if (mfa_user_fido2_verify(f->u, ui_cb, &ui, &cid) != MFA_OK)
+		fail_msg("u2f login: %s", tu_log_buf);
+	assert_int_equal(cid, id);
+	assert_int_equal(ui.pins, 0);
+	assert_int_equal(ui.touches, 1);
+	assert_null(strstr(tu_log_buf, "probe:"));
+	assert_true(mfa_cred_fido2_counter(cred_by_id(f->u, id)) > c0);
+	/* Behind a CTAP2 key that is not hers: found all the same. */
+	other = mkdev(f, "--pin", PIN, NULL);
+	plug(other, dev, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(ui.pins + ui.touches, 1);
+	/* A bad signature from it is still refused and counted. */
+	plug(dev, NULL);
+	ctl("set", dev, "fault=badsig", (const char *)NULL);
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADSIG);
+	assert_non_null(strstr(tu_log_buf, "assertion does not verify"));
+	assert_int_equal(failures_of(f->u), 1);
+	ctl("set", dev, "fault=none", (const char *)NULL);
+	/* The same key again for her: its exclude list refuses it. */
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, "again", ui_cb, &ui,
+	    &id), MFA_ERR_EXCLUDED);
+	/* Someone else's login with it: not theirs, no touch asked. */
+	reopen(f, "bob");
+	(void)enrol(f, other);
+	plug(dev, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTFOUND);
+	assert_int_equal(ui.pins + ui.touches, 0);
+	free(dev);
+	free(other);
+}
+
 static int
 group_setup(void **state)
 {
@@ -1492,6 +1558,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_relock, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_relock, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_u2f, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_slow_pin, setup,
 		    teardown),

@@ -2,8 +2,9 @@
 /*
  * CTAPHID (CTAP 2.0 section 8.1) over 64-byte reports: channel
  * allocation with INIT, message reassembly from an initialisation
- * packet and continuation packets, PING, WINK, CBOR, CANCEL and ERROR
- * replies; these are the I/O hooks handed to libfido2.
+ * packet and continuation packets, PING, WINK, CBOR (MSG instead for a
+ * U2F-only device), CANCEL and ERROR replies; these are the I/O hooks
+ * handed to libfido2.
  */
 #include "config.h"
 
@@ -176,7 +177,9 @@ do_init(struct vfido_dev *d, uint32_t cid, const unsigned char *nonce,
 	r[13] = 1;		/* device version 1.0.0 */
 	r[14] = 0;
 	r[15] = 0;
-	r[16] = CAP_WINK | CAP_CBOR | CAP_NMSG;
+	/* A U2F-only key says it has no CBOR: libfido2 speaks U2F to it. */
+	r[16] = vfido_is_u2f(d->state_path) == 1 ? CAP_WINK :
+	    CAP_WINK | CAP_CBOR | CAP_NMSG;
 	send_reply(d, cid, HID_INIT, r, sizeof(r));
 }
 
@@ -213,6 +216,25 @@ do_cbor(struct vfido_dev *d, uint32_t cid, const unsigned char *req,
 }
 
 static void
+do_msg(struct vfido_dev *d, uint32_t cid, const unsigned char *req,
+    size_t len)
+{
+	unsigned char	*resp;
+	size_t		 rlen = 0;
+
+	if ((resp = malloc(VFIDO_MAX_MSG)) == NULL) {
+		send_error(d, cid, 0x7f);
+		return;
+	}
+	if (vfido_u2f(d, req, len, resp, &rlen) == VFIDO_GONE)
+		d->gone = true;
+	else
+		send_reply(d, cid, HID_MSG, resp, rlen);
+	OPENSSL_cleanse(resp, VFIDO_MAX_MSG);
+	free(resp);
+}
+
+static void
 dispatch(struct vfido_dev *d)
 {
 	const uint32_t	cid = d->rx_cid;
@@ -231,7 +253,16 @@ dispatch(struct vfido_dev *d)
 		break;
 	case HID_CBOR:
 		d->pending = false;
-		do_cbor(d, cid, d->rx_buf, d->rx_have);
+		if (vfido_is_u2f(d->state_path) == 1)
+			send_error(d, cid, HID_ERR_INVALID_CMD);
+		else
+			do_cbor(d, cid, d->rx_buf, d->rx_have);
+		break;
+	case HID_MSG:
+		if (vfido_is_u2f(d->state_path) == 1)
+			do_msg(d, cid, d->rx_buf, d->rx_have);
+		else
+			send_error(d, cid, HID_ERR_INVALID_CMD);
 		break;
 	case HID_CANCEL:
 		/* no reply to CANCEL itself; the cancelled request ends */
@@ -241,7 +272,7 @@ dispatch(struct vfido_dev *d)
 			send_reply(d, cid, HID_CBOR, &st, 1);
 		}
 		break;
-	default:	/* MSG (U2F), LOCK, vendor commands: not supported */
+	default:	/* LOCK, vendor commands: not supported */
 		send_error(d, cid, HID_ERR_INVALID_CMD);
 		break;
 	}

@@ -14,6 +14,7 @@
  *	fault-count N		(GetAssertion requests since the fault was set)
  *	alg es256|eddsa|rs256[,...]	(the algorithms it supports)
  *	counter-mode inc|zero
+ *	protocol fido2|u2f	(u2f: a U2F-only key, CTAP1 over CTAPHID_MSG)
  *	pin -|<LEFT(SHA-256(PIN),16) in hex>
  *	pin-retries 8
  *	counter 12
@@ -247,6 +248,13 @@ vfido_state_set(struct vfido_state *st, const char *key, const char *val)
 			st->counter_zero = true;
 		else
 			return (-1);
+	} else if (strcmp(key, "protocol") == 0) {
+		if (strcmp(val, "fido2") == 0)
+			st->u2f = false;
+		else if (strcmp(val, "u2f") == 0)
+			st->u2f = true;
+		else
+			return (-1);
 	} else if (strcmp(key, "counter") == 0) {
 		if (parse_u64(val, UINT32_MAX, &u) < 0)
 			return (-1);
@@ -358,11 +366,11 @@ write_state(FILE *f, const struct vfido_state *st)
 	fprintf(f, "vfido-state 1\naaguid ");
 	puthex(f, st->aaguid, sizeof(st->aaguid));
 	fprintf(f, "\ntouch %s\nattestation %s\nfault %s\nfault-at %lu\n"
-	    "fault-count %lu\nalg %s\ncounter-mode %s\npin ",
+	    "fault-count %lu\nalg %s\ncounter-mode %s\nprotocol %s\npin ",
 	    vfido_touch_name(st->touch), vfido_attest_name(st->attest),
 	    vfido_fault_name(st->fault), (unsigned long)st->fault_at,
 	    (unsigned long)st->fault_count, algs,
-	    st->counter_zero ? "zero" : "inc");
+	    st->counter_zero ? "zero" : "inc", st->u2f ? "u2f" : "fido2");
 	puthex(f, st->pin_hash, st->pin_set ? sizeof(st->pin_hash) : 0);
 	fprintf(f, "\npin-retries %u\ncounter %lu\natt-key ",
 	    st->pin_retries, (unsigned long)st->counter);

@@ -6,9 +6,13 @@
  *   vfido-ctl init FILE [--pin PIN] [--attestation self|x5c
  *	--ca-key K --ca-cert C] [--touch auto|deny|never] [--aaguid HEX]
  *	[--counter-mode inc|zero] [--alg es256|eddsa|rs256[,...]]
+ *	[--protocol fido2|u2f]
  *   vfido-ctl set FILE KEY=VALUE...   (touch, fault, fault-at, counter,
  *	counter-mode, pin-retries, aaguid, alg, attestation=self|none,
- *	pin=PIN or pin= to clear)
+ *	protocol, pin=PIN or pin= to clear)
+ *
+ * --protocol u2f: a U2F-only key (no CBOR, no PIN); it registers only
+ * with --attestation x5c.
  *
  * --alg: the algorithms the key supports (default es256); a new
  * credential gets the first of the platform's pubKeyCredParams among
@@ -40,7 +44,8 @@ usage(void)
 	    "--ca-key K --ca-cert C]\n"
 	    "                 [--touch auto|deny|never] [--aaguid HEX] "
 	    "[--counter-mode inc|zero]\n"
-	    "                 [--alg es256|eddsa|rs256[,...]]\n"
+	    "                 [--alg es256|eddsa|rs256[,...]] "
+	    "[--protocol fido2|u2f]\n"
 	    "       vfido-ctl set FILE KEY=VALUE...\n"
 	    "       vfido-ctl show FILE\n");
 	return (2);
@@ -112,6 +117,7 @@ cmd_init(int argc, char **argv, struct vfido_state *st)
 		else if ((strcmp(o, "--touch") == 0 ||
 		    strcmp(o, "--aaguid") == 0 ||
 		    strcmp(o, "--counter-mode") == 0 ||
+		    strcmp(o, "--protocol") == 0 ||
 		    strcmp(o, "--alg") == 0) &&
 		    vfido_state_set(st, o + 2, v) == 0)
 			continue;
@@ -192,12 +198,12 @@ cmd_show(const char *file, struct vfido_state *st)
 		printf("%02x", st->aaguid[i]);
 	vfido_algs_format(vfido_algs(st), algs, sizeof(algs));
 	printf("\ntouch %s\nattestation %s\nfault %s\nfault-at %lu\n"
-	    "fault-count %lu\nalg %s\ncounter-mode %s\n"
+	    "fault-count %lu\nalg %s\ncounter-mode %s\nprotocol %s\n"
 	    "counter %lu\ncredentials %zu\npin %s\npin-retries %u\n",
 	    vfido_touch_name(st->touch), vfido_attest_name(st->attest),
 	    vfido_fault_name(st->fault), (unsigned long)st->fault_at,
 	    (unsigned long)st->fault_count, algs,
-	    st->counter_zero ? "zero" : "inc",
+	    st->counter_zero ? "zero" : "inc", st->u2f ? "u2f" : "fido2",
 	    (unsigned long)st->counter, st->ncreds,
 	    st->pin_set ? "set" : "unset", st->pin_retries);
 	return (0);

@@ -130,6 +130,7 @@ struct vfido_state {
 	uint32_t	 fault_count;	/* GetAssertions since fault set */
 	unsigned int	 algs;		/* VFIDO_ALG_* the device supports */
 	bool		 counter_zero;	/* a key without a usage counter */
+	bool		 u2f;		/* U2F only (CTAP1 over MSG, no CBOR) */
 	bool		 pin_set;
 	unsigned char	 pin_hash[16];	/* LEFT(SHA-256(PIN), 16) */
 	unsigned int	 pin_retries;
@@ -180,6 +181,11 @@ int	vfido_make_credential(struct vfido_dev *, struct vfido_state *,
 	    const cbor_item_t *, cbor_item_t **, bool *);
 int	vfido_get_assertion(struct vfido_dev *, struct vfido_state *,
 	    const cbor_item_t *, cbor_item_t **, bool *);
+
+/* u2f.c */
+int	vfido_u2f(struct vfido_dev *, const unsigned char *, size_t,
+	    unsigned char *, size_t *);
+int	vfido_is_u2f(const char *);
 
 /* clientpin.c */
 int	vfido_client_pin(struct vfido_dev *, struct vfido_state *,
