@@ -37,6 +37,7 @@ struct login {
 	const struct fido2_devinfo *dev;
 	int			 attempt;	/* a key was asked */
 	int			 rehearse;	/* MFA_FIDO2_REHEARSE */
+	int			 uv_refused;	/* key wants UV not asked for */
 };
 
 static int
@@ -393,9 +394,19 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 	if (fr != FIDO_OK) {
 		r = fido2_error(fr, fido2_now_ms() - t0,
 		    l->cfg->fido2_timeout);
+		/*
+		 * A key that insists on the PIN or built-in verification
+		 * where none was asked for (fido2_uv = discouraged): its
+		 * refusal says nothing about the person, so it is not
+		 * counted.
+		 */
+		if (r == MFA_ERR_UV && !use_pin && !use_uv)
+			l->uv_refused = 1;
 		(void)fail(l, r, ncands == 1 ? &l->u->creds[cands[0]] : NULL,
-		    "%s", r == MFA_ERR_TIMEOUT ? "no touch in time" :
-		    fido_strerr(fr));
+		    "%s%s", r == MFA_ERR_TIMEOUT ? "no touch in time" :
+		    fido_strerr(fr), l->uv_refused ? " (the key wants user "
+		    "verification, which fido2_uv = discouraged does not "
+		    "ask for)" : "");
 		goto out;
 	}
 	if (fido_assert_count(a) != 1 ||
@@ -561,7 +572,7 @@ counted:
 		 * or a key that cannot verify the user is not a guess; and
 		 * nothing in a rehearsal.
 		 */
-		if (l.attempt && counts(r) && !l.rehearse) {
+		if (l.attempt && counts(r) && !l.rehearse && !l.uv_refused) {
 			if ((r2 = store_relock(user)) != MFA_OK)
 				r = r2;
 			else

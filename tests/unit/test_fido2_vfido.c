@@ -1091,6 +1091,7 @@ test_login_always_uv(void **state)
 	struct ui	 ui = { .pin = PIN };
 	uint64_t	 c0;
 	char		*adev, *bdev, *cdev;
+	int		 i;
 
 	adev = mkdev(f, "--pin", PIN, NULL);
 	bdev = mkdev(f, "--pin", PIN, NULL);
@@ -1130,6 +1131,20 @@ test_login_always_uv(void **state)
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
 	    MFA_ERR_NOTFOUND);
 	assert_int_equal(ui.pins, 2);
+	assert_int_equal(failures_of(f->u), 1);
+	/*
+	 * fido2_uv = discouraged asks for no PIN, so her key refuses:
+	 * not a guess, never counted, however often it happens.
+	 */
+	config(f, "fido2_uv = discouraged\n");
+	plug(adev, NULL);
+	for (i = 0; i < 6; i++) {
+		ui.pins = ui.touches = 0;
+		assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui,
+		    NULL), MFA_ERR_UV);
+		assert_int_equal(ui.pins, 0);
+		assert_int_equal(ui.touches, 1);
+	}
 	assert_int_equal(failures_of(f->u), 1);
 	free(adev);
 	free(bdev);
