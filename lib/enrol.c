@@ -37,6 +37,16 @@ text_ok(const char *s, size_t max)
 }
 
 int
+mfa_issuer_check(const char *issuer)
+{
+	/* ':' separates the issuer from the account in the URI's label. */
+	if (issuer == NULL || !text_ok(issuer, MFA_ISSUER_MAX) ||
+	    strchr(issuer, ':') != NULL)
+		return MFA_ERR_INVAL;
+	return MFA_OK;
+}
+
+int
 mfa_user_totp_add(mfa_user_t *user, const char *label, const char *issuer,
     int algorithm, unsigned digits, unsigned *id, char **uri)
 {
@@ -59,7 +69,7 @@ mfa_user_totp_add(mfa_user_t *user, const char *label, const char *issuer,
 	if (digits == 0)
 		digits = cfg->totp_digits;
 	if (!text_ok(label, MFA_LABEL_MAX) ||
-	    (issuer[0] != '\0' && !text_ok(issuer, MFA_ISSUER_MAX)) ||
+	    (issuer[0] != '\0' && mfa_issuer_check(issuer) != MFA_OK) ||
 	    algorithm < MFA_TOTP_SHA1 || algorithm > MFA_TOTP_SHA512 ||
 	    digits < 6 || digits > MFA_CODE_MAX)
 		return MFA_ERR_INVAL;

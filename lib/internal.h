@@ -15,7 +15,6 @@
 #include "mfa.h"
 
 #define MFA_SECRET_MAX		64	/* bytes of a TOTP secret */
-#define MFA_ISSUER_MAX		64
 #define MFA_STORE_MAX		(64 * 1024)	/* cap on a store file */
 #define MFA_CONFIG_MAX		(64 * 1024)	/* cap on the config file */
 #define MFA_EXPR_MAX		32	/* nodes in a policy expression */

@@ -96,6 +96,7 @@ const char *mfa_factor_name(int factor);
 /* Limits. */
 #define MFA_USER_MAX		64	/* bytes in a user name */
 #define MFA_LABEL_MAX		64	/* bytes in a credential label */
+#define MFA_ISSUER_MAX		64	/* bytes in a TOTP issuer */
 #define MFA_CODE_MAX		8	/* digits in a TOTP code */
 #define MFA_CREDS_MAX		32	/* credentials per user */
 
@@ -294,7 +295,8 @@ int mfa_user_unlock(mfa_user_t *user);
  * for SHA-1, 32 for SHA-256, 64 for SHA-512).  label may be NULL
  * ("totp"); issuer NULL, algorithm -1 and digits 0 take the
  * configuration's totp_issuer, totp_algorithm and totp_digits; digits
- * must be 6..8.  *id gets the new credential id; *uri (may be NULL)
+ * must be 6..8, issuer "" (none in the URI) or as mfa_issuer_check()
+ * takes it, label as mfa_label_check() does.  *id gets the new credential id; *uri (may be NULL)
  * gets a malloc'd otpauth:// URI holding the secret, to be released
  * with mfa_secret_free().  The store is rewritten atomically.
  */
@@ -478,6 +480,13 @@ unsigned mfa_user_recovery_remaining(const mfa_user_t *user);
  * control characters.  MFA_OK or MFA_ERR_INVAL.
  */
 int mfa_label_check(const char *label);
+
+/*
+ * A TOTP issuer as pam_mfa.conf(5) takes totp_issuer: 1..MFA_ISSUER_MAX
+ * bytes, no control characters and no ':' (the otpauth:// label puts
+ * one between the issuer and the account).  MFA_OK or MFA_ERR_INVAL.
+ */
+int mfa_issuer_check(const char *issuer);
 
 /* Changes a credential's label and rewrites the store atomically. */
 int mfa_user_rename(mfa_user_t *user, unsigned id, const char *label);

@@ -160,13 +160,9 @@ fido2_add(struct mfactl *m, int argc, char **argv)
 	if (argc - optind != 1)
 		return mfactl_usage("fido2", ADD_USAGE);
 	user = argv[optind];
-	if (label != NULL && (label[0] == '\0' ||
-	    strlen(label) > MFA_LABEL_MAX)) {
-		fprintf(stderr, "mfactl: fido2 add: --label: ");
-		fprintf(stderr, _("1 to %d bytes"), MFA_LABEL_MAX);
-		fputc('\n', stderr);
+	if (label != NULL && mfactl_label_arg("fido2 add", NULL, "--label",
+	    label) != EXIT_OK)
 		return EXIT_USAGE;
-	}
 
 	if ((status = mfactl_need_root("fido2 add", user)) != EXIT_OK)
 		return status;

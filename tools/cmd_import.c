@@ -704,13 +704,9 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 		    _("--assign and --map are for pskc only"));
 		goto out;
 	}
-	if (im.label != NULL && (im.label[0] == '\0' ||
-	    strlen(im.label) > MFA_LABEL_MAX)) {
-		fprintf(stderr, "mfactl: import: --label: ");
-		fprintf(stderr, _("1 to %d bytes"), MFA_LABEL_MAX);
-		fputc('\n', stderr);
+	if (im.label != NULL && mfactl_label_arg("import", NULL, "--label",
+	    im.label) != EXIT_OK)
 		goto out;
-	}
 	if (im.user != NULL && mfa_username_check(im.user) != MFA_OK) {
 		status = mfactl_error(m, "import", im.user, MFA_ERR_USERNAME);
 		goto out;

@@ -4,7 +4,6 @@
 
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "mfactl.h"
 
@@ -50,14 +49,8 @@ cmd_rename(struct mfactl *m, int argc, char **argv)
 		fprintf(stderr, ": %s\n", _("not a credential id"));
 		return EXIT_USAGE;
 	}
-	if (label[0] == '\0' || strlen(label) > MFA_LABEL_MAX) {
-		fprintf(stderr, "mfactl: rename ");
-		mfactl_print_safe(stderr, user);
-		fprintf(stderr, ": LABEL: ");
-		fprintf(stderr, _("1 to %d bytes"), MFA_LABEL_MAX);
-		fputc('\n', stderr);
+	if (mfactl_label_arg("rename", user, "LABEL", label) != EXIT_OK)
 		return EXIT_USAGE;
-	}
 
 	if ((status = mfactl_need_root("rename", user)) != EXIT_OK)
 		return status;

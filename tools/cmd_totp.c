@@ -216,6 +216,11 @@ totp_add(struct mfactl *m, int argc, char **argv)
 			break;
 		}
 	}
+	/* Refused before anything is made, as an option out of range. */
+	if ((label != NULL && mfactl_label_arg("totp add", NULL, "--label",
+	    label) != EXIT_OK) || (issuer != NULL &&
+	    mfactl_issuer_arg("totp add", issuer) != EXIT_OK))
+		return EXIT_USAGE;
 	if (batch != NULL) {
 		/* Many secrets go out as URIs only: no QR codes. */
 		if (argc - optind != 0 || qr || png != NULL)

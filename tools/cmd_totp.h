@@ -33,8 +33,8 @@ unsigned totp_only_pending(const mfa_user_t *u, size_t *npending);
 
 /*
  * totp add --batch FILE and totp confirm --batch FILE ("-": standard
- * input): one user per line, see mfactl(8).  The caller has parsed the
- * options; these check root, make the context and return an EXIT_*
+ * input): one user per line, see mfactl(8).  The caller has parsed and
+ * checked the options; these check root, make the context and return an EXIT_*
  * status (EXIT_FAIL when any line failed).
  */
 int totp_add_batch(struct mfactl *m, const char *file,

@@ -286,18 +286,6 @@ batch_run(struct mfactl *m, const char *cmd, const char *file,
 	char *reason;
 	int r, status, stopped = 0;
 
-	/* A bad --label would fail every line that has none. */
-	if (o != NULL && o->label != NULL &&
-	    (r = batch_label_fault(o->label)) != BATCH_OK) {
-		fprintf(stderr, "mfactl: %s: --label: ", cmd);
-		if (r == BATCH_BAD_LABEL_LENGTH)
-			fprintf(stderr, _("label not 1 to %d bytes"),
-			    MFA_LABEL_MAX);
-		else
-			fputs(_("label with a control character"), stderr);
-		fputc('\n', stderr);
-		return EXIT_USAGE;
-	}
 	if ((status = mfactl_need_root(cmd, NULL)) != EXIT_OK)
 		return status;
 	if ((b = calloc(1, sizeof(*b))) == NULL)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mfactl.h"
+#include "input.h"
 
 static const struct mfactl_cmd commands[] = {
 	{ "totp", cmd_totp,
@@ -190,6 +191,41 @@ mfactl_errorf(const char *cmd, const char *obj, const char *fmt, ...)
 	if (n >= 0)
 		free(reason);
 	return EXIT_FAIL;
+}
+
+int
+mfactl_label_arg(const char *cmd, const char *obj, const char *what,
+    const char *label)
+{
+	int r;
+
+	if ((r = batch_label_fault(label)) == BATCH_OK)
+		return EXIT_OK;
+	fprintf(stderr, "mfactl: %s", cmd);
+	if (obj != NULL) {
+		fputc(' ', stderr);
+		mfactl_print_safe(stderr, obj);
+	}
+	fprintf(stderr, ": %s: ", what);
+	if (r == BATCH_BAD_LABEL_LENGTH)
+		fprintf(stderr, _("label not 1 to %d bytes"), MFA_LABEL_MAX);
+	else
+		fputs(_("label with a control character"), stderr);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int
+mfactl_issuer_arg(const char *cmd, const char *issuer)
+{
+	/* The rule of totp_issuer; "" leaves the issuer out of the URI. */
+	if (issuer[0] == '\0' || mfa_issuer_check(issuer) == MFA_OK)
+		return EXIT_OK;
+	fprintf(stderr, "mfactl: %s: --issuer: ", cmd);
+	fprintf(stderr, _("not 1 to %d bytes without control characters "
+	    "or ':'"), MFA_ISSUER_MAX);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
 }
 
 int

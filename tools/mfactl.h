@@ -100,6 +100,20 @@ int mfactl_badopt(const char *cmd, int ch, char **argv);
 int mfactl_global_opt(struct mfactl *m, const char *cmd, int ch,
     char **argv);
 
+/*
+ * Checks a label given on the command line as the store takes it
+ * (mfa_label_check()).  EXIT_OK, or EXIT_USAGE after one line on stderr,
+ * "mfactl: CMD[ OBJ]: WHAT: reason" (WHAT: the option or argument).
+ */
+int mfactl_label_arg(const char *cmd, const char *obj, const char *what,
+    const char *label);
+
+/*
+ * Checks --issuer: "" (no issuer in the URI) or as mfa_issuer_check()
+ * takes it.  EXIT_OK, or EXIT_USAGE after one line on stderr.
+ */
+int mfactl_issuer_arg(const char *cmd, const char *issuer);
+
 /* EXIT_OK when running as root; otherwise reports and EXIT_FAIL. */
 int mfactl_need_root(const char *cmd, const char *obj);
 

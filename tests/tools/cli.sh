@@ -42,6 +42,32 @@ for d in 5 9 6x -6 " 6" "+6" "" 0x6 18446744073709551622 06 008 -0; do
 done
 expect_rc 2 "totp add --algorithm md5" M totp add alice --algorithm md5
 expect_rc 2 "totp add --label without a value" M totp add alice --label
+# A label or an issuer the store or the URI cannot take is an option
+# value out of range, refused with its reason before anything is made,
+# as the same --label is in batch mode (mfactl(8), EXIT STATUS).
+long65=$(printf '%065d' 0)
+for l in "" "$long65" "$(printf 'a\tb')" "$(printf 'a\033[2Jb')"; do
+	expect_rc 2 "totp add --label '$l'" M totp add alice --label "$l"
+	check "totp add --label '$l': says why" matches "$err" \
+	    '^mfactl: totp add: --label: label (not 1 to 64 bytes|with a control character)$'
+	expect_rc 2 "fido2 add --label '$l'" M fido2 add alice --label "$l"
+	check "fido2 add --label '$l': says why" matches "$err" \
+	    '^mfactl: fido2 add: --label: label (not 1 to 64 bytes|with a control character)$'
+	expect_rc 2 "rename to '$l'" M rename alice 1 "$l"
+	check "rename to '$l': says why" matches "$err" \
+	    '^mfactl: rename alice: LABEL: label (not 1 to 64 bytes|with a control character)$'
+	expect_rc 2 "import --label '$l'" M import pam_oath /dev/null \
+	    --label "$l"
+done
+# The issuer is the ISSUER of the URI's label ISSUER:USER: no ':', as
+# totp_issuer in pam_mfa.conf(5).
+for i in "ACME:IT" "$long65" "$(printf 'a\033b')"; do
+	expect_rc 2 "totp add --issuer '$i'" M totp add alice --issuer "$i"
+	check "totp add --issuer '$i': says why" contains "$err" \
+	    "mfactl: totp add: --issuer: not 1 to 64 bytes without control"
+	expect_rc 2 "totp add --batch --issuer '$i'" M totp add --batch - \
+	    --issuer "$i"
+done
 expect_rc 2 "totp confirm without a code" M totp confirm alice
 expect_rc 2 "totp confirm, extra argument" M totp confirm alice 123 456
 for i in 0 -1 +1 1x 4294967296 "" 01 00 -0; do
@@ -247,12 +273,18 @@ check "rename: bad bytes and '\\' escaped" [ "$out" = \
     "renamed credential $gid of gwen to k\\xff\\x5ce" ]
 expect_rc 0 "list: label with bad bytes" M list gwen
 check "list: bad bytes and '\\' escaped" contains "$out" ' k\xff\x5ce'
-expect_fail_line "rename to a label with ESC: refused" M rename gwen \
+expect_rc 2 "rename to a label with ESC: refused" M rename gwen \
     "$gid" "$(printf 'a\033[2Jb')"
 check "ESC refused: no escape sequence out" lacks "$out$err" \
     "$(printf '\033')"
 expect_rc 0 "list after the refused rename" M list gwen
 check "refused rename: label unchanged" contains "$out" ' k\xff\x5ce'
+
+# ---- --issuer '': no issuer in the URI (mfactl(8)) ---------------------
+expect_rc 0 "totp add --issuer ''" M totp add ivy --issuer ""
+check "--issuer '': no issuer parameter" lacks "$out" "issuer="
+check "--issuer '': the URI's label is the user alone" contains "$out" \
+    "otpauth://totp/ivy?secret="
 
 # ---- writes need root -------------------------------------------------
 if command -v setpriv >/dev/null 2>&1; then

@@ -150,6 +150,9 @@ test_add(void **state)
 	    NULL), MFA_ERR_INVAL);
 	assert_int_equal(mfa_user_totp_add(f->u, "x", "a\x1b[2J", -1, 0,
 	    &id, NULL), MFA_ERR_INVAL);
+	/* The URI's label is ISSUER:ACCOUNT: no ':' in an issuer. */
+	assert_int_equal(mfa_user_totp_add(f->u, "x", "ACME:IT", -1, 0,
+	    &id, NULL), MFA_ERR_INVAL);
 	assert_int_equal(mfa_user_totp_add(f->u, "x", NULL, -1, 5, &id,
 	    NULL), MFA_ERR_INVAL);
 	assert_int_equal(mfa_user_totp_add(f->u, "x", NULL, -1, 9, &id,
@@ -167,6 +170,31 @@ test_add(void **state)
 	    "my phone");
 	assert_int_equal(mfa_user_totp_add(f->u, "x", NULL, -1, 6, &id,
 	    NULL), MFA_ERR_INVAL);	/* read-only handle */
+}
+
+/* totp_issuer's rule of pam_mfa.conf(5), for mfactl's --issuer. */
+static void
+test_issuer_check(void **state)
+{
+	char	longer[MFA_ISSUER_MAX + 2];
+
+	(void)state;
+	assert_int_equal(mfa_issuer_check("pam_mfa"), MFA_OK);
+	assert_int_equal(mfa_issuer_check("ACME Co & Sons/IT"), MFA_OK);
+	assert_int_equal(mfa_issuer_check("\xe5\x9b\xbd\xe4\xbf\x9d"),
+	    MFA_OK);
+	assert_int_equal(mfa_issuer_check("ACME:IT"), MFA_ERR_INVAL);
+	assert_int_equal(mfa_issuer_check(":"), MFA_ERR_INVAL);
+	assert_int_equal(mfa_issuer_check(""), MFA_ERR_INVAL);
+	assert_int_equal(mfa_issuer_check(NULL), MFA_ERR_INVAL);
+	assert_int_equal(mfa_issuer_check("a\tb"), MFA_ERR_INVAL);
+	assert_int_equal(mfa_issuer_check("a\x7f"), MFA_ERR_INVAL);
+	memset(longer, 'x', sizeof(longer));
+	longer[MFA_ISSUER_MAX] = '\0';
+	assert_int_equal(mfa_issuer_check(longer), MFA_OK);
+	longer[MFA_ISSUER_MAX] = 'x';
+	longer[MFA_ISSUER_MAX + 1] = '\0';
+	assert_int_equal(mfa_issuer_check(longer), MFA_ERR_INVAL);
 }
 
 /*
@@ -612,6 +640,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
+		cmocka_unit_test(test_issuer_check),
 		cmocka_unit_test_setup_teardown(test_add_stale_state, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
