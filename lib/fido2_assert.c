@@ -37,7 +37,7 @@ struct login {
 	const struct fido2_devinfo *dev;
 	int			 attempt;	/* a key was asked */
 	int			 rehearse;	/* MFA_FIDO2_REHEARSE */
-	int			 uv_refused;	/* key wants UV not asked for */
+	const char		*uncounted;	/* why a refusal is no guess */
 };
 
 static int
@@ -395,18 +395,24 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 		r = fido2_error(fr, fido2_now_ms() - t0,
 		    l->cfg->fido2_timeout);
 		/*
-		 * A key that insists on the PIN or built-in verification
-		 * where none was asked for (fido2_uv = discouraged): its
-		 * refusal says nothing about the person, so it is not
-		 * counted.
+		 * Refusals that say nothing about the person, not counted:
+		 * a key that insists on the PIN or built-in verification
+		 * where none was asked for (fido2_uv = discouraged), and a
+		 * key whose PIN is blocked, which checks no PIN at all.
 		 */
 		if (r == MFA_ERR_UV && !use_pin && !use_uv)
-			l->uv_refused = 1;
+			l->uncounted = " (the key wants user verification, "
+			    "which fido2_uv = discouraged does not ask for)";
+		else if (fr == FIDO_ERR_PIN_BLOCKED)
+			l->uncounted = " (no PIN tries left: the key must be "
+			    "reset and registered again)";
+		else if (fr == FIDO_ERR_PIN_AUTH_BLOCKED)
+			l->uncounted = " (PIN blocked until the key is "
+			    "plugged in again)";
 		(void)fail(l, r, ncands == 1 ? &l->u->creds[cands[0]] : NULL,
 		    "%s%s", r == MFA_ERR_TIMEOUT ? "no touch in time" :
-		    fido_strerr(fr), l->uv_refused ? " (the key wants user "
-		    "verification, which fido2_uv = discouraged does not "
-		    "ask for)" : "");
+		    fido_strerr(fr), l->uncounted != NULL ? l->uncounted :
+		    "");
 		goto out;
 	}
 	if (fido_assert_count(a) != 1 ||
@@ -572,7 +578,8 @@ counted:
 		 * or a key that cannot verify the user is not a guess; and
 		 * nothing in a rehearsal.
 		 */
-		if (l.attempt && counts(r) && !l.rehearse && !l.uv_refused) {
+		if (l.attempt && counts(r) && !l.rehearse &&
+		    l.uncounted == NULL) {
 			if ((r2 = store_relock(user)) != MFA_OK)
 				r = r2;
 			else

@@ -793,6 +793,18 @@ test_login_pin(void **state)
 	assert_non_null(strstr(tu_log_buf, "fido2 login failed on vfido "
 	    "virtual authenticator, key 'yubi' (credential 1, id "));
 	assert_null(strstr(tu_log_buf, "4321"));
+	/*
+	 * A key whose PIN is blocked checks no PIN: refused, said so in
+	 * the log, not counted.
+	 */
+	ctl("set", dev, "pin-retries=0", (const char *)NULL);
+	tu_log_reset();
+	ui.pin = PIN;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADPIN);
+	assert_int_equal(failures_of(f->u), 1);
+	assert_non_null(strstr(tu_log_buf, "no PIN tries left"));
+	ctl("set", dev, "pin-retries=8", (const char *)NULL);
 	/* Without a PIN from the user: the callback's error, not counted. */
 	ui.pin = NULL;
 	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
