@@ -69,6 +69,11 @@ sys.exit(0 if any(f["kind"] == kind and text in
     else 1)' "$1" "$2"
 }
 
+# no_finding KIND TEXT: the last check's JSON has no such finding.
+no_finding() {
+	! finding "$1" "$2"
+}
+
 # check_json DESC ARGS...: mfactl check --json ARGS, exit 1, valid JSON.
 check_json() {
 	_d=$1
@@ -163,6 +168,9 @@ expect_rc 0 "enough recovery codes: clean" M check
 chmod 0640 "$STORE/bob"
 check_json "a group-readable credentials file"
 check "json: bob's file unsafe" finding store-file "chmod 0600 $STORE/bob"
+# bob (in staff) is refused, not unenrolled: the file's finding says it.
+check "json: bob, whose file is refused, is not called unenrolled" \
+    no_finding user-no-factor "user bob"
 chmod 0600 "$STORE/bob"
 : >"$STORE/bad name"
 : >"$STORE/alice~tmp"
