@@ -99,7 +99,12 @@ check_dir(struct check *c, const char *store)
 	return ok;
 }
 
-/* One file of the store; 1 when it is a user's credentials file. */
+/* What check_file() found. */
+#define FILE_OTHER	0	/* not a credentials file */
+#define FILE_USER	1	/* a user's credentials file */
+#define FILE_REFUSED	2	/* one that libmfa refuses (reported) */
+
+/* One file of the store: FILE_*. */
 static int
 check_file(struct check *c, int dfd, const char *store, const char *name)
 {
@@ -109,13 +114,13 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 	int state = ends_with(name, STATE_SUFFIX);
 
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		return 0;
+		return FILE_OTHER;
 	if (ends_with(name, TMP_SUFFIX) && S_ISREG(st.st_mode)) {
 		check_add(c, "store-stray", CHECK_LOW,
 		    check_obj(CHECK_OBJ_FILE, "%s/%s", store, name),
 		    check_fmt("%s", _("remove it when no mfactl is running")),
 		    "%s", _("temporary file left by an interrupted change"));
-		return 0;
+		return FILE_OTHER;
 	}
 	if (state)
 		n -= strlen(STATE_SUFFIX);
@@ -129,7 +134,7 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 		    check_obj(CHECK_OBJ_FILE, "%s/%s", store, name),
 		    check_fmt("%s", _("move it out of the store")), "%s",
 		    _("not a file of pam_mfa"));
-		return 0;
+		return FILE_OTHER;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		check_add(c, "store-file", CHECK_HIGH,
@@ -138,7 +143,7 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 		    "needed")), "%s", S_ISLNK(st.st_mode) ?
 		    _("is a symbolic link (libmfa refuses it)") :
 		    _("is not a regular file (libmfa refuses it)"));
-		return 0;
+		return state ? FILE_OTHER : FILE_REFUSED;
 	}
 	if (st.st_uid != 0 || (st.st_mode & 077) != 0) {
 		check_add(c, "store-file", CHECK_HIGH,
@@ -148,9 +153,9 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 		    store, name, store, name), _("owned by uid %u with mode "
 		    "%04o: others can read or change it (libmfa refuses it)"),
 		    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		return 0;
+		return state ? FILE_OTHER : FILE_REFUSED;
 	}
-	return !state;
+	return state ? FILE_OTHER : FILE_USER;
 }
 
 static void
@@ -287,7 +292,7 @@ check_store(struct check *c)
 	DIR *d = NULL;
 	char **names = NULL, **nn, *s;
 	size_t n = 0, i, len;
-	int dfd;
+	int dfd, kind;
 
 	if (store == NULL || !check_dir(c, store))
 		return;
@@ -318,9 +323,15 @@ check_store(struct check *c)
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
-		if (!check_file(c, dirfd(d), store, names[i]))
+		if ((kind = check_file(c, dirfd(d), store, names[i])) ==
+		    FILE_OTHER)
 			continue;
-		/* Remember the user for check_covered(). */
+		/*
+		 * Remember the user for check_covered(), a refused file
+		 * too: its finding says what to do, and pam_mfa refuses
+		 * the user's logins rather than treating them as
+		 * unenrolled.
+		 */
 		len = strlen(names[i]) + 1;
 		if ((s = realloc(c->users, c->userslen + len)) == NULL) {
 			c->nomem = 1;
@@ -330,7 +341,8 @@ check_store(struct check *c)
 		memcpy(c->users + c->userslen, names[i], len);
 		c->userslen += len;
 		c->nusers++;
-		check_user(c, names[i]);
+		if (kind == FILE_USER)
+			check_user(c, names[i]);
 	}
 out:
 	for (i = 0; i < n; i++)

@@ -183,7 +183,7 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 	const char *miss;
 	char **g = NULL;
 	size_t ng = 0;
-	int v[MFA_FACTOR_COUNT], totp, fido2, why;
+	int v[MFA_FACTOR_COUNT], totp, fido2, rec, why;
 
 	if (user_groups(c, user, &g, &ng, &why) < 0) {
 		/*
@@ -215,31 +215,51 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 		goto out;
 	totp = u != NULL && mfa_user_has_factor(u, MFA_FACTOR_TOTP);
 	fido2 = u != NULL && mfa_user_has_factor(u, MFA_FACTOR_FIDO2);
+	/*
+	 * As pam_mfa decides: unused recovery codes that the policy
+	 * accepts make the user enrolled, and an accepted one stands in
+	 * for every factor but the password (pam_mfa.conf(5)).
+	 */
+	v[MFA_FACTOR_TOTP] = v[MFA_FACTOR_FIDO2] = MFA_TRUE;
+	v[MFA_FACTOR_RECOVERY] = MFA_TRUE;
+	rec = u != NULL && mfa_policy_allow_recovery(p) &&
+	    mfa_user_has_factor(u, MFA_FACTOR_RECOVERY) &&
+	    mfa_policy_eval(p, v) == MFA_TRUE;
+	v[MFA_FACTOR_RECOVERY] = MFA_FALSE;
 	v[MFA_FACTOR_TOTP] = totp ? MFA_TRUE : MFA_FALSE;
 	v[MFA_FACTOR_FIDO2] = fido2 ? MFA_TRUE : MFA_FALSE;
 	if (!totp && !fido2) {
-		check_add(c, "user-no-factor", CHECK_HIGH,
+		check_add(c, "user-no-factor", rec ? CHECK_MEDIUM : CHECK_HIGH,
 		    check_obj(CHECK_OBJ_USER, "%s", user),
 		    u != NULL && has_pending(u) ?
 		    check_fmt(_("confirm the pending credential ('mfactl "
 		    "totp confirm %s CODE') or run 'mfactl totp add %s'"),
 		    user, user) :
 		    check_fmt(_("run 'mfactl totp add %s' or 'mfactl fido2 "
-		    "add %s'"), user, user), "%s",
-		    mfa_policy_unenrolled(p) == MFA_UNENROLLED_ALLOW ?
+		    "add %s'"), user, user), "%s", rec ?
+		    _("no second factor enrolled: logs in only with a "
+		    "recovery code, until they run out") :
+		    mfa_policy_unenrolled(p) != MFA_UNENROLLED_ALLOW ?
+		    _("no second factor enrolled: cannot log in "
+		    "(unenrolled = deny)") :
+		    mfa_policy_uses(p, MFA_FACTOR_PASSWORD) ?
 		    _("no second factor enrolled: logs in with the password "
 		    "alone (unenrolled = allow)") :
-		    _("no second factor enrolled: cannot log in "
-		    "(unenrolled = deny)"));
+		    _("no second factor enrolled: cannot log in (unenrolled "
+		    "= allow lets the password alone decide only where "
+		    "'require' asks for it)"));
 	} else if (mfa_policy_eval(p, v) != MFA_TRUE) {
 		miss = missing_factor(p, totp, fido2);
-		check_add(c, "user-policy-unmet", CHECK_HIGH,
-		    check_obj(CHECK_OBJ_USER, "%s", user), miss != NULL ?
+		check_add(c, "user-policy-unmet", rec ? CHECK_MEDIUM :
+		    CHECK_HIGH, check_obj(CHECK_OBJ_USER, "%s", user),
+		    miss != NULL ?
 		    check_fmt(_("run 'mfactl %s add %s'"), miss, user) :
 		    check_fmt("%s", _("check 'require' for this user")),
 		    _("the enrolled factors (%s) do not meet the policy "
-		    "'%s': cannot log in"), totp && fido2 ? "totp, fido2" :
-		    totp ? "totp" : "fido2", mfa_policy_text(p));
+		    "'%s': %s"), totp && fido2 ? "totp, fido2" :
+		    totp ? "totp" : "fido2", mfa_policy_text(p), rec ?
+		    _("logs in only with a recovery code, until they run "
+		    "out") : _("cannot log in"));
 	}
 out:
 	mfa_policy_free(&p);

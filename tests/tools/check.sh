@@ -32,6 +32,7 @@ bob:x:5002:5002:Bob:/nonexistent:/bin/sh
 carol:x:5003:5003:Carol:/nonexistent:/bin/sh
 dave:x:5004:5004:Dave:/nonexistent:/bin/sh
 erin:x:5005:5005:Erin:/nonexistent:/bin/sh
+frank:x:5006:5006:Frank:/nonexistent:/bin/sh
 EOF
 # staff: alice by her primary group, bob as a listed member.
 cat >"$WORK/group" <<EOF
@@ -41,6 +42,7 @@ bob:x:5002:
 carol:x:5003:
 dave:x:5004:
 erin:x:5005:
+frank:x:5006:
 admins:x:5100:
 sudo:x:27:
 EOF
@@ -67,6 +69,22 @@ j = json.load(sys.stdin)
 sys.exit(0 if any(f["kind"] == kind and text in
     f["object"] + ": " + f["problem"] + ": " + f["action"] for f in j)
     else 1)' "$1" "$2"
+}
+
+# finding_sev SEVERITY KIND TEXT: as finding, and of that severity.
+finding_sev() {
+	printf '%s\n' "$out" | "$PYTHON" -c '
+import json, sys
+sev, kind, text = sys.argv[1], sys.argv[2], sys.argv[3]
+j = json.load(sys.stdin)
+sys.exit(0 if any(f["severity"] == sev and f["kind"] == kind and text in
+    f["object"] + ": " + f["problem"] + ": " + f["action"] for f in j)
+    else 1)' "$1" "$2" "$3"
+}
+
+# no_finding KIND TEXT: the last check's JSON has no such finding.
+no_finding() {
+	! finding "$1" "$2"
 }
 
 # check_json DESC ARGS...: mfactl check --json ARGS, exit 1, valid JSON.
@@ -113,6 +131,49 @@ enrol carol
 check_json "policy not met"
 check "json: carol's totp does not meet 'password AND fido2'" \
     finding user-policy-unmet "mfactl fido2 add carol"
+check "json: carol cannot log in" finding_sev high user-policy-unmet \
+    "'password AND fido2': cannot log in"
+# Unused recovery codes stand in for the missing factor (pam_mfa.conf(5)):
+# pam_mfa lets these users in with a code, so they can log in, for now.
+run M recovery erin --count 3
+run M recovery carol --count 3
+check_json "recovery codes in place of a factor"
+check "json: erin logs in only with recovery codes" finding_sev medium \
+    user-no-factor "user erin: no second factor enrolled: logs in only with a recovery code, until they run out"
+check "json: carol logs in only with recovery codes" finding_sev medium \
+    user-policy-unmet "'password AND fido2': logs in only with a recovery code"
+check "json: dave, without codes, cannot log in" finding_sev high \
+    user-no-factor "user dave: no second factor enrolled: cannot log in (unenrolled = deny)"
+# A rollout: unenrolled = allow for staff; dave's own section asks for no
+# password, so pam_mfa refuses him (pam_mfa.conf(5)).
+sed -i 's/^staff:x:5000:.*/staff:x:5000:bob,dave,erin,frank/' "$WORK/group"
+cat >"$WORK/rollout.conf" <<EOF
+fail_delay = 0
+
+[group staff]
+require = password AND totp
+unenrolled = allow
+
+[user dave]
+require = totp OR fido2
+EOF
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$WORK/rollout.conf" --store "$STORE" \
+    check --json
+check "rollout: exit 1" [ "$rc" -eq 1 ]
+check "json: frank logs in with the password alone" finding_sev high \
+    user-no-factor "user frank: no second factor enrolled: logs in with the password alone (unenrolled = allow)"
+check "json: dave, whose require has no password, cannot log in" \
+    finding_sev high user-no-factor "user dave: no second factor enrolled: cannot log in (unenrolled = allow lets"
+check "json: erin's recovery codes count under allow too" finding_sev \
+    medium user-no-factor "user erin: no second factor enrolled: logs in only with a recovery code"
+# With recovery = no her codes count for nothing.
+printf 'recovery = no\n' | cat - "$CONF" >"$WORK/norecovery.conf"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$WORK/norecovery.conf" --store "$STORE" \
+    check --json
+check "json: recovery = no: erin cannot log in" finding_sev high \
+    user-no-factor "user erin: no second factor enrolled: cannot log in (unenrolled = deny)"
 run M remove erin 1
 sed -i 's/^staff:x:5000:.*/staff:x:5000:bob/; s/^admins:x:5100:.*/admins:x:5100:/' \
     "$WORK/group"
@@ -163,6 +224,9 @@ expect_rc 0 "enough recovery codes: clean" M check
 chmod 0640 "$STORE/bob"
 check_json "a group-readable credentials file"
 check "json: bob's file unsafe" finding store-file "chmod 0600 $STORE/bob"
+# bob (in staff) is refused, not unenrolled: the file's finding says it.
+check "json: bob, whose file is refused, is not called unenrolled" \
+    no_finding user-no-factor "user bob"
 chmod 0600 "$STORE/bob"
 : >"$STORE/bad name"
 : >"$STORE/alice~tmp"
