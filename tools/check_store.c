@@ -268,7 +268,8 @@ check_user(struct check *c, const char *user)
 		    "account is gone for good, remove its credentials ('mfactl "
 		    "list %s', then 'mfactl remove %s ID')"), user, user), "%s",
 		    _("has credentials but no account"));
-	if (mfa_user_lock_status(u, &until, &failures) == MFA_ERR_LOCKED) {
+	r = mfa_user_lock_status(u, &until, &failures);
+	if (r == MFA_ERR_LOCKED) {
 		mfactl_format_time(until, until_s, sizeof(until_s));
 		check_add(c, "user-locked", CHECK_MEDIUM,
 		    check_obj(CHECK_OBJ_USER, "%s", user), check_fmt(_("find "
@@ -276,6 +277,14 @@ check_user(struct check *c, const char *user)
 		    user),
 		    _("locked out until %s after %u failed attempts"),
 		    until_s, failures);
+	} else if (r == MFA_OK && failures > 0) {
+		/* Below the lockout, or with none: someone may be trying. */
+		check_add(c, "user-failures", CHECK_LOW,
+		    check_obj(CHECK_OBJ_USER, "%s", user), check_fmt("%s",
+		    _("find out who made them in pam_mfa's log and audit "
+		    "lines; a successful login resets the count")),
+		    _("%u failed attempts since the last successful login"),
+		    failures);
 	}
 	check_creds(c, user, u);
 	/* A failed look-up too: check_user_policy() reports it. */

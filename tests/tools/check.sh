@@ -193,7 +193,14 @@ state_set "$STORE/bob.state" failures=5 \
     locked-until=$(( $(date +%s) + 600 ))
 check_json "a locked user"
 check "json: bob is locked" finding user-locked "mfactl unlock bob"
+check "json: a lock is not also failures" no_finding user-failures "user bob"
 run M unlock bob
+state_set "$STORE/bob.state" failures=2
+check_json "failed attempts below the lockout"
+check "json: bob's failures" finding_sev low user-failures \
+    "user bob: 2 failed attempts since the last successful login"
+run M unlock bob
+expect_rc 0 "no failures after unlock" M check
 
 now=$(date +%s)
 run M totp add alice --label laptop
