@@ -466,7 +466,8 @@ int mfa_recovery_code_like(const char *s);
  * scratch code (same rules) only when the user has unused ones and no
  * active 8-digit TOTP credential; otherwise MFA_ERR_NOTENROLLED is
  * returned at once, nothing counted, so the caller can check it as a
- * TOTP code.
+ * TOTP code.  A user without a set gets MFA_ERR_NOTENROLLED, nothing
+ * counted, after the one slow hash a check costs.
  */
 int mfa_user_recovery_verify(mfa_user_t *user, const char *code,
     unsigned *remaining);

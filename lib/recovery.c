@@ -582,6 +582,12 @@ mfa_user_recovery_verify(mfa_user_t *user, const char *code,
 	if ((r = lockout_check(user, now)) != MFA_OK)
 		goto out;
 	if (c == NULL) {
+		/*
+		 * The slow hash a check of a set costs, so that the time
+		 * taken does not tell that the user has none.
+		 */
+		if (!scratch && recovery_normalize(code, norm, NULL) == MFA_OK)
+			(void)mfa_password_dummy(norm);
 		r = MFA_ERR_NOTENROLLED;
 		goto out;
 	}

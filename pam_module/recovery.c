@@ -24,7 +24,9 @@
  * No user enumeration: whether the prompts appear depends only on the
  * policy and on what the user has answered correctly so far, never on
  * whether the user has recovery codes; the one message shown after an
- * accepted code needs a valid code.
+ * accepted code needs a valid code.  A checked reply with a recovery
+ * code's shape costs one slow hash whether the user has a set or not,
+ * and where recovery = no (libmfa and count_wrong's caller).
  */
 #include "config.h"
 
@@ -173,6 +175,9 @@ check_code(struct attempt *a, const char *code, int at_code)
 	if (!a->recovery_ok) {
 		not_totp(a);
 		a->tried |= 1U << MFA_FACTOR_RECOVERY;
+		/* The hash of a check: no time tells the policy or a set. */
+		if (mfa_recovery_code_like(code))
+			(void)mfa_password_dummy(code);
 		r = count_wrong(u, MFA_ERR_BADCODE);
 		attempt_fail(a, r == MFA_ERR_BADCODE ?
 		    REASON_RECOVERY_DISABLED : recovery_reason(r), r);

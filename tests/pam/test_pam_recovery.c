@@ -9,7 +9,8 @@
  * or password is logged; the store is read back for what was used and
  * counted.  Security keys: test_pam_fido2.c.  Users taken over from
  * google-authenticator (mfactl import) log in with its 8-digit scratch
- * codes, which are recovery codes of their own.
+ * codes, which are recovery codes of their own.  tests/hashcount.c
+ * counts the hashes of a login, to show equal work without timing it.
  */
 #include "config.h"
 
@@ -29,6 +30,7 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
+#include "../hashcount.h"
 #include "mfa.h"
 #include "pamtest.h"
 
@@ -579,6 +581,55 @@ test_scratch_not_totp8(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * The hashes of one login of user with the password and a recovery
+ * code that is nobody's, which fails (tests/hashcount.c).
+ */
+static unsigned
+wrong_code_hashes(const char *user, const char *password)
+{
+	struct conv cv = { 0 };
+
+	conv_answers(&cv, password, NOT_A_CODE);
+	hash_count_reset();
+	run_auth("mfa", user, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_CODE, NULL);
+	conv_reset(&cv);
+	return hash_count();
+}
+
+/*
+ * No time to tell who has recovery codes: a wrong code costs the one
+ * slow hash of a code check also for a user who has none, and for one
+ * whose policy says recovery = no, so someone who has the password
+ * cannot time the answer to learn that a set exists.
+ */
+static void
+test_wrong_code_work(void **state)
+{
+	struct totp t;
+	unsigned with, without, refused;
+
+	(void)state;
+	enrol(store, ALICE, &t);
+	issue(ALICE, 10);
+	enrol(store, BOB, &t);
+	with = wrong_code_hashes(ALICE, ALICE_PW);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "failure",
+	    "bad_recovery_code"));
+	without = wrong_code_hashes(BOB, BOB_PW);
+	assert_audit("mfa", AUDIT(BOB, "password,recovery", "failure",
+	    "bad_recovery_code"));
+	write_config("[user " ALICE "]\nrecovery = no\n");
+	refused = wrong_code_hashes(ALICE, ALICE_PW);
+	assert_audit("mfa", AUDIT(ALICE, "password,recovery", "failure",
+	    "recovery_disabled"));
+	print_message("hashes: with codes %u, without %u, recovery = no %u\n",
+	    with, without, refused);
+	assert_int_equal(without, with);
+	assert_int_equal(refused, with);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -588,6 +639,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_lower_case, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_code, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_code_work, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_password, setup,
 		    teardown),
