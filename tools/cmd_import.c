@@ -455,11 +455,19 @@ report_parse_error(struct import *im, const mfa_import_t *imp,
 static void
 import_lines(struct import *im, mfa_import_t *imp, char *buf, size_t buflen)
 {
-	char *line, *next, *end, *p;
-	size_t len, left;
+	char *line, *next, *end, *p, where[WHERE_LEN];
+	unsigned *later = NULL;
+	size_t len, left, nlines = 0;
 	unsigned lineno;
 	int r;
 
+	/* pam_u2f reads a user's last line only: the others never worked. */
+	if (im->format == MFA_IMPORT_PAM_U2F &&
+	    u2f_later_lines(buf, buflen, &later, &nlines) == -1) {
+		(void)mfactl_errorf("import", im->file, "%s", strerror(errno));
+		im->failed++;
+		return;
+	}
 	for (lineno = 1, line = buf, left = buflen; left > 0;
 	    lineno++, line = next) {
 		if ((end = memchr(line, '\n', left)) != NULL) {
@@ -479,12 +487,22 @@ import_lines(struct import *im, mfa_import_t *imp, char *buf, size_t buflen)
 			if (*p == '\0' || *p == '#')
 				continue;
 		}
+		if (later != NULL && lineno <= nlines &&
+		    later[lineno - 1] != 0) {
+			where_fmt(where, sizeof(where), 0, lineno);
+			(void)mfactl_print_line(stdout, _("%s: skipped: line %u "
+			    "names the same user, and pam_u2f reads only a "
+			    "user's last line"), where, later[lineno - 1]);
+			im->failed++;
+			continue;
+		}
 		r = mfa_import_parse(imp, im->format, line, len);
 		if (r != MFA_OK)
 			report_parse_error(im, imp, lineno);
 		else
 			import_record(im, imp, mfa_import_user(imp), lineno);
 	}
+	free(later);
 }
 
 static void

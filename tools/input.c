@@ -295,3 +295,85 @@ assign_list_free(struct assign_list *l)
 	l->v = NULL;
 	l->n = 0;
 }
+
+/* ---- import pam_u2f: a user's last line --------------------------------- */
+
+struct u2f_name {
+	const char	*s;	/* the user field, not NUL-terminated */
+	size_t		 len;
+	unsigned	 line;
+};
+
+/* By name, then by line number. */
+static int
+u2f_name_cmp(const void *a, const void *b)
+{
+	const struct u2f_name *x = a, *y = b;
+	int c;
+
+	/* A name holds no NUL: strncmp() compares all of its bytes. */
+	c = strncmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+int
+u2f_later_lines(const char *buf, size_t len, unsigned **later,
+    size_t *nlines)
+{
+	struct u2f_name *names = NULL;
+	const char *line = buf, *end, *p;
+	unsigned *v = NULL;
+	size_t n = 0, k = 0, i, j, left = len;
+
+	for (p = buf; p < buf + len; p++)
+		n += *p == '\n';
+	if (len > 0 && buf[len - 1] != '\n')
+		n++;
+	if (n > UINT_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (n > 0 && ((v = calloc(n, sizeof(*v))) == NULL ||
+	    (names = calloc(n, sizeof(*names))) == NULL)) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((end = memchr(line, '\n', left)) == NULL)
+			end = line + left;
+		/* As strtok_r(line, ":"): colons first are no field. */
+		for (p = line; p < end && *p == ':'; p++)
+			continue;
+		names[k].s = p;
+		while (p < end && *p != ':' && *p != '\0')
+			p++;
+		names[k].len = (size_t)(p - names[k].s);
+		names[k].line = (unsigned)i + 1;
+		if (names[k].len > 0)
+			k++;
+		left -= (size_t)(end - line);
+		line = end;
+		if (left > 0) {
+			line++;
+			left--;
+		}
+	}
+	if (k > 1)
+		qsort(names, k, sizeof(*names), u2f_name_cmp);
+	for (i = 0; i < k; i = j) {
+		for (j = i + 1; j < k && names[j].len == names[i].len &&
+		    strncmp(names[j].s, names[i].s, names[i].len) == 0; j++)
+			continue;
+		/* names[i..j) name one user; names[j - 1] is its last. */
+		while (i + 1 < j)
+			v[names[i++].line - 1] = names[j - 1].line;
+	}
+	free(names);
+	*later = v;
+	*nlines = n;
+	return 0;
+}

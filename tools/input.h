@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mfactl's input files, parsed apart from the commands that act on them
- * so that the fuzz targets (tests/fuzz/fuzz_batch.c, fuzz_map.c) build
- * them alone: the lines of totp add --batch and totp confirm --batch
- * (cmd_totp_batch.c) and import's --map FILE (cmd_import.c).  input.c
- * uses mfa.h, gettext and libc only; mfactl_parse_uint() (mfactl.h) is
- * in it too.
+ * so that the fuzz targets (tests/fuzz/fuzz_batch.c, fuzz_map.c,
+ * fuzz_u2f_lines.c) build them alone: the lines of totp add --batch and
+ * totp confirm --batch (cmd_totp_batch.c), import's --map FILE and
+ * which lines of a pam_u2f authfile pam_u2f itself reads
+ * (cmd_import.c).  input.c uses mfa.h, gettext and libc only;
+ * mfactl_parse_uint() (mfactl.h) is in it too.
  */
 #ifndef MFACTL_INPUT_H
 #define MFACTL_INPUT_H
@@ -126,5 +127,21 @@ int map_parse(struct assign_list *l, char *buf, size_t len,
 
 /* Frees the assignments; l is empty again. */
 void assign_list_free(struct assign_list *l);
+
+/* ---- import pam_u2f: a user's last line --------------------------------- */
+
+/*
+ * pam_u2f reads only the last line that names a user, as
+ * strtok(3) with ":" finds the name: its first field, leading colons
+ * skipped, up to a colon, a NUL byte or the end of the line.  For the
+ * lines of buf[0..len), cut at '\n' and numbered from 1 as import
+ * reads them (no line after a final '\n'), (*later)[n - 1] is the
+ * number of the last line naming the same user as line n when that is
+ * a later one, else 0; *nlines is their count.  A line that names
+ * nobody (blank, or only colons) is 0.  Returns 0, or -1 with errno set
+ * (ENOMEM; EFBIG beyond UINT_MAX lines); the caller frees *later.
+ */
+int u2f_later_lines(const char *buf, size_t len, unsigned **later,
+    size_t *nlines);
 
 #endif /* MFACTL_INPUT_H */

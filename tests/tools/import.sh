@@ -261,13 +261,15 @@ check "GA refusals wrote nothing" [ ! -e "$STORE/ivan" ]
 expect_rc 1 "pam_u2f, fido2_attestation = verified" M import pam_u2f \
     "$FIX/pam_u2f.authfile"
 check "RP ID told" contains "$out" "RP ID pam://import-test"
-check "no attestation: refused with the way out" line 2 \
+check "no attestation: refused with the way out" line 10 \
     "skipped: alice: refused by the FIDO2 configuration.*--allow-unattested"
 check "refused keys wrote no fido2 record" [ -z "$(grep -h '^fido2' \
     "$STORE"/* 2>/dev/null)" ]
 expect_rc 1 "pam_u2f --allow-unattested" M import pam_u2f \
     "$FIX/pam_u2f.authfile" --allow-unattested
-check "es256 +presence" line 2 \
+check "a user's earlier line: skipped, as pam_u2f ignores it" line 2 \
+    "skipped: line 10 names the same user, and pam_u2f reads only a user's"
+check "es256 +presence, the user's last line" line 10 \
     "imported alice credential 2 \\(fido2 es256 presence, label pam_u2f\\)$"
 check "eddsa +presence+pin" line 3 \
     "imported bob credential 2 \\(fido2 eddsa presence verification,"
@@ -280,7 +282,6 @@ check "es384: refused" line 7 "skipped: credential 1: COSE type"
 check "point off the curve: refused" line 8 \
     "skipped: credential 1: public key is not a valid es256 key"
 check "bad user name: refused" line 9 "skipped: user name not acceptable"
-check "duplicate key: refused" line 10 "skipped: alice: already imported"
 check "unknown option: refused" line 11 "skipped: credential 1: options"
 check "bad key handle: refused" line 12 "skipped: credential 1: key handle"
 check "summary" contains "$out" "5 imported, 7 skipped"
@@ -293,6 +294,27 @@ check "store: bob's eddsa key registered with UV and UP" \
     grep -q '^fido2 2 status=active alg=eddsa .* uv=1 up=1$' "$STORE/bob"
 check "store: carol's U2F key without UV" \
     grep -q '^fido2 2 status=active alg=es256 .* uv=0 up=1$' "$STORE/carol"
+expect_rc 1 "pam_u2f again, --dry-run" M import pam_u2f \
+    "$FIX/pam_u2f.authfile" --allow-unattested --dry-run
+check "the same key again: refused" line 10 "skipped: alice: already imported"
+# pam_u2f reads only the last line naming a user (the name as strtok
+# finds it): a key on an earlier line never logged in, and must not now.
+key_a=$(sed -n 's/^alice://p' "$FIX/pam_u2f.authfile" | head -n 1)
+key_d=$(sed -n 's/^dave://p' "$FIX/pam_u2f.authfile")
+printf 'olga:%s\npia:%s\nolga:%s\nquinn:%s\n:quinn\n' "$key_a" "$key_d" \
+    "$key_d" "$key_a" >"$WORK/last.authfile"
+expect_rc 1 "pam_u2f, a user on two lines" M import pam_u2f \
+    "$WORK/last.authfile" --allow-unattested
+check "earlier line of olga: skipped" line 1 \
+    "skipped: line 3 names the same user, and pam_u2f reads only"
+check "the line between: imported" line 2 "imported pia credential 1 "
+check "last line of olga: imported" line 3 "imported olga credential 1 "
+check "olga has the key of her last line only" [ "$(grep -c '^fido2 ' \
+    "$STORE/olga")" -eq 1 ]
+check "a line that names quinn without a key hides his earlier one" \
+    line 4 "skipped: line 5 names the same user"
+check "and is refused itself" line 5 "skipped: user name not acceptable"
+check "quinn got nothing" [ ! -e "$STORE/quinn" ]
 printf 'fido2_attestation = any\nfido2_algorithms = es256\n' >"$WORK/es.conf"
 expect_rc 1 "pam_u2f, fido2_algorithms = es256" "$MFACTL" --config \
     "$WORK/es.conf" --store "$STORE" import pam_u2f \

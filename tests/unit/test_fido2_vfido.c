@@ -20,6 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fido.h>
+#include <openssl/evp.h>
+
 #include "util.h"
 #include "../lockprobe.h"
 #include "../vfidoctl.h"
@@ -1502,6 +1505,204 @@ test_login_u2f(void **state)
 	free(other);
 }
 
+/* ---- pam_u2f import ------------------------------------------------- */
+
+/* base64 of p[0..len) (websafe, without padding: pamu2fcfg 1.0.x). */
+static char *
+b64(const unsigned char *p, size_t len, int websafe)
+{
+	char	*s, *q;
+
+	assert_non_null(s = calloc(1, 4 * ((len + 2) / 3) + 1));
+	(void)EVP_EncodeBlock((unsigned char *)s, p, (int)len);
+	if (websafe) {
+		for (q = s; *q != '\0'; q++)
+			if (*q == '+')
+				*q = '-';
+			else if (*q == '/')
+				*q = '_';
+		if ((q = strchr(s, '=')) != NULL)
+			*q = '\0';
+	}
+	return s;
+}
+
+/*
+ * What pamu2fcfg writes for user after registering the only plugged
+ * key for rp (alg, pin if not NULL): the FIDO2 form of pam_u2f 1.1 and
+ * later ("user:" base64 credential id, base64 public key as libfido2
+ * gives it, COSE type, options), or with old the U2F form of pamu2fcfg
+ * 1.0.x (websafe base64 key handle, hex 0x04||x||y).
+ */
+static char *
+pamu2fcfg(const char *user, const char *rp, int alg, const char *pin,
+    int old, const char *opts)
+{
+	fido_dev_info_t		*di;
+	fido_dev_t		*dev;
+	fido_cred_t		*cred;
+	unsigned char		 cdh[32] = { 1, 2, 3 };
+	const unsigned char	*pk;
+	char			*kh, *pks, *line;
+	size_t			 n = 0, i, pklen;
+
+	assert_non_null(di = fido_dev_info_new(4));
+	assert_int_equal(fido_dev_info_manifest(di, 4, &n), FIDO_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(dev = fido_dev_new());
+	assert_int_equal(fido_dev_open(dev,
+	    fido_dev_info_path(fido_dev_info_ptr(di, 0))), FIDO_OK);
+	assert_non_null(cred = fido_cred_new());
+	assert_int_equal(fido_cred_set_type(cred, alg), FIDO_OK);
+	assert_int_equal(fido_cred_set_rp(cred, rp, rp), FIDO_OK);
+	assert_int_equal(fido_cred_set_user(cred, (const unsigned char *)user,
+	    strlen(user), user, user, NULL), FIDO_OK);
+	assert_int_equal(fido_cred_set_clientdata_hash(cred, cdh,
+	    sizeof(cdh)), FIDO_OK);
+	if (fido_dev_make_cred(dev, cred, pin) != FIDO_OK)
+		fail_msg("pamu2fcfg: make_cred");
+	kh = b64(fido_cred_id_ptr(cred), fido_cred_id_len(cred), old);
+	pk = fido_cred_pubkey_ptr(cred);
+	pklen = fido_cred_pubkey_len(cred);
+	if (old) {
+		assert_int_equal(pklen, 64);
+		assert_non_null(pks = calloc(1, 2 * 65 + 1));
+		memcpy(pks, "04", 2);
+		for (i = 0; i < pklen; i++)
+			(void)snprintf(pks + 2 + 2 * i, 3, "%02x", pk[i]);
+		assert_true(asprintf(&line, "%s:%s,%s", user, kh, pks) > 0);
+	} else {
+		pks = b64(pk, pklen, 0);
+		assert_true(asprintf(&line, "%s:%s,%s,%s,%s", user, kh, pks,
+		    alg == COSE_ES256 ? "es256" : alg == COSE_EDDSA ?
+		    "eddsa" : "rs256", opts) > 0);
+	}
+	free(kh);
+	free(pks);
+	fido_cred_free(&cred);
+	fido_dev_close(dev);
+	fido_dev_free(&dev);
+	fido_dev_info_free(&di, 4);
+	return line;
+}
+
+/* Imports line for its user (the fixture's user after) as unattested. */
+static unsigned
+import_u2f(struct fixture *f, const char *line, size_t nkeys)
+{
+	mfa_import_t	*imp;
+	unsigned	 id = 0, first = 0;
+	size_t		 i;
+
+	assert_non_null(imp = mfa_import_new());
+	if (mfa_import_parse(imp, MFA_IMPORT_PAM_U2F, line, strlen(line)) !=
+	    MFA_OK)
+		fail_msg("parse %s: %s", line, mfa_import_why(imp, NULL));
+	assert_int_equal(mfa_import_count(imp), nkeys);
+	reopen(f, mfa_import_user(imp));
+	for (i = 0; i < nkeys; i++) {
+		if (mfa_user_import(f->u, imp, i, NULL,
+		    MFA_IMPORT_UNATTESTED, &id) != MFA_OK)
+			fail_msg("import %s: %s", line, tu_log_buf);
+		if (first == 0)
+			first = id;
+	}
+	mfa_import_free(&imp);
+	return first;
+}
+
+/* f's user logs in with the plugged key, with credential id. */
+static void
+login_as(struct fixture *f, const char *user, unsigned id, int pins)
+{
+	struct ui	ui = { .pin = PIN };
+	unsigned	cid = 0;
+
+	reopen(f, user);
+	tu_log_reset();
+	if (mfa_user_fido2_verify(f->u, ui_cb, &ui, &cid) != MFA_OK)
+		fail_msg("%s: login: %s", user, tu_log_buf);
+	assert_int_equal(cid, id);
+	assert_int_equal(ui.pins, pins);
+	assert_int_equal(ui.touches, 1);
+}
+
+/*
+ * Keys registered by pamu2fcfg (here: the same libfido2 calls) for
+ * pam_u2f's default origin, imported from the line it printed, log in
+ * under the same RP ID: FIDO2 keys of each algorithm with the PIN, a
+ * U2F-only key in both the FIDO2 form and the old U2F form, and two
+ * keys on one line.  Under another RP ID none does.
+ */
+static void
+test_import_pam_u2f(void **state)
+{
+	struct fixture	*f = *state;
+	static const struct {
+		int		 alg;
+		const char	*name;
+	} algs[] = {
+		{ COSE_ES256, "es256" }, { COSE_EDDSA, "eddsa" },
+		{ COSE_RS256, "rs256" },
+	};
+	struct ui	 ui = { .pin = PIN };
+	char		*dev, *u2f, *line, *l2, *both, user[16];
+	unsigned	 id, id2;
+	size_t		 i;
+
+	config(f, "fido2_rp_id = pam://terminal1\n");
+	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		dev = mkdev(f, "--pin", PIN, "--alg", algs[i].name, NULL);
+		plug(dev, NULL);
+		(void)snprintf(user, sizeof(user), "user%zu", i);
+		line = pamu2fcfg(user, "pam://terminal1", algs[i].alg, PIN, 0,
+		    "+presence+pin");
+		id = import_u2f(f, line, 1);
+		login_as(f, user, id, 1);
+		free(line);
+		free(dev);
+	}
+
+	/* A U2F-only key: the FIDO2 form, then the old form. */
+	config(f, "fido2_rp_id = pam://terminal1\nfido2_uv = preferred\n");
+	u2f = mkdev(f, "--protocol", "u2f", "--attestation", "x5c",
+	    "--ca-key", ca1_key, "--ca-cert", ca1_cert, NULL);
+	plug(u2f, NULL);
+	line = pamu2fcfg("carol", "pam://terminal1", COSE_ES256, NULL, 0,
+	    "+presence");
+	id = import_u2f(f, line, 1);
+	login_as(f, "carol", id, 0);
+	free(line);
+	line = pamu2fcfg("dave", "pam://terminal1", COSE_ES256, NULL, 1,
+	    NULL);
+	id = import_u2f(f, line, 1);
+	login_as(f, "dave", id, 0);
+
+	/* Two keys on one line: each logs in as its own credential. */
+	dev = mkdev(f, "--alg", "es256", NULL);
+	plug(dev, NULL);
+	l2 = pamu2fcfg("erin", "pam://terminal1", COSE_ES256, NULL, 0,
+	    "+presence");
+	assert_true(asprintf(&both, "erin:%s:%s", strchr(line, ':') + 1,
+	    strchr(l2, ':') + 1) > 0);
+	id = import_u2f(f, both, 2);
+	id2 = id + 1;
+	login_as(f, "erin", id2, 0);
+	plug(u2f, NULL);
+	login_as(f, "erin", id, 0);
+
+	/* Another RP ID: the key does not know the credential. */
+	config(f, "fido2_rp_id = pam://terminal2\nfido2_uv = preferred\n");
+	reopen(f, "dave");
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_NOTFOUND);
+	free(line);
+	free(l2);
+	free(both);
+	free(dev);
+	free(u2f);
+}
+
 static int
 group_setup(void **state)
 {
@@ -1589,6 +1790,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_login_u2f, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_slow_pin, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_import_pam_u2f, setup,
 		    teardown),
 	};
 	const char	*pre = getenv("LD_PRELOAD"), *asan;
