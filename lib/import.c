@@ -619,7 +619,7 @@ parse_gauth(struct mfa_import *imp, char *s)
 	char		*p, *next;
 	unsigned	 line, period = GA_PERIOD, hotp_line = 0;
 	uint32_t	 seen = 0;
-	int		 totp = 0, hotp = 0;
+	int		 totp = 0, hotp = 0, dead = 0;
 
 	memset(c, 0, sizeof(*c));
 	for (line = 1, p = s; p != NULL; line++, p = next) {
@@ -642,7 +642,21 @@ parse_gauth(struct mfa_import *imp, char *s)
 			if (hotp && hotp_line == 0)
 				hotp_line = line;
 		} else if (scratch_code(p)) {
-			if (add_scratch(imp, p) != 0)
+			/*
+			 * pam_google_authenticator stops reading scratch
+			 * codes at one below 10000000: neither that code
+			 * nor any after it ever logged in, and none may
+			 * now.  (google-authenticator writes none such.)
+			 */
+			if (p[0] == '0')
+				dead = 1;
+			if (dead)
+				add_note(imp, N_("scratch codes from the first "
+				    "one that starts with 0 on are not "
+				    "imported: pam_google_authenticator stops "
+				    "reading scratch codes there, so they "
+				    "never worked"));
+			else if (add_scratch(imp, p) != 0)
 				return fail(imp, line, N_("more than %d "
 				    "scratch codes"), MFA_SCRATCH_MAX);
 		} else if (*p != '\0' || next != NULL)

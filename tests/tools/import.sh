@@ -232,6 +232,15 @@ check "GA state: LASTn noted" line 1 \
 check "GA state: scratch code imported" line 1 \
     "1 scratch code imported as recovery codes of pat"
 check "GA state: secret stored" [ "$(secret_of pat 1)" = "$SAT" ]
+# pam_google_authenticator stops reading scratch codes at one that starts
+# with 0: that one and the codes after it never worked, and stay behind.
+sed 's/^34567890$/04567890/' "$FIX/google_authenticator" >"$WORK/ga.zero"
+expect_rc 0 "GA, a scratch code starting with 0" M import \
+    google-authenticator "$WORK/ga.zero" --user rose --dry-run
+check "GA leading 0: the codes before it only" line 1 \
+    "would import 2 scratch codes of rose as recovery codes$"
+check "GA leading 0: noted" line 1 \
+    "note: .*scratch codes from the first one that starts with 0 on are not"
 sed 's/^" TOTP_AUTH$/" OTP_DISABLED\n" TOTP_AUTH/' \
     "$FIX/google_authenticator.state" >"$WORK/ga.otpdisabled"
 expect_rc 1 "GA OTP_DISABLED" M import google-authenticator \

@@ -544,6 +544,52 @@ gauth_scratch_limits(void **state)
 	assert_int_equal(mfa_user_recovery_remaining(f->u), 8);
 }
 
+/*
+ * pam_google_authenticator reads scratch codes up to the first below
+ * 10000000 (a leading 0): that code and those after it never logged
+ * in, and are not imported; the codes before it are, and the options
+ * after it are still read, as there.
+ */
+static void
+gauth_scratch_leading_zero(void **state)
+{
+	struct fixture *f = *state;
+	const char *note;
+	unsigned id = 0;
+
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, B32_20 "\n"
+	    "\" TOTP_AUTH\n12345678\n01234567\n23456789\n"
+	    "\" STEP_SIZE 60\n10000000\n10000001\n10000002\n10000003\n"
+	    "10000004\n10000005\n10000006\n10000007\n10000008\n"
+	    "10000009"), MFA_OK);
+	assert_string_equal(mfa_import_desc(f->imp, 0), "totp sha1/6/60");
+	assert_int_equal(mfa_import_scratch_codes(f->imp), 1);
+	assert_int_equal(mfa_import_count(f->imp), 2);
+	assert_non_null(note = mfa_import_note(f->imp));
+	assert_non_null(strstr(note, "starts with 0 on are not imported"));
+	assert_null(strstr(note, "0123"));
+	assert_int_equal(mfa_user_import(f->u, f->imp, 0, NULL, 0, &id),
+	    MFA_OK);
+	assert_int_equal(mfa_user_import(f->u, f->imp, 1, NULL, 0, &id),
+	    MFA_OK);
+	reopen(f);
+	assert_int_equal(mfa_user_recovery_remaining(f->u), 1);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "01234567", NULL),
+	    MFA_ERR_BADCODE);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "23456789", NULL),
+	    MFA_ERR_BADCODE);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "10000009", NULL),
+	    MFA_ERR_BADCODE);
+	assert_int_equal(mfa_user_recovery_verify(f->u, "12345678", NULL),
+	    MFA_OK);
+	/* A file whose first code starts with 0: the secret alone. */
+	assert_int_equal(parse(f, MFA_IMPORT_GAUTH, GA_SCRATCH "00000000\n"
+	    "98765432\n"), MFA_OK);
+	assert_int_equal(mfa_import_scratch_codes(f->imp), 0);
+	assert_int_equal(mfa_import_count(f->imp), 1);
+	assert_non_null(mfa_import_note(f->imp));
+}
+
 static void
 gauth_file_refused(void **state)
 {
@@ -937,6 +983,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(gauth_scratch_limits, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(gauth_scratch_leading_zero,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(gauth_file_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(u2f_lines, setup, teardown),
