@@ -155,6 +155,16 @@ int factor_fido2(struct attempt *a);
 const char *fido2_code_prompt(const struct attempt *a, int *hint);
 
 /*
+ * A PAM item for the log line, into out[max + 1] (max >= 1): in without
+ * a leading strip (may be NULL), cut at max bytes, each byte that is
+ * not printable ASCII or is a space as '?'; "-" when in is NULL or
+ * empty, or nothing is left after strip.
+ */
+#define LOG_ITEM_MAX		64	/* bytes of service and tty */
+#define LOG_HOST_MAX		255	/* bytes of rhost: a DNS name */
+void log_item(char *out, size_t max, const char *in, const char *strip);
+
+/*
  * Parses the module arguments from the PAM service file.  An unknown,
  * repeated, empty, relative or overlong option is logged with
  * pam_syslog() at LOG_ERR and gives PAM_SERVICE_ERR; PAM_SUCCESS

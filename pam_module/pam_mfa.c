@@ -34,7 +34,6 @@
 #include "mfa.h"
 #include "module.h"
 
-#define AUDIT_FIELD_MAX	64		/* bytes of rhost/tty/service */
 #define AUDIT_DETAIL_MAX	256	/* bytes of a record's detail */
 
 /* Indexed by enum reason (module.h). */
@@ -126,28 +125,6 @@ log_forward(void *arg, int priority, const char *msg)
 	pam_syslog(a->pamh, priority, "%s", msg);
 }
 
-/*
- * Copies a PAM item for the audit line: at most AUDIT_FIELD_MAX bytes,
- * anything but printable non-space ASCII becomes '?', so that a remote
- * host name cannot forge key=value pairs or lines.
- */
-static void
-audit_field(char *out, const char *in, const char *strip)
-{
-	size_t i, n = 0;
-
-	if (in != NULL && strip != NULL &&
-	    strncmp(in, strip, strlen(strip)) == 0)
-		in += strlen(strip);
-	if (in == NULL || *in == '\0') {
-		out[n++] = '-';
-	} else {
-		for (i = 0; in[i] != '\0' && n < AUDIT_FIELD_MAX; i++)
-			out[n++] = (in[i] > ' ' && in[i] < 0x7f) ? in[i] : '?';
-	}
-	out[n] = '\0';
-}
-
 static const char *
 pam_item_str(pam_handle_t *pamh, int type)
 {
@@ -229,14 +206,15 @@ audit_record(const struct attempt *a, int kind, const char *op,
 static int
 audit(struct attempt *a, int rc)
 {
-	char service[AUDIT_FIELD_MAX + 1], rhost[AUDIT_FIELD_MAX + 1];
-	char tty[AUDIT_FIELD_MAX + 1], factors[64];
+	char service[LOG_ITEM_MAX + 1], rhost[LOG_HOST_MAX + 1];
+	char tty[LOG_ITEM_MAX + 1], factors[64];
 	char detail[AUDIT_DETAIL_MAX];
 	int r;
 
-	audit_field(service, pam_item_str(a->pamh, PAM_SERVICE), NULL);
-	audit_field(rhost, pam_item_str(a->pamh, PAM_RHOST), NULL);
-	audit_field(tty, pam_item_str(a->pamh, PAM_TTY), "/dev/");
+	log_item(service, LOG_ITEM_MAX, pam_item_str(a->pamh, PAM_SERVICE),
+	    NULL);
+	log_item(rhost, LOG_HOST_MAX, pam_item_str(a->pamh, PAM_RHOST), NULL);
+	log_item(tty, LOG_ITEM_MAX, pam_item_str(a->pamh, PAM_TTY), "/dev/");
 	factor_list(a, factors, sizeof(factors));
 
 	(void)snprintf(detail, sizeof(detail), "service=%s factors=%s "

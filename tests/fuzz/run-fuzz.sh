@@ -41,7 +41,8 @@ esac
 # pam_oath line, a google-authenticator file, a PSKC file of a few keys,
 # a module argv with paths near their limit, a --batch file past one
 # read buffer (16 KiB), a --map file of a few hundred tokens, text
-# past the audit detail's 512 bytes.
+# past the audit detail's 512 bytes, a PAM item past the largest bound
+# tried (1024 bytes).
 max_len() {
 	case $1 in
 	store) echo 8192 ;;
@@ -59,6 +60,7 @@ max_len() {
 	batch) echo 20480 ;;
 	map) echo 16384 ;;
 	escape) echo 1024 ;;
+	logitem) echo 1100 ;;
 	*) echo 4096 ;;
 	esac
 }

@@ -152,6 +152,52 @@ test_audit_items(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * A host name as long as DNS allows is logged whole: cut at 64 bytes,
+ * a name under the client owner's control could show only a trusted-
+ * looking start (as the kernel audit record, which keeps 255 bytes,
+ * would not).  What is past 255 bytes is cut.
+ */
+#define LONG_HOST_START	"trusted.corp.example."
+#define LONG_HOST_END	".attacker.example"
+static void
+test_audit_long_rhost(void **state)
+{
+	struct conv cv = { 0 };
+	struct pam_conv pc = { conv_fn, &cv };
+	pam_handle_t *ph = NULL;
+	struct totp t;
+	char code[7], host[300], want[512];
+	size_t n;
+	int rc;
+
+	(void)state;
+	/* 21 + 217 + 17 = 255 bytes, then one more that is cut. */
+	n = strlen(LONG_HOST_START);
+	memcpy(host, LONG_HOST_START, n);
+	memset(host + n, 'a', 255 - n - strlen(LONG_HOST_END));
+	memcpy(host + 255 - strlen(LONG_HOST_END), LONG_HOST_END,
+	    strlen(LONG_HOST_END));
+	host[255] = 'z';
+	host[256] = '\0';
+	enrol(store, ALICE, &t);
+	next_code(&t, code);
+	conv_answers(&cv, ALICE_PW, code);
+	log_reset();
+	assert_int_equal(pam_start("mfa", ALICE, &pc, &ph), PAM_SUCCESS);
+	assert_int_equal(pam_set_item(ph, PAM_RHOST, host), PAM_SUCCESS);
+	rc = pam_authenticate(ph, 0);
+	assert_int_equal(pam_end(ph, rc), PAM_SUCCESS);
+	log_drain();
+	assert_int_equal(rc, PAM_SUCCESS);
+	host[255] = '\0';
+	(void)snprintf(want, sizeof(want), "user=" ALICE " service=mfa "
+	    "rhost=%s tty=- factors=password,totp result=success reason=ok",
+	    host);
+	assert_audit("mfa", want);
+	conv_reset(&cv);
+}
+
 static void
 test_wrong_password(void **state)
 {
@@ -861,6 +907,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_success_run_pamtest, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit_items, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_audit_long_rhost, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_password, setup,
 		    teardown),
