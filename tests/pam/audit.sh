@@ -161,13 +161,19 @@ expect() {
 $1"
 }
 n=$(printf '%s\n' "$auth" | grep -c "op=pam_mfa-auth " || true)
-[ "$n" -eq 3 ] || fail "$n pam_mfa-auth records, want 3"
+[ "$n" -eq 4 ] || fail "$n pam_mfa-auth records, want 4"
 op="op=pam_mfa-auth service=mfa"
 expect "$auth" "$op factors=password,totp reason=ok acct=$user "
 expect "$auth" "$op factors=password,recovery reason=ok acct=$user "
 expect "$auth" "$op factors=password,totp reason=bad_code acct=$user "
 expect "$auth" "hostname=? addr=? terminal=? res=success"
 expect "$auth" "hostname=? addr=? terminal=? res=failed"
+# An unknown user's name is not recorded (it may be a password typed
+# into the user name prompt); libpam's own record is not ours.
+expect "$auth" "$op factors=password reason=unknown_user acct=? "
+if printf '%s\n' "$auth" | grep -F -e "mfa-nobody" >/dev/null; then
+	fail "a pam_mfa record holds the unknown user's name"
+fi
 n=$(printf '%s\n' "$mgmt" | grep -c "op=pam_mfa-lockout " || true)
 [ "$n" -eq 1 ] || fail "$n pam_mfa-lockout records, want 1"
 expect "$mgmt" "op=pam_mfa-lockout service=mfa failures=1 until="

@@ -894,6 +894,14 @@ test_audit_records(void **state)
 	assert_true(log_has("user " ALICE ": locked out after 1 failures"));
 	assert_false(log_has("audit record"));
 	assert_no_secrets(&cv, NULL);
+
+	/* An unknown name (it may be a password): acct="?" in the record. */
+	conv_answers(&cv, ALICE_PW, code);
+	run_auth("mfa", "mfa-nobody", &cv, PAM_AUTH_ERR);
+	assert_audit("mfa", "user=- service=mfa rhost=- tty=- "
+	    "factors=password result=failure reason=unknown_user");
+	assert_false(log_has("audit record"));
+	assert_no_secrets(&cv, "mfa-nobody");
 	conv_reset(&cv);
 	mfa_recovery_codes_free(&codes, 10);
 }
