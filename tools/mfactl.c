@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <pwd.h>
@@ -281,11 +282,50 @@ mfactl_ctx(struct mfactl *m, const char *cmd, const char *obj)
 	return r;
 }
 
+/*
+ * The administrator behind the command: the login uid the kernel keeps
+ * across su and sudo (pam_loginuid(8)), into buf; "unset" without one.
+ */
+static void
+login_uid(char *buf, size_t size)
+{
+	char	num[16];
+	ssize_t	n = -1;
+	int	fd;
+
+	if ((fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, num, sizeof(num) - 1);
+		(void)close(fd);
+	}
+	if (n > 0) {
+		num[n] = '\0';
+		num[strspn(num, "0123456789")] = '\0';
+	}
+	/* (uid_t)-1: no login uid was ever set. */
+	if (n <= 0 || num[0] == '\0' || strcmp(num, "4294967295") == 0)
+		(void)snprintf(buf, size, "unset");
+	else
+		(void)snprintf(buf, size, "%s", num);
+}
+
+/*
+ * In place: a byte that is not printable ASCII becomes '?', and so do
+ * a space and '=' unless spaces is set (a value, not a list of fields).
+ */
+static void
+log_clean(char *s, int spaces)
+{
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s >= 0x7f ||
+		    (!spaces && (*s == ' ' || *s == '=')))
+			*s = '?';
+}
+
 void
 mfactl_audit(const char *op, const char *user, unsigned id, int type,
     const char *extra, int success)
 {
-	char detail[160], tty[64];
+	char detail[160], tty[64], name[MFA_USER_MAX + 1], auid[16];
 	const char *ttyp = NULL;
 	size_t len = 0;
 	int r;
@@ -309,6 +349,27 @@ mfactl_audit(const char *op, const char *user, unsigned id, int type,
 	if (r != MFA_OK)
 		mfactl_errorf(op, user, _("warning: audit record not sent: %s"),
 		    _(mfa_strerror(r)));
+	/*
+	 * The same in the system log, as pam_mfa's attempts are: where no
+	 * audit daemon runs (most hosts) the line is the only record of
+	 * the change.  The detail's values have no spaces or '=' of their
+	 * own (numbers, names of types and formats, serial numbers), so
+	 * only bytes that could end the line are replaced there.
+	 */
+	(void)snprintf(name, sizeof(name), "%s", user != NULL ? user : "?");
+	log_clean(name, 0);
+	log_clean(detail, 1);
+	login_uid(auid, sizeof(auid));
+	if (ttyp != NULL && strncmp(tty, "/dev/", 5) == 0)
+		ttyp = tty + 5;
+	if (ttyp != NULL)
+		log_clean(tty, 0);
+	openlog("mfactl", LOG_PID, LOG_AUTHPRIV);
+	syslog(LOG_NOTICE, "op=%s user=%s%s%s uid=%lu auid=%s tty=%s "
+	    "result=%s", op, name, detail[0] != '\0' ? " " : "", detail,
+	    (unsigned long)getuid(), auid, ttyp != NULL ? ttyp : "-",
+	    success ? "success" : "failure");
+	closelog();
 }
 
 int
