@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -243,6 +244,38 @@ reject(struct pskc_entry *e, const char *why)
 	return -1;
 }
 
+/*
+ * The hash of the HMAC, from <Suite> (RFC 6030 4.3.4: for an HMAC-based
+ * OTP algorithm it names the hash's strength).  Vendors write
+ * "HMAC-SHA256", "SHA256" or "SHA-256"; no Suite is RFC 6238's SHA-1.
+ * -1: a suite pam_mfa cannot verify, which must not be taken for SHA-1.
+ */
+static int
+suite_hash(const char *suite)
+{
+	static const struct {
+		const char	*name;
+		int		 alg;
+	} hashes[] = {
+		{ "SHA1",	MFA_TOTP_SHA1 },
+		{ "SHA-1",	MFA_TOTP_SHA1 },
+		{ "SHA256",	MFA_TOTP_SHA256 },
+		{ "SHA-256",	MFA_TOTP_SHA256 },
+		{ "SHA512",	MFA_TOTP_SHA512 },
+		{ "SHA-512",	MFA_TOTP_SHA512 },
+	};
+	size_t	i;
+
+	if (suite == NULL)
+		return MFA_TOTP_SHA1;
+	if (strncasecmp(suite, "HMAC-", 5) == 0)
+		suite += 5;
+	for (i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
+		if (strcasecmp(suite, hashes[i].name) == 0)
+			return hashes[i].alg;
+	return -1;
+}
+
 static int
 check_key(pskc_key_t *key, struct pskc_entry *e)
 {
@@ -267,6 +300,10 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	if (alg == NULL || strcmp(alg, URN_TOTP) != 0)
 		return reject(e, N_("algorithm is not "
 		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"));
+	if ((e->algorithm = suite_hash(pskc_get_key_algparm_suite(key))) ==
+	    -1)
+		return reject(e, N_("suite is not HMAC-SHA1, HMAC-SHA256 or "
+		    "HMAC-SHA512"));
 	v = pskc_get_key_algparm_resp_length(key, &present);
 	e->digits = present ? v : DEFAULT_DIGITS;
 	if (e->digits < 6 || e->digits > MFA_CODE_MAX)

@@ -2,8 +2,8 @@
 /*
  * mfactl import pskc: reads a PSKC (RFC 6030) container with libpskc and
  * checks each key for what pam_mfa can take over: a TOTP key with a
- * serial number that no other key package of the container repeats, a
- * plain secret, decimal codes of 6..8 digits and a time
+ * serial number that no other key package of the container repeats, an
+ * HMAC-SHA1, -SHA256 or -SHA512 suite (none: SHA-1), a plain secret, decimal codes of 6..8 digits and a time
  * step of 1..3600 seconds.  Uses libpskc and mfa.h only (the fuzz target
  * tests/fuzz/fuzz_import_pskc.c builds this file on its own).
  */
@@ -42,6 +42,7 @@ pskc_serial_ok(const char *s)
 struct pskc_entry {
 	int		ok;
 	char		serial[PSKC_SERIAL_MAX + 1]; /* "": unusable */
+	int		algorithm;	/* MFA_TOTP_SHA1/SHA256/SHA512 */
 	unsigned	digits;
 	unsigned	period;
 	unsigned char	secret[64];

@@ -404,6 +404,36 @@ check "repeated serial: not called missing" lacks "$out" \
     "serial TOK-0007 (assigned to rita) is not in the file"
 check "repeated serial: summary" contains "$out" "1 imported, 2 skipped"
 check "repeated serial: nothing stored for rita" [ ! -e "$STORE/rita" ]
+# The hash is the Suite's (RFC 6030 4.3.4), in the spellings vendors
+# use; a suite pam_mfa cannot verify is refused, not taken for SHA-1.
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	for ss in TOK-0011:HMAC-SHA256 TOK-0012:sha-512 TOK-0013:HMAC-MD5; do
+		printf '<KeyPackage><DeviceInfo><SerialNo>%s</SerialNo>' \
+		    "${ss%%:*}"
+		printf '</DeviceInfo>\n<Key Id="k" Algorithm="%s">' \
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+		printf '<AlgorithmParameters><Suite>%s</Suite>' "${ss#*:}"
+		printf '</AlgorithmParameters><Data><Secret><PlainValue>%s' \
+		    MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=
+		printf '</PlainValue></Secret></Data></Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/suite.pskc"
+expect_rc 1 "pskc, Suite names the hash" M import pskc "$WORK/suite.pskc" \
+    --assign TOK-0011=vic --assign TOK-0012=wes --assign TOK-0013=xan
+check "Suite HMAC-SHA256: imported as sha256" matches "$out" \
+    "^KEY 1: imported vic credential 1 \\(totp sha256/6/30, "
+check "Suite sha-512: imported as sha512" matches "$out" \
+    "^KEY 2: imported wes credential 1 \\(totp sha512/6/30, "
+check "Suite HMAC-MD5: refused" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0013: suite is not HMAC-SHA1, HMAC-SHA256"
+check "Suite HMAC-SHA256: stored as sha256" grep -q '^totp 1 .* alg=sha256 ' \
+    "$STORE/vic"
+check "Suite sha-512: stored as sha512" grep -q '^totp 1 .* alg=sha512 ' \
+    "$STORE/wes"
+check "Suite HMAC-MD5: nothing stored" [ ! -e "$STORE/xan" ]
 printf 'TOK-0001 alice extra\n' >"$WORK/bad.map"
 expect_fail_line "--map with a bad line" M import pskc "$FIX/tokens.pskc" \
     --map "$WORK/bad.map"
