@@ -2,8 +2,8 @@
 /*
  * PSKC (RFC 6030) seed files of hardware TOTP tokens, through libpskc:
  * what each key holds, checked against what pam_mfa can verify.  An
- * encrypted container (pre-shared or PBKDF2 key) has no plain secret
- * here; decrypting it is out of scope (see mfactl(8)).
+ * encrypted container (pre-shared or PBKDF2 key) is refused as a whole,
+ * naming what to do; decrypting it is out of scope (see mfactl(8)).
  */
 #include "config.h"
 
@@ -53,6 +53,7 @@
 #define EL_ATTRS	0x2	/* libpskc reads all its attributes */
 #define EL_WALK		0x4	/* libpskc reads its child elements */
 #define EL_MANY		0x8	/* may repeat among its siblings */
+#define EL_CRYPT	0x10	/* of an encrypted container */
 #define TREE_DEPTH_MAX	8	/* KeyContainer/KeyPackage/Key/Data/... */
 
 static const struct pskc_el {
@@ -93,6 +94,10 @@ static const struct pskc_el {
 	{ "PINPolicy",			EL_ATTRS },
 	{ "KeyUsage",			EL_TEXT | EL_MANY },
 	{ "NumberOfTransactions",	EL_TEXT },
+	/* RFC 6030 6.1-6.2: libpskc would call the file "not PSKC". */
+	{ "EncryptionKey",		EL_CRYPT },
+	{ "MACMethod",			EL_CRYPT },
+	{ "EncryptedValue",		EL_CRYPT },
 };
 
 /* Where the pre-check stopped: the reason and the line of the node. */
@@ -167,6 +172,11 @@ tree_check(const xmlNode *n, unsigned depth, struct tree_err *te)
 		/* Unknown elements: libpskc refuses the file, unread. */
 		if ((k = el_find(c)) == -1)
 			continue;
+		if (pskc_els[k].flags & EL_CRYPT)
+			return tree_fail(te, c, N_("an encrypted PSKC file "
+			    "(EncryptionKey, MACMethod, EncryptedValue) is not "
+			    "supported: decrypt it with the vendor's tool "
+			    "first"));
 		if (!(pskc_els[k].flags & EL_MANY)) {
 			if (seen & (UINT64_C(1) << k))
 				return tree_fail(te, c, N_("an element "
@@ -318,8 +328,7 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	if (e->period < 1 || e->period > PERIOD_MAX)
 		return reject(e, N_("time interval not 1..3600 seconds"));
 	if ((secret = pskc_get_key_data_secret(key, &len)) == NULL)
-		return reject(e, N_("no plain secret (an encrypted PSKC "
-		    "file is not supported: decrypt it first)"));
+		return reject(e, N_("no secret (Data/Secret/PlainValue)"));
 	if (len < SECRET_MIN || len > sizeof(e->secret))
 		return reject(e, N_("secret not 10..64 bytes"));
 	memcpy(e->secret, secret, len);

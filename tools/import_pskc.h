@@ -53,8 +53,8 @@ struct pskc_entry {
 /*
  * Parses buf[0..len) and fills *out with a calloc'd array of *n entries,
  * one per key in container order.  Returns 0, or -1 with a reason in
- * why[whylen] (not PSKC, a malformed element or attribute, no key, too
- * many keys, out of memory) and in *line the line of the file it is
+ * why[whylen] (not PSKC, encrypted, a malformed element or attribute,
+ * no key, too many keys, out of memory) and in *line the line of the file it is
  * about (0: the whole file).
  */
 int import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,

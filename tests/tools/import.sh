@@ -504,6 +504,50 @@ hostile_ok() {
 }
 hostile_ok
 
+# ---- encrypted PSKC files ----------------------------------------------------
+# RFC 6030 6.1's shape (a pre-shared key; PBKDF2 is the same in the key
+# packages): refused as a whole, naming the line and what to do, not
+# called "not PSKC"; the same with only a key's EncryptedValue.
+# encrypted NAME LINE: the file $WORK/NAME.pskc, its first encrypted line.
+encrypted() {
+	expect_fail_line "encrypted PSKC: $1" M import pskc "$WORK/$1.pskc" \
+	    --assign TOK-0001=nia
+	check "encrypted PSKC: $1: line $2, what to do" contains "$err" \
+	    "LINE $2: an encrypted PSKC file (EncryptionKey, MACMethod, Encrypte"
+	check "encrypted PSKC: $1: says to decrypt" contains "$err" \
+	    "decrypt it with the vendor's tool first"
+	check "encrypted PSKC: $1: nothing stored" [ ! -e "$STORE/nia" ]
+}
+XENC=http://www.w3.org/2001/04/xmlenc#
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc"\n'
+	printf ' xmlns:ds="http://www.w3.org/2000/09/xmldsig#"\n'
+	printf ' xmlns:xenc="%s">\n' "$XENC"
+	printf '<EncryptionKey><ds:KeyName>Pre-shared-key</ds:KeyName>'
+	printf '</EncryptionKey>\n<KeyPackage>\n'
+	printf '<DeviceInfo><SerialNo>TOK-0001</SerialNo></DeviceInfo>\n'
+	printf '<Key Id="k" Algorithm="%s">\n' \
+	    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+	printf '<Data><Secret>\n<EncryptedValue>'
+	printf '<xenc:EncryptionMethod Algorithm="%saes128-cbc"/>' "$XENC"
+	printf '<xenc:CipherData><xenc:CipherValue>%s</xenc:CipherValue>' \
+	    AAECAwQFBgcICQoLDA0OD+cIHItlB3Wra1DUpxVvOx2lef1VmNPCMl8jwZqIUqGv
+	printf '</xenc:CipherData></EncryptedValue>\n'
+	printf '<ValueMAC>Su+NvtQfmvfJzF6bmQiJqoLRExc=</ValueMAC>\n'
+	printf '</Secret></Data>\n</Key>\n</KeyPackage>\n</KeyContainer>\n'
+} >"$WORK/pre-shared.pskc"
+encrypted pre-shared 5
+grep -v EncryptionKey "$WORK/pre-shared.pskc" >"$WORK/encrypted-value.pskc"
+encrypted encrypted-value 9
+# A key package without any secret is one key skipped, and says so.
+sed -e '/EncryptedValue>/d' -e '/ValueMAC/d' \
+    "$WORK/encrypted-value.pskc" >"$WORK/no-secret.pskc"
+expect_rc 1 "PSKC key without a secret" M import pskc \
+    "$WORK/no-secret.pskc" --assign TOK-0001=nia
+check "PSKC key without a secret: reason" matches "$out" \
+    "^KEY 1: skipped: serial TOK-0001: no secret \\(Data/Secret/PlainValue\\)"
+
 # ---- used scratch codes do not come back ----------------------------------
 # Through real logins (pamtester under pam_wrapper runs the build tree's
 # pam_mfa.so, nss_wrapper supplies the user): a scratch code used at a
