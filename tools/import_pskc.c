@@ -27,8 +27,7 @@
  */
 #define N_(s)	(s)
 
-#define URN_TOTP	"urn:ietf:params:xml:ns:keyprov:pskc:totp"
-#define URN_HOTP	"urn:ietf:params:xml:ns:keyprov:pskc:hotp"
+#define URN_PSKC	"urn:ietf:params:xml:ns:keyprov:pskc"
 #define SECRET_MIN	10
 #define PERIOD_MAX	3600
 #define DEFAULT_DIGITS	6
@@ -286,6 +285,22 @@ suite_hash(const char *suite)
 	return -1;
 }
 
+/*
+ * Whether alg is the PSKC algorithm name (totp, hotp): RFC 6030's form
+ * URN_PSKC ":totp", or URN_PSKC "#totp" of the algorithm-profiles draft
+ * that token vendors' files still carry; in any case, as other PSKC
+ * readers compare them.
+ */
+static int
+alg_is(const char *alg, const char *name)
+{
+	size_t	n = sizeof(URN_PSKC) - 1;
+
+	return alg != NULL && strncasecmp(alg, URN_PSKC, n) == 0 &&
+	    (alg[n] == ':' || alg[n] == '#') &&
+	    strcasecmp(alg + n + 1, name) == 0;
+}
+
 static int
 check_key(pskc_key_t *key, struct pskc_entry *e)
 {
@@ -304,10 +319,10 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	if (e->serial[0] == '\0')
 		return reject(e, N_("serial number not 1..48 printable "
 		    "characters without spaces or '='"));
-	if (alg != NULL && strcmp(alg, URN_HOTP) == 0)
+	if (alg_is(alg, "hotp"))
 		return reject(e, N_("event-based HOTP key: pam_mfa does "
 		    "time-based TOTP only"));
-	if (alg == NULL || strcmp(alg, URN_TOTP) != 0)
+	if (!alg_is(alg, "totp"))
 		return reject(e, N_("algorithm is not "
 		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"));
 	if ((e->algorithm = suite_hash(pskc_get_key_algparm_suite(key))) ==

@@ -434,6 +434,36 @@ check "Suite HMAC-SHA256: stored as sha256" grep -q '^totp 1 .* alg=sha256 ' \
 check "Suite sha-512: stored as sha512" grep -q '^totp 1 .* alg=sha512 ' \
     "$STORE/wes"
 check "Suite HMAC-MD5: nothing stored" [ ! -e "$STORE/xan" ]
+# The algorithm: RFC 6030's ":totp", the "#totp" of the profiles
+# draft that vendors' files carry, in any case; "#hotp" is HOTP.
+U=urn:ietf:params:xml:ns:keyprov:pskc
+UC=URN:IETF:PARAMS:XML:NS:KEYPROV:PSKC
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	for sa in "TOK-0021 $U#totp" "TOK-0022 $UC:TOTP" "TOK-0023 $U#hotp" \
+	    "TOK-0024 $U#totp2"; do
+		printf '<KeyPackage><DeviceInfo><SerialNo>%s</SerialNo>' \
+		    "${sa%% *}"
+		printf '</DeviceInfo>\n<Key Id="k" Algorithm="%s">' "${sa#* }"
+		printf '<Data><Secret><PlainValue>%s' \
+		    MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=
+		printf '</PlainValue></Secret></Data></Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/alg.pskc"
+expect_rc 1 "pskc, algorithm spellings" M import pskc "$WORK/alg.pskc" \
+    --assign TOK-0021=yan --assign TOK-0022=zoe --assign TOK-0023=abe \
+    --assign TOK-0024=bea
+check "algorithm #totp: imported" matches "$out" \
+    "^KEY 1: imported yan credential 1 \\(totp sha1/6/30, "
+check "algorithm :TOTP in capitals: imported" matches "$out" \
+    "^KEY 2: imported zoe credential 1 \\(totp sha1/6/30, "
+check "algorithm #hotp: refused as HOTP" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0023: event-based HOTP"
+check "algorithm #totp2: refused" matches "$out" \
+    "^KEY 4: skipped: serial TOK-0024: algorithm is not "
+check "algorithm #totp: secret stored" [ "$(secret_of yan 1)" = "$S20" ]
 printf 'TOK-0001 alice extra\n' >"$WORK/bad.map"
 expect_fail_line "--map with a bad line" M import pskc "$FIX/tokens.pskc" \
     --map "$WORK/bad.map"
