@@ -141,7 +141,7 @@ attrs_check(const xmlNode *n, struct tree_err *te)
 	return 0;
 }
 
-/* The first child is text (libpskc takes it as the element's value). */
+/* The only child is text (libpskc takes the first as the value). */
 static int
 text_check(const xmlNode *n, struct tree_err *te)
 {
@@ -152,6 +152,15 @@ text_check(const xmlNode *n, struct tree_err *te)
 	    c->content[0] == '\0')
 		return tree_fail(te, n, N_("an element that holds a value "
 		    "is empty"));
+	/*
+	 * libpskc reads the first text node only: "MTIz<!-- -->NDU2" or
+	 * a CDATA section followed by text would import part of a
+	 * secret, or of a serial number, as if it were all of it.
+	 */
+	if (c->next != NULL)
+		return tree_fail(te, n, N_("an element that holds a value "
+		    "has more in it than its text (a comment, CDATA section "
+		    "or element)"));
 	return 0;
 }
 

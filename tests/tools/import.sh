@@ -523,6 +523,13 @@ hostile two-serials 5 "an element that may appear once is repeated" \
     "$SN<SerialNo>TOK-0002</SerialNo>" "" ""
 hostile doctype 0 "a document type declaration (DOCTYPE) is not allowed" \
     "$SN" "" ""
+# libpskc reads an element's first text node only: a serial number
+# "TOK-0001" followed by more would be taken for TOK-0001's.
+MORE="an element that holds a value has more in it than its text"
+hostile serial-comment 5 "$MORE" '<SerialNo>TOK-0001<!-- x -->-B</SerialNo>' \
+    "" ""
+hostile serial-cdata 5 "$MORE" '<SerialNo><![CDATA[TOK-0001]]>-B</SerialNo>' \
+    "" ""
 # The same container without the defect imports.
 hostile_ok() {
 	sed 's/<Manufacturer><\/Manufacturer>/<Manufacturer>Ex<\/Manufacturer>/' \
@@ -533,6 +540,13 @@ hostile_ok() {
 	    [ "$(secret_of mia 1)" = "$S20" ]
 }
 hostile_ok
+# The same for a secret: its first 12 bytes must not become the key.
+sed 's/MTIzNDU2Nzg5MDEy/&<!-- x -->/' "$WORK/fixed.pskc" >"$WORK/split.pskc"
+expect_fail_line "PSKC secret split by a comment" M import pskc \
+    "$WORK/split.pskc" --assign TOK-0001=oda
+check "secret split by a comment: line, reason" contains "$err" \
+    "LINE 9: $MORE"
+check "secret split by a comment: nothing stored" [ ! -e "$STORE/oda" ]
 
 # ---- encrypted PSKC files ----------------------------------------------------
 # RFC 6030 6.1's shape (a pre-shared key; PBKDF2 is the same in the key
