@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -310,10 +311,46 @@ alg_is(const char *alg, const char *name)
 	    strcasecmp(alg + n + 1, name) == 0;
 }
 
-static int
-check_key(pskc_key_t *key, struct pskc_entry *e)
+/*
+ * RFC 6030 5: a key whose Policy does not let it be used for OTP now
+ * must not be used.  pam_mfa checks neither a PIN nor dates at login,
+ * so the key is refused here: when its KeyUsage leaves out OTP, when
+ * the server must check a PIN with each code (PINUsageMode other than
+ * Local: every code alone would fail), or outside StartDate..ExpiryDate.
+ * NULL: the policy allows the import.
+ */
+static const char *
+policy_why(pskc_key_t *key, time_t now)
 {
-	const char	*alg, *serial, *secret;
+	const struct tm	*tm;
+	struct tm	 t;
+	int		 present = 0, usages;
+
+	usages = pskc_get_key_policy_keyusages(key, &present);
+	if (present && (usages & PSKC_KEYUSAGE_OTP) == 0)
+		return N_("its policy's KeyUsage does not include OTP");
+	present = 0;
+	if (pskc_get_key_policy_pinusagemode(key, &present) !=
+	    PSKC_PINUSAGEMODE_LOCAL && present)
+		return N_("its PIN policy sends a PIN with the code "
+		    "(PINUsageMode not Local): pam_mfa cannot check it");
+	if ((tm = pskc_get_key_policy_startdate(key)) != NULL) {
+		t = *tm;
+		if (timegm(&t) > now)
+			return N_("its policy's StartDate is still to come");
+	}
+	if ((tm = pskc_get_key_policy_expirydate(key)) != NULL) {
+		t = *tm;
+		if (timegm(&t) <= now)
+			return N_("its policy's ExpiryDate has passed");
+	}
+	return NULL;
+}
+
+static int
+check_key(pskc_key_t *key, struct pskc_entry *e, time_t now)
+{
+	const char	*alg, *serial, *secret, *why;
 	size_t		 len = 0;
 	uint32_t	 v;
 	int		 present = 0;
@@ -334,6 +371,8 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	if (!alg_is(alg, "totp"))
 		return reject(e, N_("algorithm is not "
 		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"));
+	if ((why = policy_why(key, now)) != NULL)
+		return reject(e, why);
 	if ((e->algorithm = suite_hash(pskc_get_key_algparm_suite(key))) ==
 	    -1)
 		return reject(e, N_("suite is not HMAC-SHA1, HMAC-SHA256 or "
@@ -417,6 +456,7 @@ import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
 	struct pskc_entry	*e = NULL;
 	struct tree_err		 te;
 	size_t			 i, count = 0;
+	time_t			 now = time(NULL);
 	int			 r = -1, pr;
 
 	*line = 0;
@@ -455,7 +495,7 @@ import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
 	}
 	for (i = 0; i < count; i++) {
 		key = pskc_get_keypackage(c, i);
-		(void)check_key(key, &e[i]);
+		(void)check_key(key, &e[i], now);
 	}
 	if (reject_repeated_serials(e, count) == -1) {
 		(void)snprintf(why, whylen, "%s", N_("out of memory"));

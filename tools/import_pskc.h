@@ -3,8 +3,10 @@
  * mfactl import pskc: reads a PSKC (RFC 6030) container with libpskc and
  * checks each key for what pam_mfa can take over: a TOTP key with a
  * serial number that no other key package of the container repeats, an
- * HMAC-SHA1, -SHA256 or -SHA512 suite (none: SHA-1), a plain secret, decimal codes of 6..8 digits and a time
- * step of 1..3600 seconds.  Uses libpskc and mfa.h only (the fuzz target
+ * HMAC-SHA1, -SHA256 or -SHA512 suite (none: SHA-1), a policy that
+ * allows OTP use now without a PIN checked by the server, a plain
+ * secret, decimal codes of 6..8 digits and a time step of 1..3600
+ * seconds.  Uses libpskc and mfa.h only (the fuzz target
  * tests/fuzz/fuzz_import_pskc.c builds this file on its own).
  */
 #ifndef IMPORT_PSKC_H

@@ -464,6 +464,46 @@ check "algorithm #hotp: refused as HOTP" matches "$out" \
 check "algorithm #totp2: refused" matches "$out" \
     "^KEY 4: skipped: serial TOK-0024: algorithm is not "
 check "algorithm #totp: secret stored" [ "$(secret_of yan 1)" = "$S20" ]
+# RFC 6030 5: a key its Policy does not let be used for OTP now is
+# refused (pam_mfa checks no PIN and no dates at login).
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	n=30
+	for p in '<KeyUsage>CR</KeyUsage>' \
+	    '<KeyUsage>CR</KeyUsage><KeyUsage>OTP</KeyUsage>' \
+	    '<PINPolicy PINKeyId="p" PINUsageMode="Prepend"/>' \
+	    '<PINPolicy PINUsageMode="Local" MaxFailedAttempts="3"/>' \
+	    '<ExpiryDate>2001-01-01T00:00:00Z</ExpiryDate>' \
+	    '<StartDate>2999-01-01T00:00:00Z</StartDate>'; do
+		n=$((n + 1))
+		printf '<KeyPackage><DeviceInfo><SerialNo>TOK-00%s' "$n"
+		printf '</SerialNo></DeviceInfo>\n<Key Id="k" Algorithm="%s">' \
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+		printf '<Data><Secret><PlainValue>%s' \
+		    MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=
+		printf '</PlainValue></Secret></Data><Policy>%s</Policy>' "$p"
+		printf '</Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/policy.pskc"
+expect_rc 1 "pskc, key policies" M import pskc "$WORK/policy.pskc" \
+    --assign TOK-0031=cal --assign TOK-0032=dee --assign TOK-0033=eve \
+    --assign TOK-0034=fay --assign TOK-0035=gus --assign TOK-0036=hal
+check "policy KeyUsage CR: refused" matches "$out" \
+    "^KEY 1: skipped: serial TOK-0031: its policy's KeyUsage does not "
+check "policy KeyUsage CR and OTP: imported" matches "$out" \
+    "^KEY 2: imported dee credential 1 "
+check "policy PIN prepended: refused" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0033: its PIN policy sends a PIN "
+check "policy PIN checked on the token: imported" matches "$out" \
+    "^KEY 4: imported fay credential 1 "
+check "policy expired: refused" matches "$out" \
+    "^KEY 5: skipped: serial TOK-0035: its policy's ExpiryDate has passed"
+check "policy not yet started: refused" matches "$out" \
+    "^KEY 6: skipped: serial TOK-0036: its policy's StartDate is still "
+check "policy: nothing stored for the refused keys" \
+    [ -z "$(ls "$STORE" | grep -E '^(cal|eve|gus|hal)$')" ]
 printf 'TOK-0001 alice extra\n' >"$WORK/bad.map"
 expect_fail_line "--map with a bad line" M import pskc "$FIX/tokens.pskc" \
     --map "$WORK/bad.map"
