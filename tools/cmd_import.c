@@ -578,7 +578,7 @@ import_pskc(struct import *im, const char *buf, size_t len)
 			    e[i].serial);
 		id = 0;
 		if ((r = open_user(im, a->user, &u)) == MFA_OK) {
-			r = mfa_user_totp_import(u, label, MFA_TOTP_SHA1,
+			r = mfa_user_totp_import(u, label, e[i].algorithm,
 			    e[i].digits, e[i].period, e[i].secret,
 			    e[i].secret_len, im->flags, &id);
 			(void)snprintf(more, sizeof(more), "serial=%s",
@@ -590,7 +590,9 @@ import_pskc(struct import *im, const char *buf, size_t len)
 			report_error(im, where, a->user, r);
 			continue;
 		}
-		(void)snprintf(desc, sizeof(desc), "totp sha1/%u/%u",
+		(void)snprintf(desc, sizeof(desc), "totp %s/%u/%u",
+		    e[i].algorithm == MFA_TOTP_SHA512 ? "sha512" :
+		    e[i].algorithm == MFA_TOTP_SHA256 ? "sha256" : "sha1",
 		    e[i].digits, e[i].period);
 		report_ok(im, where, a->user, id, desc, label);
 	}

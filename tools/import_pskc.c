@@ -2,8 +2,8 @@
 /*
  * PSKC (RFC 6030) seed files of hardware TOTP tokens, through libpskc:
  * what each key holds, checked against what pam_mfa can verify.  An
- * encrypted container (pre-shared or PBKDF2 key) has no plain secret
- * here; decrypting it is out of scope (see mfactl(8)).
+ * encrypted container (pre-shared or PBKDF2 key) is refused as a whole,
+ * naming what to do; decrypting it is out of scope (see mfactl(8)).
  */
 #include "config.h"
 
@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -26,8 +28,7 @@
  */
 #define N_(s)	(s)
 
-#define URN_TOTP	"urn:ietf:params:xml:ns:keyprov:pskc:totp"
-#define URN_HOTP	"urn:ietf:params:xml:ns:keyprov:pskc:hotp"
+#define URN_PSKC	"urn:ietf:params:xml:ns:keyprov:pskc"
 #define SECRET_MIN	10
 #define PERIOD_MAX	3600
 #define DEFAULT_DIGITS	6
@@ -52,6 +53,7 @@
 #define EL_ATTRS	0x2	/* libpskc reads all its attributes */
 #define EL_WALK		0x4	/* libpskc reads its child elements */
 #define EL_MANY		0x8	/* may repeat among its siblings */
+#define EL_CRYPT	0x10	/* of an encrypted container */
 #define TREE_DEPTH_MAX	8	/* KeyContainer/KeyPackage/Key/Data/... */
 
 static const struct pskc_el {
@@ -92,6 +94,10 @@ static const struct pskc_el {
 	{ "PINPolicy",			EL_ATTRS },
 	{ "KeyUsage",			EL_TEXT | EL_MANY },
 	{ "NumberOfTransactions",	EL_TEXT },
+	/* RFC 6030 6.1-6.2: libpskc would call the file "not PSKC". */
+	{ "EncryptionKey",		EL_CRYPT },
+	{ "MACMethod",			EL_CRYPT },
+	{ "EncryptedValue",		EL_CRYPT },
 };
 
 /* Where the pre-check stopped: the reason and the line of the node. */
@@ -136,7 +142,7 @@ attrs_check(const xmlNode *n, struct tree_err *te)
 	return 0;
 }
 
-/* The first child is text (libpskc takes it as the element's value). */
+/* The only child is text (libpskc takes the first as the value). */
 static int
 text_check(const xmlNode *n, struct tree_err *te)
 {
@@ -147,6 +153,15 @@ text_check(const xmlNode *n, struct tree_err *te)
 	    c->content[0] == '\0')
 		return tree_fail(te, n, N_("an element that holds a value "
 		    "is empty"));
+	/*
+	 * libpskc reads the first text node only: "MTIz<!-- -->NDU2" or
+	 * a CDATA section followed by text would import part of a
+	 * secret, or of a serial number, as if it were all of it.
+	 */
+	if (c->next != NULL)
+		return tree_fail(te, n, N_("an element that holds a value "
+		    "has more in it than its text (a comment, CDATA section "
+		    "or element)"));
 	return 0;
 }
 
@@ -166,6 +181,11 @@ tree_check(const xmlNode *n, unsigned depth, struct tree_err *te)
 		/* Unknown elements: libpskc refuses the file, unread. */
 		if ((k = el_find(c)) == -1)
 			continue;
+		if (pskc_els[k].flags & EL_CRYPT)
+			return tree_fail(te, c, N_("an encrypted PSKC file "
+			    "(EncryptionKey, MACMethod, EncryptedValue) is not "
+			    "supported: decrypt it with the vendor's tool "
+			    "first"));
 		if (!(pskc_els[k].flags & EL_MANY)) {
 			if (seen & (UINT64_C(1) << k))
 				return tree_fail(te, c, N_("an element "
@@ -243,10 +263,94 @@ reject(struct pskc_entry *e, const char *why)
 	return -1;
 }
 
+/*
+ * The hash of the HMAC, from <Suite> (RFC 6030 4.3.4: for an HMAC-based
+ * OTP algorithm it names the hash's strength).  Vendors write
+ * "HMAC-SHA256", "SHA256" or "SHA-256"; no Suite is RFC 6238's SHA-1.
+ * -1: a suite pam_mfa cannot verify, which must not be taken for SHA-1.
+ */
 static int
-check_key(pskc_key_t *key, struct pskc_entry *e)
+suite_hash(const char *suite)
 {
-	const char	*alg, *serial, *secret;
+	static const struct {
+		const char	*name;
+		int		 alg;
+	} hashes[] = {
+		{ "SHA1",	MFA_TOTP_SHA1 },
+		{ "SHA-1",	MFA_TOTP_SHA1 },
+		{ "SHA256",	MFA_TOTP_SHA256 },
+		{ "SHA-256",	MFA_TOTP_SHA256 },
+		{ "SHA512",	MFA_TOTP_SHA512 },
+		{ "SHA-512",	MFA_TOTP_SHA512 },
+	};
+	size_t	i;
+
+	if (suite == NULL)
+		return MFA_TOTP_SHA1;
+	if (strncasecmp(suite, "HMAC-", 5) == 0)
+		suite += 5;
+	for (i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
+		if (strcasecmp(suite, hashes[i].name) == 0)
+			return hashes[i].alg;
+	return -1;
+}
+
+/*
+ * Whether alg is the PSKC algorithm name (totp, hotp): RFC 6030's form
+ * URN_PSKC ":totp", or URN_PSKC "#totp" of the algorithm-profiles draft
+ * that token vendors' files still carry; in any case, as other PSKC
+ * readers compare them.
+ */
+static int
+alg_is(const char *alg, const char *name)
+{
+	size_t	n = sizeof(URN_PSKC) - 1;
+
+	return alg != NULL && strncasecmp(alg, URN_PSKC, n) == 0 &&
+	    (alg[n] == ':' || alg[n] == '#') &&
+	    strcasecmp(alg + n + 1, name) == 0;
+}
+
+/*
+ * RFC 6030 5: a key whose Policy does not let it be used for OTP now
+ * must not be used.  pam_mfa checks neither a PIN nor dates at login,
+ * so the key is refused here: when its KeyUsage leaves out OTP, when
+ * the server must check a PIN with each code (PINUsageMode other than
+ * Local: every code alone would fail), or outside StartDate..ExpiryDate.
+ * NULL: the policy allows the import.
+ */
+static const char *
+policy_why(pskc_key_t *key, time_t now)
+{
+	const struct tm	*tm;
+	struct tm	 t;
+	int		 present = 0, usages;
+
+	usages = pskc_get_key_policy_keyusages(key, &present);
+	if (present && (usages & PSKC_KEYUSAGE_OTP) == 0)
+		return N_("its policy's KeyUsage does not include OTP");
+	present = 0;
+	if (pskc_get_key_policy_pinusagemode(key, &present) !=
+	    PSKC_PINUSAGEMODE_LOCAL && present)
+		return N_("its PIN policy sends a PIN with the code "
+		    "(PINUsageMode not Local): pam_mfa cannot check it");
+	if ((tm = pskc_get_key_policy_startdate(key)) != NULL) {
+		t = *tm;
+		if (timegm(&t) > now)
+			return N_("its policy's StartDate is still to come");
+	}
+	if ((tm = pskc_get_key_policy_expirydate(key)) != NULL) {
+		t = *tm;
+		if (timegm(&t) <= now)
+			return N_("its policy's ExpiryDate has passed");
+	}
+	return NULL;
+}
+
+static int
+check_key(pskc_key_t *key, struct pskc_entry *e, time_t now)
+{
+	const char	*alg, *serial, *secret, *why;
 	size_t		 len = 0;
 	uint32_t	 v;
 	int		 present = 0;
@@ -261,12 +365,18 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	if (e->serial[0] == '\0')
 		return reject(e, N_("serial number not 1..48 printable "
 		    "characters without spaces or '='"));
-	if (alg != NULL && strcmp(alg, URN_HOTP) == 0)
+	if (alg_is(alg, "hotp"))
 		return reject(e, N_("event-based HOTP key: pam_mfa does "
 		    "time-based TOTP only"));
-	if (alg == NULL || strcmp(alg, URN_TOTP) != 0)
+	if (!alg_is(alg, "totp"))
 		return reject(e, N_("algorithm is not "
 		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"));
+	if ((why = policy_why(key, now)) != NULL)
+		return reject(e, why);
+	if ((e->algorithm = suite_hash(pskc_get_key_algparm_suite(key))) ==
+	    -1)
+		return reject(e, N_("suite is not HMAC-SHA1, HMAC-SHA256 or "
+		    "HMAC-SHA512"));
 	v = pskc_get_key_algparm_resp_length(key, &present);
 	e->digits = present ? v : DEFAULT_DIGITS;
 	if (e->digits < 6 || e->digits > MFA_CODE_MAX)
@@ -281,8 +391,7 @@ check_key(pskc_key_t *key, struct pskc_entry *e)
 	if (e->period < 1 || e->period > PERIOD_MAX)
 		return reject(e, N_("time interval not 1..3600 seconds"));
 	if ((secret = pskc_get_key_data_secret(key, &len)) == NULL)
-		return reject(e, N_("no plain secret (an encrypted PSKC "
-		    "file is not supported: decrypt it first)"));
+		return reject(e, N_("no secret (Data/Secret/PlainValue)"));
 	if (len < SECRET_MIN || len > sizeof(e->secret))
 		return reject(e, N_("secret not 10..64 bytes"));
 	memcpy(e->secret, secret, len);
@@ -347,6 +456,7 @@ import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
 	struct pskc_entry	*e = NULL;
 	struct tree_err		 te;
 	size_t			 i, count = 0;
+	time_t			 now = time(NULL);
 	int			 r = -1, pr;
 
 	*line = 0;
@@ -385,7 +495,7 @@ import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,
 	}
 	for (i = 0; i < count; i++) {
 		key = pskc_get_keypackage(c, i);
-		(void)check_key(key, &e[i]);
+		(void)check_key(key, &e[i], now);
 	}
 	if (reject_repeated_serials(e, count) == -1) {
 		(void)snprintf(why, whylen, "%s", N_("out of memory"));

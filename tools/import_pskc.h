@@ -2,9 +2,11 @@
 /*
  * mfactl import pskc: reads a PSKC (RFC 6030) container with libpskc and
  * checks each key for what pam_mfa can take over: a TOTP key with a
- * serial number that no other key package of the container repeats, a
- * plain secret, decimal codes of 6..8 digits and a time
- * step of 1..3600 seconds.  Uses libpskc and mfa.h only (the fuzz target
+ * serial number that no other key package of the container repeats, an
+ * HMAC-SHA1, -SHA256 or -SHA512 suite (none: SHA-1), a policy that
+ * allows OTP use now without a PIN checked by the server, a plain
+ * secret, decimal codes of 6..8 digits and a time step of 1..3600
+ * seconds.  Uses libpskc and mfa.h only (the fuzz target
  * tests/fuzz/fuzz_import_pskc.c builds this file on its own).
  */
 #ifndef IMPORT_PSKC_H
@@ -42,6 +44,7 @@ pskc_serial_ok(const char *s)
 struct pskc_entry {
 	int		ok;
 	char		serial[PSKC_SERIAL_MAX + 1]; /* "": unusable */
+	int		algorithm;	/* MFA_TOTP_SHA1/SHA256/SHA512 */
 	unsigned	digits;
 	unsigned	period;
 	unsigned char	secret[64];
@@ -52,8 +55,8 @@ struct pskc_entry {
 /*
  * Parses buf[0..len) and fills *out with a calloc'd array of *n entries,
  * one per key in container order.  Returns 0, or -1 with a reason in
- * why[whylen] (not PSKC, a malformed element or attribute, no key, too
- * many keys, out of memory) and in *line the line of the file it is
+ * why[whylen] (not PSKC, encrypted, a malformed element or attribute,
+ * no key, too many keys, out of memory) and in *line the line of the file it is
  * about (0: the whole file).
  */
 int import_pskc_load(const char *buf, size_t len, struct pskc_entry **out,

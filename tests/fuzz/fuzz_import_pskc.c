@@ -4,7 +4,8 @@
  * (tools/import_pskc.c): libpskc's parser and our checks of each key
  * it returns.  Invariants: a refused container gives a printable
  * reason and no keys; every key is either refused with a printable
- * reason and no secret kept, or has a usable serial number, 6..8
+ * reason and no secret kept, or has a usable serial number, the hash
+ * of its Suite (SHA-1 without one), 6..8
  * digits, a time step of 1..3600 s and a 10..64-byte secret that
  * mfa_user_totp_import() accepts in a dry run.
  */
@@ -61,7 +62,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(e[i].digits >= 6 && e[i].digits <= 8);
 		FUZZ_CHECK(e[i].period >= 1 && e[i].period <= 3600);
 		FUZZ_CHECK(e[i].secret_len >= 10 && e[i].secret_len <= 64);
-		FUZZ_CHECK(mfa_user_totp_import(NULL, "token", MFA_TOTP_SHA1,
+		FUZZ_CHECK(e[i].algorithm == MFA_TOTP_SHA1 ||
+		    e[i].algorithm == MFA_TOTP_SHA256 ||
+		    e[i].algorithm == MFA_TOTP_SHA512);
+		FUZZ_CHECK(mfa_user_totp_import(NULL, "token", e[i].algorithm,
 		    e[i].digits, e[i].period, e[i].secret, e[i].secret_len,
 		    MFA_IMPORT_DRYRUN, &id) == MFA_OK);
 	}

@@ -404,6 +404,106 @@ check "repeated serial: not called missing" lacks "$out" \
     "serial TOK-0007 (assigned to rita) is not in the file"
 check "repeated serial: summary" contains "$out" "1 imported, 2 skipped"
 check "repeated serial: nothing stored for rita" [ ! -e "$STORE/rita" ]
+# The hash is the Suite's (RFC 6030 4.3.4), in the spellings vendors
+# use; a suite pam_mfa cannot verify is refused, not taken for SHA-1.
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	for ss in TOK-0011:HMAC-SHA256 TOK-0012:sha-512 TOK-0013:HMAC-MD5; do
+		printf '<KeyPackage><DeviceInfo><SerialNo>%s</SerialNo>' \
+		    "${ss%%:*}"
+		printf '</DeviceInfo>\n<Key Id="k" Algorithm="%s">' \
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+		printf '<AlgorithmParameters><Suite>%s</Suite>' "${ss#*:}"
+		printf '</AlgorithmParameters><Data><Secret><PlainValue>%s' \
+		    MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=
+		printf '</PlainValue></Secret></Data></Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/suite.pskc"
+expect_rc 1 "pskc, Suite names the hash" M import pskc "$WORK/suite.pskc" \
+    --assign TOK-0011=vic --assign TOK-0012=wes --assign TOK-0013=xan
+check "Suite HMAC-SHA256: imported as sha256" matches "$out" \
+    "^KEY 1: imported vic credential 1 \\(totp sha256/6/30, "
+check "Suite sha-512: imported as sha512" matches "$out" \
+    "^KEY 2: imported wes credential 1 \\(totp sha512/6/30, "
+check "Suite HMAC-MD5: refused" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0013: suite is not HMAC-SHA1, HMAC-SHA256"
+check "Suite HMAC-SHA256: stored as sha256" grep -q '^totp 1 .* alg=sha256 ' \
+    "$STORE/vic"
+check "Suite sha-512: stored as sha512" grep -q '^totp 1 .* alg=sha512 ' \
+    "$STORE/wes"
+check "Suite HMAC-MD5: nothing stored" [ ! -e "$STORE/xan" ]
+# The algorithm: RFC 6030's ":totp", the "#totp" of the profiles
+# draft that vendors' files carry, in any case; "#hotp" is HOTP.
+U=urn:ietf:params:xml:ns:keyprov:pskc
+UC=URN:IETF:PARAMS:XML:NS:KEYPROV:PSKC
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	for sa in "TOK-0021 $U#totp" "TOK-0022 $UC:TOTP" "TOK-0023 $U#hotp" \
+	    "TOK-0024 $U#totp2"; do
+		printf '<KeyPackage><DeviceInfo><SerialNo>%s</SerialNo>' \
+		    "${sa%% *}"
+		printf '</DeviceInfo>\n<Key Id="k" Algorithm="%s">' "${sa#* }"
+		printf '<Data><Secret><PlainValue>%s' \
+		    MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=
+		printf '</PlainValue></Secret></Data></Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/alg.pskc"
+expect_rc 1 "pskc, algorithm spellings" M import pskc "$WORK/alg.pskc" \
+    --assign TOK-0021=yan --assign TOK-0022=zoe --assign TOK-0023=abe \
+    --assign TOK-0024=bea
+check "algorithm #totp: imported" matches "$out" \
+    "^KEY 1: imported yan credential 1 \\(totp sha1/6/30, "
+check "algorithm :TOTP in capitals: imported" matches "$out" \
+    "^KEY 2: imported zoe credential 1 \\(totp sha1/6/30, "
+check "algorithm #hotp: refused as HOTP" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0023: event-based HOTP"
+check "algorithm #totp2: refused" matches "$out" \
+    "^KEY 4: skipped: serial TOK-0024: algorithm is not "
+check "algorithm #totp: secret stored" [ "$(secret_of yan 1)" = "$S20" ]
+# RFC 6030 5: a key its Policy does not let be used for OTP now is
+# refused (pam_mfa checks no PIN and no dates at login).
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc">\n'
+	n=30
+	for p in '<KeyUsage>CR</KeyUsage>' \
+	    '<KeyUsage>CR</KeyUsage><KeyUsage>OTP</KeyUsage>' \
+	    '<PINPolicy PINKeyId="p" PINUsageMode="Prepend"/>' \
+	    '<PINPolicy PINUsageMode="Local" MaxFailedAttempts="3"/>' \
+	    '<ExpiryDate>2001-01-01T00:00:00Z</ExpiryDate>' \
+	    '<StartDate>2999-01-01T00:00:00Z</StartDate>'; do
+		n=$((n + 1))
+		printf '<KeyPackage><DeviceInfo><SerialNo>TOK-00%s' "$n"
+		printf '</SerialNo></DeviceInfo>\n<Key Id="k" Algorithm="%s">' \
+		    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+		printf '<Data><Secret><PlainValue>%s' \
+		    MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=
+		printf '</PlainValue></Secret></Data><Policy>%s</Policy>' "$p"
+		printf '</Key></KeyPackage>\n'
+	done
+	printf '</KeyContainer>\n'
+} >"$WORK/policy.pskc"
+expect_rc 1 "pskc, key policies" M import pskc "$WORK/policy.pskc" \
+    --assign TOK-0031=cal --assign TOK-0032=dee --assign TOK-0033=eve \
+    --assign TOK-0034=fay --assign TOK-0035=gus --assign TOK-0036=hal
+check "policy KeyUsage CR: refused" matches "$out" \
+    "^KEY 1: skipped: serial TOK-0031: its policy's KeyUsage does not "
+check "policy KeyUsage CR and OTP: imported" matches "$out" \
+    "^KEY 2: imported dee credential 1 "
+check "policy PIN prepended: refused" matches "$out" \
+    "^KEY 3: skipped: serial TOK-0033: its PIN policy sends a PIN "
+check "policy PIN checked on the token: imported" matches "$out" \
+    "^KEY 4: imported fay credential 1 "
+check "policy expired: refused" matches "$out" \
+    "^KEY 5: skipped: serial TOK-0035: its policy's ExpiryDate has passed"
+check "policy not yet started: refused" matches "$out" \
+    "^KEY 6: skipped: serial TOK-0036: its policy's StartDate is still "
+check "policy: nothing stored for the refused keys" \
+    [ -z "$(ls "$STORE" | grep -E '^(cal|eve|gus|hal)$')" ]
 printf 'TOK-0001 alice extra\n' >"$WORK/bad.map"
 expect_fail_line "--map with a bad line" M import pskc "$FIX/tokens.pskc" \
     --map "$WORK/bad.map"
@@ -463,6 +563,13 @@ hostile two-serials 5 "an element that may appear once is repeated" \
     "$SN<SerialNo>TOK-0002</SerialNo>" "" ""
 hostile doctype 0 "a document type declaration (DOCTYPE) is not allowed" \
     "$SN" "" ""
+# libpskc reads an element's first text node only: a serial number
+# "TOK-0001" followed by more would be taken for TOK-0001's.
+MORE="an element that holds a value has more in it than its text"
+hostile serial-comment 5 "$MORE" '<SerialNo>TOK-0001<!-- x -->-B</SerialNo>' \
+    "" ""
+hostile serial-cdata 5 "$MORE" '<SerialNo><![CDATA[TOK-0001]]>-B</SerialNo>' \
+    "" ""
 # The same container without the defect imports.
 hostile_ok() {
 	sed 's/<Manufacturer><\/Manufacturer>/<Manufacturer>Ex<\/Manufacturer>/' \
@@ -473,6 +580,57 @@ hostile_ok() {
 	    [ "$(secret_of mia 1)" = "$S20" ]
 }
 hostile_ok
+# The same for a secret: its first 12 bytes must not become the key.
+sed 's/MTIzNDU2Nzg5MDEy/&<!-- x -->/' "$WORK/fixed.pskc" >"$WORK/split.pskc"
+expect_fail_line "PSKC secret split by a comment" M import pskc \
+    "$WORK/split.pskc" --assign TOK-0001=oda
+check "secret split by a comment: line, reason" contains "$err" \
+    "LINE 9: $MORE"
+check "secret split by a comment: nothing stored" [ ! -e "$STORE/oda" ]
+
+# ---- encrypted PSKC files ----------------------------------------------------
+# RFC 6030 6.1's shape (a pre-shared key; PBKDF2 is the same in the key
+# packages): refused as a whole, naming the line and what to do, not
+# called "not PSKC"; the same with only a key's EncryptedValue.
+# encrypted NAME LINE: the file $WORK/NAME.pskc, its first encrypted line.
+encrypted() {
+	expect_fail_line "encrypted PSKC: $1" M import pskc "$WORK/$1.pskc" \
+	    --assign TOK-0001=nia
+	check "encrypted PSKC: $1: line $2, what to do" contains "$err" \
+	    "LINE $2: an encrypted PSKC file (EncryptionKey, MACMethod, Encrypte"
+	check "encrypted PSKC: $1: says to decrypt" contains "$err" \
+	    "decrypt it with the vendor's tool first"
+	check "encrypted PSKC: $1: nothing stored" [ ! -e "$STORE/nia" ]
+}
+XENC=http://www.w3.org/2001/04/xmlenc#
+{
+	printf '<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns='
+	printf '"urn:ietf:params:xml:ns:keyprov:pskc"\n'
+	printf ' xmlns:ds="http://www.w3.org/2000/09/xmldsig#"\n'
+	printf ' xmlns:xenc="%s">\n' "$XENC"
+	printf '<EncryptionKey><ds:KeyName>Pre-shared-key</ds:KeyName>'
+	printf '</EncryptionKey>\n<KeyPackage>\n'
+	printf '<DeviceInfo><SerialNo>TOK-0001</SerialNo></DeviceInfo>\n'
+	printf '<Key Id="k" Algorithm="%s">\n' \
+	    "urn:ietf:params:xml:ns:keyprov:pskc:totp"
+	printf '<Data><Secret>\n<EncryptedValue>'
+	printf '<xenc:EncryptionMethod Algorithm="%saes128-cbc"/>' "$XENC"
+	printf '<xenc:CipherData><xenc:CipherValue>%s</xenc:CipherValue>' \
+	    AAECAwQFBgcICQoLDA0OD+cIHItlB3Wra1DUpxVvOx2lef1VmNPCMl8jwZqIUqGv
+	printf '</xenc:CipherData></EncryptedValue>\n'
+	printf '<ValueMAC>Su+NvtQfmvfJzF6bmQiJqoLRExc=</ValueMAC>\n'
+	printf '</Secret></Data>\n</Key>\n</KeyPackage>\n</KeyContainer>\n'
+} >"$WORK/pre-shared.pskc"
+encrypted pre-shared 5
+grep -v EncryptionKey "$WORK/pre-shared.pskc" >"$WORK/encrypted-value.pskc"
+encrypted encrypted-value 9
+# A key package without any secret is one key skipped, and says so.
+sed -e '/EncryptedValue>/d' -e '/ValueMAC/d' \
+    "$WORK/encrypted-value.pskc" >"$WORK/no-secret.pskc"
+expect_rc 1 "PSKC key without a secret" M import pskc \
+    "$WORK/no-secret.pskc" --assign TOK-0001=nia
+check "PSKC key without a secret: reason" matches "$out" \
+    "^KEY 1: skipped: serial TOK-0001: no secret \\(Data/Secret/PlainValue\\)"
 
 # ---- used scratch codes do not come back ----------------------------------
 # Through real logins (pamtester under pam_wrapper runs the build tree's
