@@ -281,13 +281,55 @@ fido2_error(int fido_r, int64_t elapsed, unsigned timeout)
 }
 
 int
+fido2_always_uv(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
+    int *yes)
+{
+	fido_cbor_info_t	*ci;
+	char * const		*name;
+	const bool		*val;
+	size_t			 i, n;
+	int			 always = 0, fr, r;
+
+	if (dev == NULL || yes == NULL)
+		return MFA_ERR_INVAL;
+	/* A U2F key has no options at all. */
+	if (!fido_dev_is_fido2(dev)) {
+		*yes = 0;
+		return MFA_OK;
+	}
+	if ((ci = fido_cbor_info_new()) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((fr = fido_dev_get_cbor_info(dev, ci)) != FIDO_OK) {
+		mfa_log(ctx, LOG_ERR, "fido2: %s: cannot read the key's "
+		    "options: %s", desc, fido_strerr(fr));
+		r = MFA_ERR_DEVICE;
+		goto out;
+	}
+	name = fido_cbor_info_options_name_ptr(ci);
+	val = fido_cbor_info_options_value_ptr(ci);
+	n = fido_cbor_info_options_len(ci);
+	for (i = 0; name != NULL && val != NULL && i < n; i++)
+		if (name[i] != NULL && strcmp(name[i], "alwaysUv") == 0 &&
+		    val[i])
+			always = 1;
+	*yes = always;
+	r = MFA_OK;
+out:
+	fido_cbor_info_free(&ci);
+	return r;
+}
+
+int
 fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
-    int policy, int *pin, int *uv)
+    int policy, int always, int *pin, int *uv)
 {
 	if (dev == NULL || pin == NULL || uv == NULL)
 		return MFA_ERR_INVAL;
 	*pin = 0;
 	*uv = 0;
+	/* A key with alwaysUv verifies, whatever the policy (as WebAuthn). */
+	if (always)
+		policy = MFA_UV_REQUIRED;
 	if (policy == MFA_UV_DISCOURAGED)
 		return MFA_OK;
 	/* A PIN works on every FIDO2 key that has one; prefer it. */
@@ -296,7 +338,11 @@ fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
 	else if (fido_dev_has_uv(dev))
 		*uv = 1;
 	else if (policy == MFA_UV_REQUIRED) {
-		if (fido_dev_supports_pin(dev))
+		if (always)
+			mfa_log(ctx, LOG_NOTICE, "fido2: %s: the key insists "
+			    "on user verification (alwaysUv) but has no PIN "
+			    "set (set one with fido2-token -S)", desc);
+		else if (fido_dev_supports_pin(dev))
 			mfa_log(ctx, LOG_NOTICE, "fido2: %s: user verification "
 			    "required but the key has no PIN set (set one "
 			    "with fido2-token -S)", desc);

@@ -37,6 +37,7 @@ struct login {
 	const struct fido2_devinfo *dev;
 	int			 attempt;	/* a key was asked */
 	int			 rehearse;	/* MFA_FIDO2_REHEARSE */
+	int			 mute;		/* dev said nothing unasked */
 	const char		*uncounted;	/* why a refusal is no guess */
 };
 
@@ -355,11 +356,27 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 	char			*pin = NULL;
 	int64_t			 t0;
 	size_t			 cands[MFA_CREDS_MAX], ncands = 0, which;
-	int			 fr, r, use_pin, use_uv;
+	int			 always = 0, fr, r, use_pin, use_uv;
 
 	if ((r = fido2_uv_plan(l->u->ctx, dev, l->dev->desc, l->cfg->fido2_uv,
-	    &use_pin, &use_uv)) != MFA_OK)
+	    0, &use_pin, &use_uv)) != MFA_OK)
 		goto out;
+	/*
+	 * Nothing planned, and the key would not answer the silent probe:
+	 * it may be one with alwaysUv, which answers nothing unverified.
+	 * Such a key is verified whatever fido2_uv says, as WebAuthn
+	 * clients do; one with no PIN set is refused before any touch.
+	 * Asked only here, as it costs a round trip: a key that answered
+	 * the probe has no alwaysUv worth asking about.
+	 */
+	if (!use_pin && !use_uv && l->mute) {
+		if ((r = fido2_always_uv(l->u->ctx, dev, l->dev->desc,
+		    &always)) != MFA_OK)
+			goto out;
+		if (always && (r = fido2_uv_plan(l->u->ctx, dev, l->dev->desc,
+		    l->cfg->fido2_uv, 1, &use_pin, &use_uv)) != MFA_OK)
+			goto out;
+	}
 	store_unlock(l->u);
 	if (use_pin &&
 	    (r = fido2_ask_pin(ui, arg, l->dev->desc, &pin)) != MFA_OK) {
@@ -401,8 +418,11 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 		 * key whose PIN is blocked, which checks no PIN at all.
 		 */
 		if (r == MFA_ERR_UV && !use_pin && !use_uv)
-			l->uncounted = " (the key wants user verification, "
-			    "which fido2_uv = discouraged does not ask for)";
+			l->uncounted = l->cfg->fido2_uv == MFA_UV_DISCOURAGED ?
+			    " (the key wants user verification, which "
+			    "fido2_uv = discouraged does not ask for)" :
+			    " (the key wants user verification and has no "
+			    "PIN set)";
 		else if (fr == FIDO_ERR_PIN_BLOCKED)
 			l->uncounted = " (no PIN tries left: the key must be "
 			    "reset and registered again)";
@@ -556,6 +576,7 @@ mfa_user_fido2_login(mfa_user_t *user, int flags, mfa_ui_fn *ui, void *arg,
 		 * all the credentials, until one holds one; a failure is
 		 * counted once.
 		 */
+		l.mute = 1;
 		for (i = 0, r = MFA_ERR_NOTFOUND; i < nmaybe &&
 		    r == MFA_ERR_NOTFOUND; i++) {
 			l.dev = &devs[maybe[i]];

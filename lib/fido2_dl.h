@@ -60,6 +60,9 @@
 	X(fido_cbor_info_free) \
 	X(fido_cbor_info_algorithm_count) \
 	X(fido_cbor_info_algorithm_cose) \
+	X(fido_cbor_info_options_len) \
+	X(fido_cbor_info_options_name_ptr) \
+	X(fido_cbor_info_options_value_ptr) \
 	X(fido_cred_new) \
 	X(fido_cred_free) \
 	X(fido_cred_set_type) \
@@ -197,6 +200,11 @@ int fido2_dl_load(const mfa_ctx_t *ctx);
 	(*fido2_sym.fido_cbor_info_algorithm_count)
 #define fido_cbor_info_algorithm_cose	\
 	(*fido2_sym.fido_cbor_info_algorithm_cose)
+#define fido_cbor_info_options_len	(*fido2_sym.fido_cbor_info_options_len)
+#define fido_cbor_info_options_name_ptr	\
+	(*fido2_sym.fido_cbor_info_options_name_ptr)
+#define fido_cbor_info_options_value_ptr	\
+	(*fido2_sym.fido_cbor_info_options_value_ptr)
 #define fido_cred_new			(*fido2_sym.fido_cred_new)
 #define fido_cred_free			(*fido2_sym.fido_cred_free)
 #define fido_cred_set_type		(*fido2_sym.fido_cred_set_type)

@@ -543,7 +543,7 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 	    &dev)) != MFA_OK)
 		goto out;
 	if ((r = fido2_uv_plan(user->ctx, dev, e.dev.desc, e.cfg->fido2_uv,
-	    &use_pin, &use_uv)) != MFA_OK)
+	    0, &use_pin, &use_uv)) != MFA_OK)
 		goto out;
 	if ((nalgs = pick_algs(&e, dev, algs)) == 0) {
 		r = reject(&e, MFA_ERR_ATTEST, "offers none of "

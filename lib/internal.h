@@ -471,12 +471,22 @@ int64_t fido2_now_ms(void);
  */
 int fido2_error(int fido_r, int64_t elapsed, unsigned timeout);
 /*
+ * Whether dev's authenticatorGetInfo options say alwaysUv = true (CTAP
+ * 2.1: no assertion or registration without user verification): *yes.
+ * A round trip to the key: libfido2 keeps no copy of the options it
+ * read at open.  MFA_ERR_DEVICE (logged) when the key does not answer.
+ */
+int fido2_always_uv(const mfa_ctx_t *ctx, struct fido_dev *dev,
+    const char *desc, int *yes);
+/*
  * How to do user verification on dev for policy (MFA_UV_*): *pin = 1
- * to ask for the PIN, *uv = 1 to request built-in UV.  MFA_ERR_UV when
- * policy is required and the key can do neither.
+ * to ask for the PIN, *uv = 1 to request built-in UV.  always: the key
+ * has alwaysUv (fido2_always_uv), planned as under required whatever
+ * the policy.  MFA_ERR_UV (logged) when policy is required, or always
+ * is set, and the key can do neither.
  */
 int fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev,
-    const char *desc, int policy, int *pin, int *uv);
+    const char *desc, int policy, int always, int *pin, int *uv);
 /* Asks the caller for the PIN (checked: 4..63 bytes, no NUL). */
 int fido2_ask_pin(mfa_ui_fn *ui, void *arg, const char *desc, char **pin);
 /* Tells the caller to ask for a touch. */

@@ -196,6 +196,8 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
+	/* A failed test may leave it set. */
+	(void)unsetenv("VFIDO_TRACE_INFO");
 	mfa_user_free(&f->u);
 	mfa_ctx_free(&f->ctx);
 	tu_rmstore(f->store);
@@ -1106,7 +1108,6 @@ test_login_always_uv(void **state)
 	struct ui	 ui = { .pin = PIN };
 	uint64_t	 c0;
 	char		*adev, *bdev, *cdev;
-	int		 i;
 
 	adev = mkdev(f, "--pin", PIN, NULL);
 	bdev = mkdev(f, "--pin", PIN, NULL);
@@ -1147,23 +1148,160 @@ test_login_always_uv(void **state)
 	    MFA_ERR_NOTFOUND);
 	assert_int_equal(ui.pins, 2);
 	assert_int_equal(failures_of(f->u), 1);
-	/*
-	 * fido2_uv = discouraged asks for no PIN, so her key refuses:
-	 * not a guess, never counted, however often it happens.
-	 */
+	free(adev);
+	free(bdev);
+	free(cdev);
+}
+
+/* The getInfo requests libmfa made since VFIDO_TRACE_INFO was set. */
+static int
+getinfo_count(const char *path)
+{
+	char	 line[64];
+	FILE	*fp;
+	int	 n = 0;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		assert_string_equal(line, "getinfo\n");
+		n++;
+	}
+	assert_int_equal(fclose(fp), 0);
+	return n;
+}
+
+/*
+ * A key whose getInfo says alwaysUv, under fido2_uv = discouraged and
+ * preferred: verified with its PIN all the same, as WebAuthn clients
+ * do; a wrong PIN is a wrong PIN; with no PIN set it is refused before
+ * any touch, not counted.  A key without alwaysUv is asked no PIN.
+ */
+static void
+test_login_always_uv_discouraged(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	uint64_t	 c0, c1;
+	char		*dev, *nopin, *plain, *trace;
+	int		 i;
+
+	trace = tu_path(f->store, "getinfo");
+	dev = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, dev);
+	c0 = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
+	ctl("set", dev, "fault=alwaysuv", (const char *)NULL);
 	config(f, "fido2_uv = discouraged\n");
-	plug(adev, NULL);
+	plug(dev, NULL);
+	assert_int_equal(setenv("VFIDO_TRACE_INFO", trace, 1), 0);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(unsetenv("VFIDO_TRACE_INFO"), 0);
+	/* Its options read once, after it would not answer unasked. */
+	assert_int_equal(getinfo_count(trace), 1);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(ui.touches, 1);
+	c1 = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
+	assert_true(c1 > c0);
+	assert_int_equal(failures_of(f->u), 0);
+	/* A wrong PIN: the key said no, counted like any wrong PIN. */
+	ui.pin = "9999";
+	ui.pins = ui.touches = 0;
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_BADPIN);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(failures_of(f->u), 1);
+	assert_int_equal(mfa_cred_fido2_counter(cred_by_id(f->u, 1)), c1);
+	assert_null(strstr(tu_log_buf, "9999"));
+	/* preferred: the same. */
+	config(f, "fido2_uv = preferred\n");
+	ui.pin = PIN;
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(ui.pins, 1);
+	assert_true(mfa_cred_fido2_counter(cred_by_id(f->u, 1)) > c1);
+	assert_int_equal(failures_of(f->u), 0);
+
+	/*
+	 * alwaysUv and no PIN set: no way to verify, refused with a line
+	 * that says why, before any prompt; not a guess, never counted.
+	 */
+	reopen(f, "bob");
+	config(f, "fido2_uv = discouraged\n");
+	nopin = mkdev(f, NULL);
+	(void)enrol(f, nopin);
+	ctl("set", nopin, "fault=alwaysuv", (const char *)NULL);
 	for (i = 0; i < 6; i++) {
+		config(f, i % 2 == 0 ? "fido2_uv = discouraged\n" :
+		    "fido2_uv = preferred\n");
 		ui.pins = ui.touches = 0;
+		tu_log_reset();
+		assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui,
+		    NULL), MFA_ERR_UV);
+		assert_int_equal(ui.pins + ui.touches, 0);
+		assert_non_null(strstr(tu_log_buf, "the key insists on user "
+		    "verification (alwaysUv) but has no PIN set"));
+	}
+	assert_int_equal(failures_of(f->u), 0);
+	/*
+	 * Under preferred, one that answers the silent probe, then wants
+	 * verification without saying alwaysUv (fault-at=2: the second
+	 * request) and has no PIN: the line says so, not counted.
+	 */
+	config(f, "fido2_uv = preferred\n");
+	ctl("set", nopin, "fault=alwaysuv", "fault-at=2", (const char *)NULL);
+	ui.pins = ui.touches = 0;
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_ERR_UV);
+	assert_int_equal(ui.pins, 0);
+	assert_int_equal(ui.touches, 1);
+	assert_non_null(strstr(tu_log_buf, "(the key wants user "
+	    "verification and has no PIN set)"));
+	assert_int_equal(failures_of(f->u), 0);
+
+	/* A key without alwaysUv, PIN set: a touch only, no PIN asked. */
+	reopen(f, "carol");
+	config(f, "");
+	plain = mkdev(f, "--pin", PIN, NULL);
+	(void)enrol(f, plain);
+	config(f, "fido2_uv = discouraged\n");
+	c0 = mfa_cred_fido2_counter(cred_by_id(f->u, 1));
+	ui.pins = ui.touches = 0;
+	assert_int_equal(unlink(trace), 0);
+	assert_int_equal(setenv("VFIDO_TRACE_INFO", trace, 1), 0);
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(unsetenv("VFIDO_TRACE_INFO"), 0);
+	/* Not even a round trip more than before. */
+	assert_int_equal(getinfo_count(trace), 0);
+	assert_int_equal(ui.pins, 0);
+	assert_int_equal(ui.touches, 1);
+	assert_true(mfa_cred_fido2_counter(cred_by_id(f->u, 1)) > c0);
+	/*
+	 * One that answers the silent probe, then wants verification
+	 * all the same without saying alwaysUv (fault-at=2: the second
+	 * request): refused, not counted, however often.
+	 */
+	for (i = 0; i < 6; i++) {
+		ctl("set", plain, "fault=alwaysuv", "fault-at=2",
+		    (const char *)NULL);
+		ui.pins = ui.touches = 0;
+		tu_log_reset();
 		assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui,
 		    NULL), MFA_ERR_UV);
 		assert_int_equal(ui.pins, 0);
 		assert_int_equal(ui.touches, 1);
+		assert_non_null(strstr(tu_log_buf, "which fido2_uv = "
+		    "discouraged does not ask for"));
 	}
-	assert_int_equal(failures_of(f->u), 1);
-	free(adev);
-	free(bdev);
-	free(cdev);
+	assert_int_equal(failures_of(f->u), 0);
+	free(trace);
+	free(dev);
+	free(nopin);
+	free(plain);
 }
 
 /*
@@ -1777,6 +1915,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_always_uv, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_login_always_uv_discouraged,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_hostile_name, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_login_vanish_touch, setup,

@@ -58,17 +58,21 @@ str_array(const char *s)
 	return (a);
 }
 
+/* In CTAP2 canonical order (shorter keys first), as libfido2 checks. */
 static cbor_item_t *
 info_options(const struct vfido_state *st)
 {
-	cbor_item_t *m;
+	const bool	 always = st->fault == VFIDO_FAULT_ALWAYSUV;
+	cbor_item_t	*m;
 
-	if ((m = cbor_new_definite_map(4)) == NULL)
+	if ((m = cbor_new_definite_map(always ? 5 : 4)) == NULL)
 		return (NULL);
 	if (vfido_map_put(m, cbor_build_string("rk"), cbor_build_bool(true)) ||
 	    vfido_map_put(m, cbor_build_string("up"), cbor_build_bool(true)) ||
 	    vfido_map_put(m, cbor_build_string("plat"),
 	    cbor_build_bool(false)) ||
+	    (always && vfido_map_put(m, cbor_build_string("alwaysUv"),
+	    cbor_build_bool(true))) ||
 	    vfido_map_put(m, cbor_build_string("clientPin"),
 	    cbor_build_bool(st->pin_set)))
 		cbor_decref(&m);

@@ -12,7 +12,11 @@
  *	first, then the real fido_dev_open();
  *   fido_dev_new_with_info: for "vfido:" entries, the real one and then
  *	fido_dev_set_io_functions() (libfido2 1.12 would otherwise treat
- *	the handle as hidraw), so fido_dev_open_with_info() works too.
+ *	the handle as hidraw), so fido_dev_open_with_info() works too;
+ *   fido_dev_get_cbor_info: the real one; with VFIDO_TRACE_INFO set to
+ *	a file, each call appends a line "getinfo" to it, so that tests
+ *	can count the getInfo round trips a program asks for (the one
+ *	inside fido_dev_open() is not seen: libfido2 calls it within).
  * Everything else, and every other path, goes to the real libfido2.
  */
 #include "config.h"
@@ -44,11 +48,11 @@ real(const char *name)
 	return (f);
 }
 
-/* Appends what to the file named by VFIDO_TRACE, if set. */
+/* Appends what to the file named by the variable env, if set. */
 static void
-trace(const char *what)
+trace_to(const char *env, const char *what)
 {
-	const char	*path = getenv("VFIDO_TRACE");
+	const char	*path = getenv(env);
 	FILE		*f;
 
 	if (path == NULL || path[0] == '\0')
@@ -79,7 +83,7 @@ fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
 	int	r;
 
 	*olen = 0;
-	trace("manifest");
+	trace_to("VFIDO_TRACE", "manifest");
 	if (product == NULL)
 		product = VFIDO_PRODUCT;
 	if ((*(void **)&f = real("fido_dev_info_manifest")) == NULL)
@@ -127,4 +131,15 @@ fido_dev_new_with_info(const fido_dev_info_t *di)
 	    fido_dev_set_io_functions(dev, &vfido_io) != FIDO_OK)
 		fido_dev_free(&dev);
 	return (dev);
+}
+
+int
+fido_dev_get_cbor_info(fido_dev_t *dev, fido_cbor_info_t *ci)
+{
+	int	(*f)(fido_dev_t *, fido_cbor_info_t *);
+
+	trace_to("VFIDO_TRACE_INFO", "getinfo");
+	if ((*(void **)&f = real("fido_dev_get_cbor_info")) == NULL)
+		return (FIDO_ERR_INTERNAL);
+	return (f(dev, ci));
 }

@@ -107,8 +107,8 @@ enum vfido_fault {
 	VFIDO_FAULT_NOUV,	/* assertion or credential without the UV
 				   flag, even after the PIN */
 	VFIDO_FAULT_WRONGCRED,	/* assertion naming another credential id */
-	VFIDO_FAULT_ALWAYSUV,	/* like alwaysUv: no assertion without the
-				   PIN, PIN_REQUIRED instead */
+	VFIDO_FAULT_ALWAYSUV,	/* alwaysUv: getInfo says so; no assertion
+				   without the PIN, PIN_REQUIRED instead */
 };
 
 struct vfido_cred {
