@@ -171,7 +171,7 @@ cmd_list(struct mfactl *m, int argc, char **argv)
 	int ch, r, json = 0, status = EXIT_FAIL;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;

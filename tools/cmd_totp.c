@@ -155,8 +155,7 @@ totp_add(struct mfactl *m, int argc, char **argv)
 	unsigned id = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":l:i:a:d:qp:b:h", opts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'l':
 			label = optarg;
@@ -343,7 +342,7 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 	int ch, r, status = EXIT_FAIL;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":i:b:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			if (mfactl_parse_uint(optarg, 1, UINT32_MAX,

@@ -51,7 +51,7 @@ usage_all(FILE *fp)
 
 	fprintf(fp, "%s: mfactl [--store DIR] [--config FILE] COMMAND "
 	    "[ARGS]\n"
-	    "       mfactl --help | --version\n\n%s\n", _("usage"),
+	    "       mfactl -h | --help | --version\n\n%s\n", _("usage"),
 	    _("commands:"));
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-8s %-38s %s\n", commands[i].name,
