@@ -58,12 +58,21 @@ totp_put_secret_line(const char *s)
 static void
 print_pending(const struct mfactl *m, const char *user, unsigned id)
 {
+	char *q;
+
 	printf(_("credential %u is pending; activate it with:"), id);
 	printf("\n  mfactl");
-	if (m->store != NULL)
-		printf(" --store %s", m->store);
-	if (m->config != NULL)
-		printf(" --config %s", m->config);
+	/* A command line to paste: the paths as words of the shell. */
+	if (m->store != NULL) {
+		q = mfactl_shell_quote(m->store);
+		printf(" --store %s", q != NULL ? q : "DIR");
+		free(q);
+	}
+	if (m->config != NULL) {
+		q = mfactl_shell_quote(m->config);
+		printf(" --config %s", q != NULL ? q : "FILE");
+		free(q);
+	}
 	printf(" totp confirm %s CODE --id %u\n", user, id);
 }
 

@@ -258,6 +258,38 @@ check "missing store: exit 1" [ "$rc" -eq 1 ]
 check "json: missing store" finding store-missing "does not exist"
 expect_rc 0 "store repaired: clean" M check
 
+# A store whose path has a space and a quote: the commands of the advice
+# quote it for the shell, and run as printed (text report) they repair
+# the store.
+ODD="$WORK/my st'ore"
+mkdir -m 0755 "$ODD"
+cp -p "$STORE/alice" "$STORE/alice.state" "$ODD/"
+chmod 0640 "$ODD/alice"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$CONF" --store "$ODD" check
+check "odd store: exit 1" [ "$rc" -eq 1 ]
+# advice FRAGMENT: the command of the finding's action holding FRAGMENT,
+# from "run '" to the last "'" before the end or " and,".
+advice() {
+	printf '%s\n' "$out" | grep -F -- "$1" | sed -n \
+	    -e "s/.*: run '\\(.*\\)' and, .*/\\1/p" \
+	    -e "t" -e "s/.*: run '\\(.*\\)'\$/\\1/p" | head -n 1
+}
+dircmd=$(advice "chmod 0700")
+filecmd=$(advice "chmod 0600")
+check "odd store: the store's path is one quoted word" [ "$dircmd" = \
+    "chmod 0700 '$WORK/my st'\"'\"'ore'" ]
+check "odd store: the advice for the store repairs it" \
+    sh -c "sh -c \"\$1\" && [ \"\$(stat -c %a \"\$2\")\" = 700 ]" sh \
+    "$dircmd" "$ODD"
+check "odd store: the advice for the file repairs it" \
+    sh -c "sh -c \"\$1\" && [ \"\$(stat -c %a \"\$2\")\" = 600 ]" sh \
+    "$filecmd" "$ODD/alice"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$CONF" --store "$ODD" check
+check "odd store: repaired as advised" lacks "$out" "chmod"
+rm -rf "$ODD"
+
 # ---- the configuration -------------------------------------------------------------
 printf 'fail_delay = 0\nno_such_key = 1\n' >"$WORK/broken.conf"
 # shellcheck disable=SC2086
