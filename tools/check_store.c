@@ -213,6 +213,23 @@ check_creds(struct check *c, const char *user, const mfa_user_t *u)
 			    user, id, user, id),
 			    _("credential %u (%s '%s') pending since %s"), id,
 			    type, mfa_cred_label(cr), when);
+		} else if (used > c->now || (used <= 0 && created > c->now)) {
+			/*
+			 * Ahead of the clock: no age can be told, and the
+			 * clock may have been set back (TOTP steps already
+			 * used stay refused until it catches up).
+			 */
+			mfactl_format_time(used > 0 ? used : created, when,
+			    sizeof(when));
+			check_add(c, "user-clock", CHECK_MEDIUM,
+			    check_obj(CHECK_OBJ_USER, "%s", user),
+			    check_fmt("%s", _("check the system clock and its "
+			    "time source: it may have been set back")),
+			    used > 0 ? _("credential %u (%s '%s') last used "
+			    "at %s, later than the clock: its age is not "
+			    "known") : _("credential %u (%s '%s') added at %s, "
+			    "later than the clock: its age is not known"), id,
+			    type, mfa_cred_label(cr), when);
 		} else if (used > 0 && c->now - used > c->stale) {
 			mfactl_format_time(used, when, sizeof(when));
 			check_add(c, "user-stale", CHECK_MEDIUM,

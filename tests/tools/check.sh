@@ -212,12 +212,24 @@ check "json: alice's laptop unused" finding user-stale \
     "credential 2 (totp 'laptop') unused since"
 check "json: says how to remove it" finding user-stale "mfactl remove alice 2"
 expect_rc 0 "--stale-days 101: not stale yet" M check --stale-days 101
+# A last use ahead of the clock (the clock set back): said, not silent.
+state_set "$STORE/alice.state" "used.2=$((now + 10 * 86400))"
+check_json "a last use later than the clock"
+check "json: alice's laptop used in the future" finding user-clock \
+    "credential 2 (totp 'laptop') last used at "
+check "json: ... later than the clock" finding user-clock \
+    "later than the clock: its age is not known"
+check "json: not called stale" no_finding user-stale "credential 2"
 state_set "$STORE/alice.state" "used.2=$now"
 
 sed -i "s/created=[0-9]*/created=$((now - 200 * 86400))/" "$STORE/bob"
 check_json "a credential never used in 200 days"
 check "json: bob's never used" finding user-unused "never used since"
 expect_rc 0 "--stale-days 365: not reported" M check --stale-days 365
+sed -i "s/created=[0-9]*/created=$((now + 10 * 86400))/" "$STORE/bob"
+check_json "a never used credential added later than the clock"
+check "json: bob's added in the future" finding user-clock \
+    "added at "
 sed -i "s/created=[0-9]*/created=$now/" "$STORE/bob"
 
 run M recovery alice --count 2
