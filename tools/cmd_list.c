@@ -94,8 +94,9 @@ json_time(const char *key, int64_t t)
 {
 	char iso[MFACTL_TIME_LEN];
 
+	/* Every credential has the same keys: a never has two nulls. */
 	if (t <= 0) {
-		printf(", \"%s\": null", key);
+		printf(", \"%s\": null, \"%s_iso\": null", key, key);
 		return;
 	}
 	mfactl_format_iso(t, iso, sizeof(iso));

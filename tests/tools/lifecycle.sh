@@ -179,6 +179,11 @@ check "list --json: active" [ "$(json_get \
 check "list --json: pending, never used" [ "$(json_get \
     '(j["credentials"][1]["status"], j["credentials"][1]["last_used"])')" = \
     "('pending', None)" ]
+check "list --json: never used, the _iso twin is null too" [ "$(json_get \
+    '("last_used_iso" in j["credentials"][1], j["credentials"][1]["last_used_iso"])')" = \
+    "(True, None)" ]
+check "list --json: both credentials have the same keys" [ "$(json_get \
+    'sorted(j["credentials"][0]) == sorted(j["credentials"][1])')" = True ]
 check "list --json: TOTP parameters" [ "$(json_get \
     '(j["credentials"][0]["algorithm"], j["credentials"][0]["digits"], j["credentials"][0]["period"])')" = \
     "('sha1', 6, 30)" ]
