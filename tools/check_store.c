@@ -44,7 +44,7 @@ check_dir(struct check *c, const char *store)
 {
 	struct stat st;
 	const char *why = NULL;
-	char *path, *slash;
+	char *path, *slash, *qstore;
 	int ok = 1;
 
 	if (lstat(store, &st) == -1)
@@ -60,11 +60,16 @@ check_dir(struct check *c, const char *store)
 		    "configuration")), "%s", why);
 		return 0;
 	}
+	/* The commands of the advice are pasted into a shell. */
+	if ((qstore = mfactl_shell_quote(store)) == NULL) {
+		c->nomem = 1;
+		return 0;
+	}
 	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		check_add(c, "store-unsafe", CHECK_HIGH,
 		    check_obj(CHECK_OBJ_STORE, "%s", store),
-		    check_fmt(_("run 'chown root: %s; chmod 0700 %s'"), store,
-		    store),
+		    check_fmt(_("run 'chown root: %s; chmod 0700 %s'"), qstore,
+		    qstore),
 		    _("owned by uid %u with mode %04o: others can change "
 		    "credentials (libmfa refuses the store)"),
 		    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
@@ -72,9 +77,10 @@ check_dir(struct check *c, const char *store)
 	} else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
 		check_add(c, "store-unsafe", CHECK_LOW,
 		    check_obj(CHECK_OBJ_STORE, "%s", store),
-		    check_fmt(_("run 'chmod 0700 %s'"), store), _("mode %04o: "
+		    check_fmt(_("run 'chmod 0700 %s'"), qstore), _("mode %04o: "
 		    "others can see who is enrolled"),
 		    (unsigned)(st.st_mode & 07777));
+	free(qstore);
 	if ((path = strdup(store)) == NULL) {
 		c->nomem = 1;
 		return 0;
@@ -104,12 +110,28 @@ check_dir(struct check *c, const char *store)
 #define FILE_USER	1	/* a user's credentials file */
 #define FILE_REFUSED	2	/* one that libmfa refuses (reported) */
 
+/* store/name as one word for the shell, or NULL (out of memory). */
+static char *
+file_quoted(struct check *c, const char *store, const char *name)
+{
+	char *path = NULL, *q = NULL;
+
+	if (asprintf(&path, "%s/%s", store, name) < 0)
+		path = NULL;
+	if (path != NULL)
+		q = mfactl_shell_quote(path);
+	free(path);
+	if (q == NULL)
+		c->nomem = 1;
+	return q;
+}
+
 /* One file of the store: FILE_*. */
 static int
 check_file(struct check *c, int dfd, const char *store, const char *name)
 {
 	struct stat st;
-	char base[MFA_USER_MAX + 1];
+	char base[MFA_USER_MAX + 1], *qfile;
 	size_t n = strlen(name);
 	int state = ends_with(name, STATE_SUFFIX);
 
@@ -146,13 +168,16 @@ check_file(struct check *c, int dfd, const char *store, const char *name)
 		return state ? FILE_OTHER : FILE_REFUSED;
 	}
 	if (st.st_uid != 0 || (st.st_mode & 077) != 0) {
+		qfile = file_quoted(c, store, name);
 		check_add(c, "store-file", CHECK_HIGH,
 		    check_obj(CHECK_OBJ_FILE, "%s/%s", store, name),
-		    check_fmt(_("run 'chown root: %s/%s; chmod 0600 %s/%s' "
+		    qfile == NULL ? NULL :
+		    check_fmt(_("run 'chown root: %s; chmod 0600 %s' "
 		    "and, if others could read it, re-enrol the user"),
-		    store, name, store, name), _("owned by uid %u with mode "
+		    qfile, qfile), _("owned by uid %u with mode "
 		    "%04o: others can read or change it (libmfa refuses it)"),
 		    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		free(qfile);
 		return state ? FILE_OTHER : FILE_REFUSED;
 	}
 	return state ? FILE_OTHER : FILE_USER;
@@ -187,6 +212,23 @@ check_creds(struct check *c, const char *user, const mfa_user_t *u)
 			    "%s CODE --id %u' or run 'mfactl remove %s %u'"),
 			    user, id, user, id),
 			    _("credential %u (%s '%s') pending since %s"), id,
+			    type, mfa_cred_label(cr), when);
+		} else if (used > c->now || (used <= 0 && created > c->now)) {
+			/*
+			 * Ahead of the clock: no age can be told, and the
+			 * clock may have been set back (TOTP steps already
+			 * used stay refused until it catches up).
+			 */
+			mfactl_format_time(used > 0 ? used : created, when,
+			    sizeof(when));
+			check_add(c, "user-clock", CHECK_MEDIUM,
+			    check_obj(CHECK_OBJ_USER, "%s", user),
+			    check_fmt("%s", _("check the system clock and its "
+			    "time source: it may have been set back")),
+			    used > 0 ? _("credential %u (%s '%s') last used "
+			    "at %s, later than the clock: its age is not "
+			    "known") : _("credential %u (%s '%s') added at %s, "
+			    "later than the clock: its age is not known"), id,
 			    type, mfa_cred_label(cr), when);
 		} else if (used > 0 && c->now - used > c->stale) {
 			mfactl_format_time(used, when, sizeof(when));

@@ -212,7 +212,7 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":js:g:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;

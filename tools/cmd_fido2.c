@@ -138,7 +138,7 @@ fido2_add(struct mfactl *m, int argc, char **argv)
 	int ch, r, status;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":d:l:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			device = optarg;

@@ -664,8 +664,7 @@ cmd_import(struct mfactl *m, int argc, char **argv)
 	memset(&im, 0, sizeof(im));
 	im.m = m;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":u:a:M:l:Anh", opts, NULL)) !=
-	    -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
 			im.user = optarg;

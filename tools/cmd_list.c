@@ -94,8 +94,9 @@ json_time(const char *key, int64_t t)
 {
 	char iso[MFACTL_TIME_LEN];
 
+	/* Every credential has the same keys: a never has two nulls. */
 	if (t <= 0) {
-		printf(", \"%s\": null", key);
+		printf(", \"%s\": null, \"%s_iso\": null", key, key);
 		return;
 	}
 	mfactl_format_iso(t, iso, sizeof(iso));
@@ -171,7 +172,7 @@ cmd_list(struct mfactl *m, int argc, char **argv)
 	int ch, r, json = 0, status = EXIT_FAIL;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;

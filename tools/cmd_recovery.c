@@ -91,7 +91,7 @@ cmd_recovery(struct mfactl *m, int argc, char **argv)
 	int ch, r, status = EXIT_FAIL;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			if (mfactl_parse_uint(optarg, 1, MFA_RECOVERY_MAX,

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "mfactl.h"
@@ -57,6 +58,42 @@ print_factor(const mfa_user_t *u, int type)
 	mfactl_format_time(f.last_used, used, sizeof(used));
 	printf(_("; last used %s"), used);
 	putchar('\n');
+}
+
+/*
+ * What the user logs in with when no TOTP or FIDO2 credential is
+ * active: as pam_mfa decides (and mfactl check says), unused recovery
+ * codes the user's policy accepts stand in for the second factor.
+ * Returns 1 when they do, 0 when they do not, -1 when the policy
+ * cannot be resolved (a group look-up failed, out of memory).
+ */
+static int
+recovery_logs_in(struct mfactl *m, const char *user, const mfa_user_t *u)
+{
+	mfa_policy_t *p = NULL;
+	char *account = NULL, **g = NULL;
+	size_t ng = 0;
+	gid_t gid;
+	int v[MFA_FACTOR_COUNT], r = -1;
+
+	if (!mfa_user_has_factor(u, MFA_FACTOR_RECOVERY))
+		return 0;
+	if (mfa_account(user, &account, &gid) != MFA_OK)
+		goto out;
+	if (account != NULL &&
+	    mfa_policy_groups(m->ctx, account, gid, &g, &ng) != MFA_OK)
+		goto out;
+	if (mfa_policy_get(m->ctx, user, (const char *const *)g, ng, NULL,
+	    &p) != MFA_OK)
+		goto out;
+	v[MFA_FACTOR_PASSWORD] = v[MFA_FACTOR_TOTP] = MFA_TRUE;
+	v[MFA_FACTOR_FIDO2] = v[MFA_FACTOR_RECOVERY] = MFA_TRUE;
+	r = mfa_policy_allow_recovery(p) && mfa_policy_eval(p, v) == MFA_TRUE;
+out:
+	mfa_policy_free(&p);
+	mfa_policy_groups_free(&g, ng);
+	free(account);
+	return r;
 }
 
 int
@@ -115,8 +152,15 @@ cmd_status(struct mfactl *m, int argc, char **argv)
 	printf(_("  recovery codes left: %u"), mfa_user_recovery_remaining(u));
 	putchar('\n');
 	if (!mfa_user_has_factor(u, MFA_FACTOR_TOTP) &&
-	    !mfa_user_has_factor(u, MFA_FACTOR_FIDO2))
-		printf("%s\n", _("  no active second factor"));
+	    !mfa_user_has_factor(u, MFA_FACTOR_FIDO2)) {
+		r = recovery_logs_in(m, user, u);
+		printf("%s\n", r == 1 ? _("  no active TOTP or FIDO2 "
+		    "credential: logs in only with a recovery code, until "
+		    "they run out") : r == 0 ? _("  no active second factor") :
+		    _("  no active TOTP or FIDO2 credential; whether the "
+		    "recovery codes are accepted is not known: run 'mfactl "
+		    "check'"));
+	}
 	status = EXIT_OK;
 out:
 	mfa_user_free(&u);

@@ -58,12 +58,21 @@ totp_put_secret_line(const char *s)
 static void
 print_pending(const struct mfactl *m, const char *user, unsigned id)
 {
+	char *q;
+
 	printf(_("credential %u is pending; activate it with:"), id);
 	printf("\n  mfactl");
-	if (m->store != NULL)
-		printf(" --store %s", m->store);
-	if (m->config != NULL)
-		printf(" --config %s", m->config);
+	/* A command line to paste: the paths as words of the shell. */
+	if (m->store != NULL) {
+		q = mfactl_shell_quote(m->store);
+		printf(" --store %s", q != NULL ? q : "DIR");
+		free(q);
+	}
+	if (m->config != NULL) {
+		q = mfactl_shell_quote(m->config);
+		printf(" --config %s", q != NULL ? q : "FILE");
+		free(q);
+	}
 	printf(" totp confirm %s CODE --id %u\n", user, id);
 }
 
@@ -155,8 +164,7 @@ totp_add(struct mfactl *m, int argc, char **argv)
 	unsigned id = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":l:i:a:d:qp:b:h", opts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'l':
 			label = optarg;
@@ -343,7 +351,7 @@ totp_confirm(struct mfactl *m, int argc, char **argv)
 	int ch, r, status = EXIT_FAIL;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":i:b:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			if (mfactl_parse_uint(optarg, 1, UINT32_MAX,

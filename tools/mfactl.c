@@ -13,6 +13,7 @@
 #include <locale.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ usage_all(FILE *fp)
 
 	fprintf(fp, "%s: mfactl [--store DIR] [--config FILE] COMMAND "
 	    "[ARGS]\n"
-	    "       mfactl --help | --version\n\n%s\n", _("usage"),
+	    "       mfactl -h | --help | --version\n\n%s\n", _("usage"),
 	    _("commands:"));
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-8s %-38s %s\n", commands[i].name,
@@ -441,6 +442,40 @@ mfactl_check_user(struct mfactl *m, const char *cmd, const char *user)
 		return mfactl_errorf(cmd, user, _("store %s: %s"), store,
 		    strerror(ENOTDIR));
 	return EXIT_OK;
+}
+
+char *
+mfactl_shell_quote(const char *s)
+{
+	static const char literal[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+,:@%=-";
+	size_t len = strlen(s), n = 0, i, quotes = 0;
+	char *q;
+
+	if (len > 0 && strspn(s, literal) == len)
+		return strdup(s);
+	for (i = 0; i < len; i++)
+		if (s[i] == '\'')
+			quotes++;
+	/* Each ' becomes 5 bytes; two quotes around, and the NUL. */
+	if (quotes > (SIZE_MAX - len - 3) / 4 ||
+	    (q = malloc(len + 4 * quotes + 3)) == NULL)
+		return NULL;
+	q[n++] = '\'';
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\'') {
+			/*
+			 * Not '\'': check's text report shows a backslash
+			 * as \x5c, which would not paste.
+			 */
+			memcpy(q + n, "'\"'\"'", 5);
+			n += 5;
+		} else
+			q[n++] = s[i];
+	}
+	q[n++] = '\'';
+	q[n] = '\0';
+	return q;
 }
 
 void

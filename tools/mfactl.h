@@ -146,6 +146,15 @@ int mfactl_account(const char *user, char **account);
 int mfactl_parse_uint(const char *s, unsigned long long min,
     unsigned long long max, unsigned long long *out);
 
+/*
+ * s as one word for sh(1), to paste into a shell: as it is when it
+ * holds only characters the shell takes literally, else in single
+ * quotes, each ' written as '"'"' (no backslash, which the text
+ * report of check shows as \x5c).  A malloc'd string, or NULL when out
+ * of memory.
+ */
+char *mfactl_shell_quote(const char *s);
+
 /* Wipes a NUL-terminated string in place (codes given on the command
  * line or read from the terminal). */
 void mfactl_wipe_str(char *s);

@@ -212,12 +212,24 @@ check "json: alice's laptop unused" finding user-stale \
     "credential 2 (totp 'laptop') unused since"
 check "json: says how to remove it" finding user-stale "mfactl remove alice 2"
 expect_rc 0 "--stale-days 101: not stale yet" M check --stale-days 101
+# A last use ahead of the clock (the clock set back): said, not silent.
+state_set "$STORE/alice.state" "used.2=$((now + 10 * 86400))"
+check_json "a last use later than the clock"
+check "json: alice's laptop used in the future" finding user-clock \
+    "credential 2 (totp 'laptop') last used at "
+check "json: ... later than the clock" finding user-clock \
+    "later than the clock: its age is not known"
+check "json: not called stale" no_finding user-stale "credential 2"
 state_set "$STORE/alice.state" "used.2=$now"
 
 sed -i "s/created=[0-9]*/created=$((now - 200 * 86400))/" "$STORE/bob"
 check_json "a credential never used in 200 days"
 check "json: bob's never used" finding user-unused "never used since"
 expect_rc 0 "--stale-days 365: not reported" M check --stale-days 365
+sed -i "s/created=[0-9]*/created=$((now + 10 * 86400))/" "$STORE/bob"
+check_json "a never used credential added later than the clock"
+check "json: bob's added in the future" finding user-clock \
+    "added at "
 sed -i "s/created=[0-9]*/created=$now/" "$STORE/bob"
 
 run M recovery alice --count 2
@@ -257,6 +269,38 @@ run env $NSSENV "$MFACTL" --config "$CONF" --store "$WORK/none" check --json
 check "missing store: exit 1" [ "$rc" -eq 1 ]
 check "json: missing store" finding store-missing "does not exist"
 expect_rc 0 "store repaired: clean" M check
+
+# A store whose path has a space and a quote: the commands of the advice
+# quote it for the shell, and run as printed (text report) they repair
+# the store.
+ODD="$WORK/my st'ore"
+mkdir -m 0755 "$ODD"
+cp -p "$STORE/alice" "$STORE/alice.state" "$ODD/"
+chmod 0640 "$ODD/alice"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$CONF" --store "$ODD" check
+check "odd store: exit 1" [ "$rc" -eq 1 ]
+# advice FRAGMENT: the command of the finding's action holding FRAGMENT,
+# from "run '" to the last "'" before the end or " and,".
+advice() {
+	printf '%s\n' "$out" | grep -F -- "$1" | sed -n \
+	    -e "s/.*: run '\\(.*\\)' and, .*/\\1/p" \
+	    -e "t" -e "s/.*: run '\\(.*\\)'\$/\\1/p" | head -n 1
+}
+dircmd=$(advice "chmod 0700")
+filecmd=$(advice "chmod 0600")
+check "odd store: the store's path is one quoted word" [ "$dircmd" = \
+    "chmod 0700 '$WORK/my st'\"'\"'ore'" ]
+check "odd store: the advice for the store repairs it" \
+    sh -c "sh -c \"\$1\" && [ \"\$(stat -c %a \"\$2\")\" = 700 ]" sh \
+    "$dircmd" "$ODD"
+check "odd store: the advice for the file repairs it" \
+    sh -c "sh -c \"\$1\" && [ \"\$(stat -c %a \"\$2\")\" = 600 ]" sh \
+    "$filecmd" "$ODD/alice"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$CONF" --store "$ODD" check
+check "odd store: repaired as advised" lacks "$out" "chmod"
+rm -rf "$ODD"
 
 # ---- the configuration -------------------------------------------------------------
 printf 'fail_delay = 0\nno_such_key = 1\n' >"$WORK/broken.conf"

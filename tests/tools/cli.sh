@@ -296,6 +296,23 @@ if command -v setpriv >/dev/null 2>&1; then
 fi
 
 # ---- on a terminal: prompt, three tries, or activation -----------------
+
+# The confirm command totp add prints is pasted into a shell: a store
+# and a configuration whose paths hold a space and a quote are quoted.
+ODD="$WORK/my st'ore"
+mkdir -m 0700 "$ODD"
+cp "$CONF" "$ODD/a b.conf"
+run "$MFACTL" --store "$ODD" --config "$ODD/a b.conf" totp add olga
+hint=$(printf '%s\n' "$out" | sed -n 's/^  mfactl \(.*totp confirm .*\)/\1/p')
+osecret=$(uri_param "$(printf '%s\n' "$out" | grep '^otpauth://')" secret)
+check "odd paths: the hint quotes them" contains "$hint" \
+    "--store '$WORK/my st'\"'\"'ore' --config '$WORK/my st'\"'\"'ore/a b.conf'"
+# shellcheck disable=SC2016 # $code is for the eval, not for this shell
+expect_rc 0 "odd paths: the printed command, pasted, activates" sh -c \
+    "code=\$2; eval \"set -- \$1\"; exec \"\$0\" \"\$@\"" \
+    "$MFACTL" "$(printf '%s' "$hint" | sed 's/ CODE / $code /')" \
+    "$(totp "$osecret" sha1 6)"
+check "odd paths: activated" contains "$out" "activated credential"
 if "$PYTHON" -c 'import pexpect' 2>/dev/null; then
 	P='confirm: '
 	expect_rc 1 "terminal: three wrong codes" "$PYTHON" "$PTY_RUN" \

@@ -179,6 +179,11 @@ check "list --json: active" [ "$(json_get \
 check "list --json: pending, never used" [ "$(json_get \
     '(j["credentials"][1]["status"], j["credentials"][1]["last_used"])')" = \
     "('pending', None)" ]
+check "list --json: never used, the _iso twin is null too" [ "$(json_get \
+    '("last_used_iso" in j["credentials"][1], j["credentials"][1]["last_used_iso"])')" = \
+    "(True, None)" ]
+check "list --json: both credentials have the same keys" [ "$(json_get \
+    'sorted(j["credentials"][0]) == sorted(j["credentials"][1])')" = True ]
 check "list --json: TOTP parameters" [ "$(json_get \
     '(j["credentials"][0]["algorithm"], j["credentials"][0]["digits"], j["credentials"][0]["period"])')" = \
     "('sha1', 6, 30)" ]
@@ -223,6 +228,25 @@ check "list --json: recovery codes left" \
     [ "$(json_get 'j["recovery_codes_left"]')" = 3 ]
 check "list --json: no hash" lacks "$out" '$y$'
 expect_rc 0 "recovery --count 20" M recovery alice --count 20
+
+# A user who holds only recovery codes (and a pending TOTP credential)
+# logs in with one, where the policy accepts them: status says so, as
+# check does, and says "no active second factor" only where it does not.
+run M totp add rita
+expect_rc 0 "status rita: pending only" M status rita
+check "status: no codes, no active factor" contains "$out" \
+    "no active second factor"
+expect_rc 0 "recovery rita --count 2" M recovery rita --count 2
+expect_rc 0 "status rita: recovery codes only" M status rita
+check "status: recovery codes let rita in" contains "$out" \
+    "no active TOTP or FIDO2 credential: logs in only with a recovery code"
+check "status: not 'no active second factor' while codes work" lacks \
+    "$out" "no active second factor"
+printf 'fail_delay = 0\nrecovery = no\n' >"$WORK/norec.conf"
+expect_rc 0 "status rita under recovery = no" \
+    "$MFACTL" --config "$WORK/norec.conf" --store "$STORE" status rita
+check "status: recovery = no: no active second factor" contains "$out" \
+    "no active second factor"
 
 # ---- status and unlock --------------------------------------------------------
 expect_rc 0 "status alice" M status alice
