@@ -183,6 +183,17 @@ open_copy(const char *argv0, const char *ext)
 	    (long)getpid(), ext);
 	if ((f = fopen(path, "w")) == NULL)
 		hp_die("%s: %s", path, strerror(errno));
+	/*
+	 * A line at a time.  Fully buffered, a forked child (test_crash's
+	 * trials) that registers secrets of its own fills the buffer it
+	 * inherited and writes out the parent's pending lines with its
+	 * own, through the shared offset, over what the parent writes
+	 * later: fragments such as "4" were then taken for secrets that
+	 * leaked into every log; and the secrets a child registered were
+	 * lost at its _exit().
+	 */
+	if (setvbuf(f, NULL, _IOLBF, 0) != 0)
+		hp_die("%s: setvbuf", path);
 	return f;
 }
 
