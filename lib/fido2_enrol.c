@@ -349,16 +349,72 @@ out:
 	return r;
 }
 
-/* The configured algorithms the key offers, by preference. */
-static size_t
-pick_algs(const struct enrol *e, fido_dev_t *dev, int *algs)
+/*
+ * The key's getInfo: NULL in *out for a U2F key, which has none.  The
+ * caller frees it.
+ */
+static int
+get_info(const struct enrol *e, fido_dev_t *dev, fido_cbor_info_t **out)
 {
 	fido_cbor_info_t	*ci;
+	int			 fr;
+
+	*out = NULL;
+	if (!fido_dev_is_fido2(dev))
+		return MFA_OK;
+	if ((ci = fido_cbor_info_new()) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((fr = fido_dev_get_cbor_info(dev, ci)) != FIDO_OK) {
+		fido_cbor_info_free(&ci);
+		return reject(e, MFA_ERR_DEVICE, "cannot read its options: %s",
+		    fido_strerr(fr));
+	}
+	*out = ci;
+	return MFA_OK;
+}
+
+/*
+ * Whether the key makes no credential without user verification, as
+ * getInfo tells: CTAP 2.0 once its PIN is set; CTAP 2.1 once a PIN or
+ * built-in verification is set up, unless makeCredUvNotRqd (which
+ * covers a non-resident credential, ours); with alwaysUv, always.
+ */
+static int
+makecred_needs_uv(const fido_cbor_info_t *ci)
+{
+	char * const	*name;
+	const bool	*val;
+	size_t		 i, n;
+	int		 always = 0, pin = 0, uv = 0, notrqd = 0;
+
+	if (ci == NULL)
+		return 0;
+	name = fido_cbor_info_options_name_ptr(ci);
+	val = fido_cbor_info_options_value_ptr(ci);
+	n = fido_cbor_info_options_len(ci);
+	for (i = 0; name != NULL && val != NULL && i < n; i++) {
+		if (name[i] == NULL)
+			continue;
+		if (strcmp(name[i], "alwaysUv") == 0)
+			always = val[i];
+		else if (strcmp(name[i], "clientPin") == 0)
+			pin = val[i];
+		else if (strcmp(name[i], "uv") == 0)
+			uv = val[i];
+		else if (strcmp(name[i], "makeCredUvNotRqd") == 0)
+			notrqd = val[i];
+	}
+	return always || ((pin || uv) && !notrqd);
+}
+
+/* The configured algorithms the key offers, by preference. */
+static size_t
+pick_algs(const struct enrol *e, fido_dev_t *dev, const fido_cbor_info_t *ci,
+    int *algs)
+{
 	size_t			 i, j, n = 0, nci = 0;
 
-	if ((ci = fido_cbor_info_new()) != NULL &&
-	    fido_dev_is_fido2(dev) &&
-	    fido_dev_get_cbor_info(dev, ci) == FIDO_OK)
+	if (ci != NULL)
 		nci = fido_cbor_info_algorithm_count(ci);
 	for (i = 0; i < e->cfg->fido2_nalgs; i++) {
 		/* A key that lists nothing (CTAP 2.0) is asked in turn. */
@@ -376,7 +432,6 @@ pick_algs(const struct enrol *e, fido_dev_t *dev, int *algs)
 		n = i < n ? 1 : 0;
 		algs[0] = MFA_COSE_ES256;
 	}
-	fido_cbor_info_free(&ci);
 	return n;
 }
 
@@ -492,10 +547,11 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 	struct mfa_cred		*c = NULL;
 	fido_dev_t		*dev = NULL;
 	fido_cred_t		*cred = NULL;
+	fido_cbor_info_t	*ci = NULL;
 	char			*pin = NULL, idshort[16];
 	int			 algs[MFA_FIDO2_ALGS_MAX];
 	size_t			 nalgs, ndevs = 0, i;
-	int			 r, r2, use_pin, use_uv, alg = 0;
+	int			 r, r2, use_pin, use_uv, needs_uv, alg = 0;
 
 	memset(&e, 0, sizeof(e));
 	if (!writable(user) || id == NULL)
@@ -542,10 +598,24 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 	if ((r = fido2_open(user->ctx, e.dev.path, e.cfg->fido2_timeout,
 	    &dev)) != MFA_OK)
 		goto out;
-	if ((r = fido2_uv_plan(user->ctx, dev, e.dev.desc, e.cfg->fido2_uv,
-	    0, &use_pin, &use_uv)) != MFA_OK)
+	if ((r = get_info(&e, dev, &ci)) != MFA_OK)
 		goto out;
-	if ((nalgs = pick_algs(&e, dev, algs)) == 0) {
+	/*
+	 * A key that would refuse to register without verification is
+	 * verified whatever fido2_uv says, as WebAuthn clients do: its
+	 * PIN is asked now rather than the registration failing.  The
+	 * credential records the verification it had; logins under
+	 * discouraged still ask none where the key allows.
+	 */
+	needs_uv = makecred_needs_uv(ci);
+	if ((r = fido2_uv_plan(user->ctx, dev, e.dev.desc, e.cfg->fido2_uv,
+	    needs_uv, &use_pin, &use_uv)) != MFA_OK)
+		goto out;
+	if (needs_uv && e.cfg->fido2_uv == MFA_UV_DISCOURAGED)
+		mfa_log(user->ctx, LOG_INFO, "user %s: security key %s "
+		    "registers only with user verification (fido2_uv = "
+		    "discouraged notwithstanding)", user->name, e.dev.desc);
+	if ((nalgs = pick_algs(&e, dev, ci, algs)) == 0) {
 		r = reject(&e, MFA_ERR_ATTEST, "offers none of "
 		    "fido2_algorithms");
 		goto out;
@@ -611,6 +681,7 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 out:
 	mfa_secret_free(&pin);
 	fido_cred_free(&cred);
+	fido_cbor_info_free(&ci);
 	fido2_close(&dev);
 	free(devs);
 	if (c != NULL) {

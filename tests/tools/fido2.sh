@@ -4,7 +4,8 @@
 # the unmodified mfactl reaches through the vfido LD_PRELOAD shim and
 # the real libfido2: registration with the PIN from standard input and
 # from a terminal (no echo), list, the same key twice, a wrong or
-# missing PIN, no key, a key without the PIN that UV needs, and keys
+# missing PIN, no key, a key without the PIN that UV needs, a key that
+# registers only with its PIN under fido2_uv = discouraged, and keys
 # that the attestation CA and AAGUID allow-lists reject, each saying why.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
@@ -124,6 +125,33 @@ RUN_STDIN=$WORK/pin expect_reject "UV required, key without a PIN" \
     "no PIN set" fido2 add bob
 expect_rc 1 "list bob" M list bob
 check "bob has nothing registered" lacks "$out" "fido2"
+
+# ---- fido2_uv = discouraged ----------------------------------------------
+# A key with its PIN set makes no credential without it (CTAP 2.0): the
+# PIN is read once (standard input holds one line) and the key
+# registered; none given, or a wrong one: refused, nothing stored.  A key
+# without a PIN is asked none: with nothing on standard input it
+# registers.
+printf '%sfido2_uv = discouraged\n' "$BASECONF" >"$CONF"
+"$VCTL" init "$WORK/k4" --pin "$PIN" >/dev/null || exit 99
+KEY=$WORK/k4
+expect_reject "discouraged, PIN set, none given" "none was given" \
+    fido2 add frank
+RUN_STDIN=$WORK/wrongpin expect_reject "discouraged, PIN set, wrong PIN" \
+    "PIN wrong" fido2 add frank
+check "discouraged: nothing stored for frank" [ ! -e "$STORE/frank" ]
+RUN_STDIN=$WORK/pin expect_rc 0 "discouraged, PIN set: PIN read, added" \
+    M fido2 add frank
+check "discouraged, PIN set: registered" contains "$out" \
+    "added fido2 credential 1 for frank"
+check "discouraged, PIN set: stored with UV" \
+    grep -q ' uv=1 up=1$' "$STORE/frank"
+KEY=$WORK/nopin
+expect_rc 0 "discouraged, no PIN on the key: none asked" \
+    M fido2 add frank
+check "discouraged, no PIN on the key: stored without UV" \
+    grep -q ' uv=0 up=1$' "$STORE/frank"
+printf '%s' "$BASECONF" >"$CONF"
 
 # ---- allow-lists: a rejected key says why ---------------------------------
 printf '%sfido2_ca = %s\n' "$BASECONF" "$WORK/ca1.pem" >"$CONF"

@@ -509,6 +509,109 @@ test_enrol_uv(void **state)
 	free(pinned);
 }
 
+/*
+ * fido2_uv = discouraged and a key that will not register without user
+ * verification: a CTAP 2.0 key with its PIN set answers
+ * authenticatorMakeCredential without pinAuth with PIN_REQUIRED (vfido
+ * does, as the spec says), so its PIN is asked once; the credential is
+ * stored as registered (uv=1) and logs in with a touch only.  A key
+ * with no PIN is asked none; a wrong PIN stores nothing; a key whose
+ * getInfo says makeCredUvNotRqd (CTAP 2.1) is asked none; an alwaysUv
+ * key is asked its PIN, or refused before any prompt if it has none.
+ */
+static void
+test_enrol_discouraged_pin(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN };
+	char		*pinned, *nopin, *notrqd, *always, *alwaysnopin, *path;
+	char		*text;
+	unsigned	 id = 0;
+
+	pinned = mkdev(f, "--pin", PIN, NULL);
+	nopin = mkdev(f, NULL);
+	notrqd = mkdev(f, "--pin", PIN, NULL);
+	ctl("set", notrqd, "fault=uvnotrqd", (const char *)NULL);
+	always = mkdev(f, "--pin", PIN, NULL);
+	ctl("set", always, "fault=alwaysuv", (const char *)NULL);
+	alwaysnopin = mkdev(f, NULL);
+	ctl("set", alwaysnopin, "fault=alwaysuv", (const char *)NULL);
+	config(f, "fido2_uv = discouraged\n");
+
+	/* A wrong PIN: the key refuses, nothing stored. */
+	plug(pinned, NULL);
+	ui.pin = "9999";
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_BADPIN);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(mfa_user_cred_count(f->u), 0);
+	assert_null(strstr(tu_log_buf, "9999"));
+	path = tu_path(f->store, "alice");
+	assert_int_equal(access(path, F_OK), -1);
+
+	/* The right one: asked once, registered with the UV it had. */
+	ui.pin = PIN;
+	ui.pins = ui.touches = 0;
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(ui.touches, 1);
+	assert_null(strstr(tu_log_buf, PIN));
+	reopen(f, "alice");
+	text = tu_read(path, NULL);
+	assert_non_null(strstr(text, " uv=1 up=1\n"));
+	free(text);
+	/* Login under discouraged: a touch, no PIN. */
+	ui.pins = ui.touches = 0;
+	tu_now += 60;
+	assert_int_equal(mfa_user_fido2_verify(f->u, ui_cb, &ui, NULL),
+	    MFA_OK);
+	assert_int_equal(ui.pins, 0);
+	assert_int_equal(ui.touches, 1);
+
+	/* No PIN on the key: none asked, uv=0. */
+	plug(nopin, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(ui.pins, 0);
+	assert_int_equal(ui.touches, 1);
+	assert_int_equal(f->u->creds[1].reg_uv, 0);
+
+	/* makeCredUvNotRqd: registers without, so none asked. */
+	plug(notrqd, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(ui.pins, 0);
+	assert_int_equal(f->u->creds[2].reg_uv, 0);
+
+	/* alwaysUv: asked. */
+	plug(always, NULL);
+	ui.pins = ui.touches = 0;
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(f->u->creds[3].reg_uv, 1);
+	plug(alwaysnopin, NULL);
+	ui.pins = ui.touches = 0;
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_ERR_UV);
+	assert_int_equal(ui.pins + ui.touches, 0);
+	assert_non_null(strstr(tu_log_buf, "the key insists on user "
+	    "verification (alwaysUv) but has no PIN set"));
+	assert_int_equal(mfa_user_cred_count(f->u), 4);
+	free(path);
+	free(pinned);
+	free(nopin);
+	free(notrqd);
+	free(always);
+	free(alwaysnopin);
+}
+
 static void
 test_enrol_no_device(void **state)
 {
@@ -1888,6 +1991,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_uv, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_discouraged_pin,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_no_device, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_touch, setup,

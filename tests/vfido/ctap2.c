@@ -62,10 +62,11 @@ str_array(const char *s)
 static cbor_item_t *
 info_options(const struct vfido_state *st)
 {
-	const bool	 always = st->fault == VFIDO_FAULT_ALWAYSUV;
+	const bool	 always = st->fault == VFIDO_FAULT_ALWAYSUV,
+			 notrqd = st->fault == VFIDO_FAULT_UVNOTRQD;
 	cbor_item_t	*m;
 
-	if ((m = cbor_new_definite_map(always ? 5 : 4)) == NULL)
+	if ((m = cbor_new_definite_map(4 + always + notrqd)) == NULL)
 		return (NULL);
 	if (vfido_map_put(m, cbor_build_string("rk"), cbor_build_bool(true)) ||
 	    vfido_map_put(m, cbor_build_string("up"), cbor_build_bool(true)) ||
@@ -74,7 +75,9 @@ info_options(const struct vfido_state *st)
 	    (always && vfido_map_put(m, cbor_build_string("alwaysUv"),
 	    cbor_build_bool(true))) ||
 	    vfido_map_put(m, cbor_build_string("clientPin"),
-	    cbor_build_bool(st->pin_set)))
+	    cbor_build_bool(st->pin_set)) ||
+	    (notrqd && vfido_map_put(m, cbor_build_string("makeCredUvNotRqd"),
+	    cbor_build_bool(true))))
 		cbor_decref(&m);
 	return (m);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * authenticatorMakeCredential (CTAP 2.0 section 5.1): a key per
+ * authenticatorMakeCredential (CTAP 2.0 section 5.1; with the faults
+ * alwaysuv and uvnotrqd, CTAP 2.1's rules for those options): a key per
  * credential, of the first algorithm in pubKeyCredParams the device
  * supports (ES256, EdDSA, RS256), a random credential ID, the
  * credential kept in the state file, and "packed" attestation, either
@@ -35,6 +36,7 @@ struct mc_req {
 	const unsigned char	*user_id;
 	size_t			 user_id_len;
 	int64_t			 alg;	/* COSE algorithm of the new key */
+	bool			 rk;	/* a discoverable credential asked for */
 	bool			 uv;
 };
 
@@ -67,7 +69,7 @@ pick_alg(const struct vfido_state *st, const cbor_item_t *params,
 }
 
 static int
-parse_options(const cbor_item_t *opt)
+parse_options(const cbor_item_t *opt, struct mc_req *q)
 {
 	bool v;
 
@@ -79,7 +81,7 @@ parse_options(const cbor_item_t *opt)
 	    (vfido_cbor_bool(vfido_map_get_str(opt, "up"), &v) < 0 || !v))
 		return (CTAP2_ERR_INVALID_OPTION);
 	if (vfido_map_get_str(opt, "rk") != NULL &&
-	    vfido_cbor_bool(vfido_map_get_str(opt, "rk"), &v) < 0)
+	    vfido_cbor_bool(vfido_map_get_str(opt, "rk"), &q->rk) < 0)
 		return (CTAP2_ERR_CBOR_UNEXPECTED_TYPE);
 	/* no built-in user verification: uv only through a PIN */
 	if (vfido_map_get_str(opt, "uv") != NULL &&
@@ -124,7 +126,7 @@ parse_req(const struct vfido_state *st, const cbor_item_t *args,
 	    (!cbor_isa_array(vfido_map_get(args, ARG_EXCLUDE)) ||
 	    !cbor_array_is_definite(vfido_map_get(args, ARG_EXCLUDE))))
 		return (CTAP2_ERR_CBOR_UNEXPECTED_TYPE);
-	return (parse_options(vfido_map_get(args, ARG_OPTIONS)));
+	return (parse_options(vfido_map_get(args, ARG_OPTIONS), q));
 }
 
 static bool
@@ -310,7 +312,14 @@ vfido_make_credential(struct vfido_dev *d, struct vfido_state *st,
 		    q.cdh_len)) != CTAP2_OK)
 			return (r);
 		q.uv = true;
-	} else if (st->pin_set)
+	} else if (st->fault == VFIDO_FAULT_ALWAYSUV || (st->pin_set &&
+	    (st->fault != VFIDO_FAULT_UVNOTRQD || q.rk)))
+		/*
+		 * CTAP 2.0: a key with its PIN set makes no credential
+		 * without pinAuth.  CTAP 2.1 (PUAT_REQUIRED, the same
+		 * code): nor one with alwaysUv, and one with
+		 * makeCredUvNotRqd only a non-discoverable one.
+		 */
 		return (CTAP2_ERR_PIN_REQUIRED);
 	if (excluded(st, vfido_map_get(args, ARG_EXCLUDE), q.rp_hash)) {
 		/* the user confirms before the RP learns the key is known */

@@ -108,7 +108,11 @@ enum vfido_fault {
 				   flag, even after the PIN */
 	VFIDO_FAULT_WRONGCRED,	/* assertion naming another credential id */
 	VFIDO_FAULT_ALWAYSUV,	/* alwaysUv: getInfo says so; no assertion
-				   without the PIN, PIN_REQUIRED instead */
+				   or credential without the PIN,
+				   PIN_REQUIRED instead */
+	VFIDO_FAULT_UVNOTRQD,	/* CTAP 2.1 makeCredUvNotRqd: getInfo says
+				   so; a non-resident credential is made
+				   without the PIN though one is set */
 };
 
 struct vfido_cred {
