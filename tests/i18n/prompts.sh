@@ -24,7 +24,7 @@
 . "$MFA_TOP_SRCDIR/tests/tools/sandbox.sh"
 
 # The translations this test expects (po/ja.po).
-JA_CODE='確認コード: '
+JA_CODE='認証コード: '
 JA_REC_LEFT='リカバリーコードを受け付けました。残りは 3 個です。'
 JA_USAGE='使い方: mfactl [--store DIR] [--config FILE] COMMAND [ARGS]'
 JA_COMMANDS='コマンド:'
