@@ -37,7 +37,9 @@ mfa_ctx_new(void)
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return NULL;
 	ctx->store_dirfd = -1;
-	if ((ctx->config = calloc(1, sizeof(*ctx->config))) == NULL ||
+	if ((ctx->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0)) ==
+	    (locale_t)0 ||
+	    (ctx->config = calloc(1, sizeof(*ctx->config))) == NULL ||
 	    config_defaults(ctx->config) != MFA_OK) {
 		mfa_ctx_free(&ctx);
 		return NULL;
@@ -68,6 +70,8 @@ mfa_ctx_free(mfa_ctx_t **ctxp)
 	free(ctx->store_override);
 	ctx_forget_store_dir(ctx);
 	fido2_devices_forget(ctx);
+	if (ctx->c_locale != (locale_t)0)
+		freelocale(ctx->c_locale);
 	free(ctx);
 	*ctxp = NULL;
 }

@@ -100,7 +100,7 @@ ca_store_load(const struct enrol *e, X509_STORE **out)
 	    O_NOCTTY);
 	if (fd < 0 || fstat(fd, &sb) != 0) {
 		mfa_log(e->u->ctx, LOG_ERR, "fido2_ca %s: %s",
-		    e->cfg->fido2_ca, strerror(errno));
+		    e->cfg->fido2_ca, mfa_log_errno(e->u->ctx, errno));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode) || sb.st_uid != 0 ||
@@ -121,7 +121,7 @@ ca_store_load(const struct enrol *e, X509_STORE **out)
 			continue;
 		if (n < 0) {
 			mfa_log(e->u->ctx, LOG_ERR, "fido2_ca %s: %s",
-			    e->cfg->fido2_ca, strerror(errno));
+			    e->cfg->fido2_ca, mfa_log_errno(e->u->ctx, errno));
 			goto out;
 		}
 		if (n == 0)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <limits.h>
+#include <locale.h>
 
 #include "mfa.h"
 
@@ -124,6 +125,7 @@ struct mfa_ctx {
 	struct fido2_devinfo *fido2_devs;
 	size_t		fido2_ndevs;
 	int64_t		fido2_devs_ms;	/* when taken (fido2_now_ms) */
+	locale_t	c_locale;	/* for mfa_log_errno() */
 };
 
 /* Current time from the injected clock (default: time(2)). */
@@ -137,6 +139,12 @@ void ctx_forget_store_dir(mfa_ctx_t *ctx);
 
 void mfa_log(const mfa_ctx_t *ctx, int priority, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * strerror(3) of err in the "C" locale, for mfa_log(): log lines stay
+ * English whatever the language of the program (a login program runs
+ * in the user's).  The string lives as long as ctx.
+ */
+const char *mfa_log_errno(const mfa_ctx_t *ctx, int err);
 
 /* ---- config.c, policy.c ----------------------------------------- */
 

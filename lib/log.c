@@ -2,7 +2,9 @@
 /* The library is silent unless the caller installs a log handler. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -28,4 +30,10 @@ mfa_log(const mfa_ctx_t *ctx, int priority, const char *fmt, ...)
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ctx->log_fn(ctx->log_arg, priority, msg);
+}
+
+const char *
+mfa_log_errno(const mfa_ctx_t *ctx, int err)
+{
+	return strerror_l(err, ctx->c_locale);
 }

@@ -97,7 +97,8 @@ store_dir_open(const mfa_ctx_t *ctx, const char *path, int *out)
 			    "(symlink?)", path);
 			return MFA_ERR_UNSAFE;
 		}
-		mfa_log(ctx, LOG_ERR, "store %s: %s", path, strerror(errno));
+		mfa_log(ctx, LOG_ERR, "store %s: %s", path,
+		    mfa_log_errno(ctx, errno));
 		return MFA_ERR_IO;
 	}
 	if (fstat(fd, &sb) != 0) {
@@ -208,7 +209,7 @@ mfa_ctx_sync(mfa_ctx_t *ctx)
 	if (syncfs(fd) != 0) {
 		r = io_error(errno);
 		mfa_log(ctx, LOG_ERR, "store %s: cannot sync: %s", dir,
-		    strerror(errno));
+		    mfa_log_errno(ctx, errno));
 	}
 	close(fd);
 	return r;
@@ -240,7 +241,8 @@ open_error(const mfa_ctx_t *ctx, const char *name, int err)
 		    "regular file", name);
 		return MFA_ERR_UNSAFE;
 	}
-	mfa_log(ctx, LOG_ERR, "store file %s: %s", name, strerror(err));
+	mfa_log(ctx, LOG_ERR, "store file %s: %s", name,
+	    mfa_log_errno(ctx, err));
 	return MFA_ERR_IO;
 }
 
@@ -316,7 +318,7 @@ state_open(struct mfa_user *u)
 	if (state_lock(fd, (u->flags & MFA_OPEN_WRITE) ? F_WRLCK :
 	    F_RDLCK) != 0) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s: lock: %s", name,
-		    strerror(errno));
+		    mfa_log_errno(u->ctx, errno));
 		r = MFA_ERR_IO;
 		goto out;
 	}
@@ -612,7 +614,8 @@ creds_write(struct mfa_user *u, int *dir_failed)
 	if (u->ctx->sync_mode == MFA_SYNC_EACH && fsync(u->dirfd) != 0) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s: replaced, but the "
 		    "directory sync failed (%s): a crash may bring back the "
-		    "previous version", u->name, strerror(errno));
+		    "previous version", u->name,
+		    mfa_log_errno(u->ctx, errno));
 		*dir_failed = 1;
 	}
 	r = MFA_OK;
@@ -761,7 +764,7 @@ store_relock(struct mfa_user *u)
 	if (state_lock(u->statefd, (u->flags & MFA_OPEN_WRITE) ? F_WRLCK :
 	    F_RDLCK) != 0) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s%s: lock: %s", u->name,
-		    STATE_SUFFIX, strerror(errno));
+		    STATE_SUFFIX, mfa_log_errno(u->ctx, errno));
 		return MFA_ERR_IO;
 	}
 	/* What state_open() and creds_load() read, read again. */

@@ -392,9 +392,11 @@ store_access(struct attempt *a)
 	    AT_EACCESS) == 0 || (errno != EACCES && errno != EPERM))
 		return 0;
 	e = errno;
+	/* Not strerror(): log lines stay English in a Japanese login. */
 	pam_syslog(a->pamh, LOG_ERR, "store %s: %s to uid %lu (euid %lu): "
 	    "pam_mfa needs root; a program that authenticates as the user "
-	    "cannot use it", dir, strerror(e), (unsigned long)getuid(),
+	    "cannot use it", dir, e == EPERM ? "Operation not permitted" :
+	    "Permission denied", (unsigned long)getuid(),
 	    (unsigned long)geteuid());
 	(void)conv_error(a->pamh, a->flags, _("This program cannot check "
 	    "a second factor: pam_mfa needs root."));
