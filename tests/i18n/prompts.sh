@@ -20,12 +20,35 @@
 # status and check among them), logins succeed with the right answers
 # in both, the audit lines in syslog stay English (plain ASCII) in
 # both, and so do the values of mfactl's JSON output.
+#
+# Every message pam_mfa.so can send in a login is seen in Japanese in a
+# real login: the password (Linux-PAM's prompt) and code prompts, the
+# keyhint prompt, a security key's PIN prompt and touch message (a
+# tests/vfido key through its shim), the recovery code prompt of its
+# own and both messages after an accepted recovery code, and the error
+# for a login program that does not run as root (setpriv to nobody).
+# A locked-out user and an unreadable store get the same Japanese
+# prompts and no message (the module tells no reason, conv.c), with
+# the reason in the English log.  Then every message xgettext extracts
+# from the module's sources must have been seen, as ja.po translates
+# it: a blank msgstr, or a new module message no login here shows,
+# fails.  (There is no message for an expired or unenrolled account:
+# pam_mfa has no account management, and an unenrolled user is asked
+# what an enrolled one is.)
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 . "$MFA_TOP_SRCDIR/tests/tools/sandbox.sh"
 
 # The translations this test expects (po/ja.po).
 JA_CODE='認証コード: '
 JA_REC_LEFT='リカバリーコードを受け付けました。残りは 3 個です。'
+JA_REC_FEW='リカバリーコードを受け付けました。残りは 1 個です。'
+JA_REC_FEW="${JA_REC_FEW}新しいリカバリーコードの発行を管理者に依頼してください。"
+JA_RECOVERY='リカバリーコード: '
+JA_HINT='認証コード（またはセキュリティキーを挿して Enter を押す）: '
+JA_PIN='vfido virtual authenticator の PIN: '
+JA_TOUCH='セキュリティキー（vfido virtual authenticator）にタッチしてください。'
+JA_NO_ROOT='このプログラムでは第 2 要素を検証できません'
+JA_NO_ROOT="${JA_NO_ROOT}（pam_mfa には root 権限が必要です）。"
 JA_USAGE='使い方: mfactl [--store DIR] [--config FILE] COMMAND [ARGS]'
 JA_COMMANDS='コマンド:'
 JA_TOTP_HELP='TOTP 認証アプリを登録または確認する'
@@ -159,6 +182,126 @@ inner() {
 	check "C: recovery code: authenticated" [ "$rc" -eq 0 ]
 	check "C: the English message, with the advice for few codes" \
 	    has_line "$out" "info [$C_REC_FEW]"
+
+	# The key hint: no key connected, Enter alone tries it again.
+	SVC=mfahint login "$JA_ENV" demo-password ""
+	check "ja: keyhint, no key, Enter: refused" [ "$rc" -ne 0 ]
+	check "ja: the keyhint prompt is exactly '$JA_HINT'" \
+	    has_line "$out" "prompt-off [$JA_HINT]"
+	if [ -n "$KEY" ]; then
+		audit "ja: keyhint: audit line" \
+		    'user=demo .*result=failure reason=no_device'
+		# A key connected: its PIN, then the touch; no code.
+		EXTRA=$SHIMENV login "$JA_ENV" demo-password 2468
+		check "ja: password, key PIN and touch: authenticated" \
+		    [ "$rc" -eq 0 ]
+		check "ja: the PIN prompt is exactly '$JA_PIN'" \
+		    has_line "$out" "prompt-off [$JA_PIN]"
+		check "ja: the touch message is exactly '$JA_TOUCH'" \
+		    has_line "$out" "info [$JA_TOUCH]"
+		check "ja: no code asked after the key" lacks "$out" "$JA_CODE"
+		audit "ja: key: audit line" \
+		    'user=demo .*factors=password,fido2 result=success'
+		EXTRA=$SHIMENV login "$C_ENV" demo-password 2468
+		check "C: key PIN and touch in English" has_line "$out" \
+		    "prompt-off [PIN for vfido virtual authenticator: ]" &&
+		    has_line "$out" "info [Touch your security key (vfido virtual authenticator).]"
+	fi
+	# "password AND fido2", no key: the recovery code prompt of its
+	# own; one code left, so the advice to get new ones.
+	SVC=mfakey login "$JA_ENV" demo-password "$REC3"
+	check "ja: recovery code prompt of its own: authenticated" \
+	    [ "$rc" -eq 0 ]
+	check "ja: the recovery code prompt is exactly '$JA_RECOVERY'" \
+	    has_line "$out" "prompt-off [$JA_RECOVERY]"
+	check "ja: few codes left: '$JA_REC_FEW'" \
+	    has_line "$out" "info [$JA_REC_FEW]"
+
+	# A login program that does not run as root: the one error message.
+	chmod 0711 "$WORK" && chmod 0755 "$WORK/svc" && chmod 0666 /dev/log ||
+	    return 99
+	AS="setpriv --reuid=65534 --regid=65534 --clear-groups" \
+	    login "$JA_ENV" demo-password
+	check "ja: not root: refused" [ "$rc" -ne 0 ]
+	check "ja: not root: exactly '$JA_NO_ROOT', nothing asked" [ \
+	    "$(printf '%s\n' "$out" | grep -v '^result ')" = "error [$JA_NO_ROOT]" ]
+	audit "ja: not root: audit line" \
+	    'user=demo .*result=failure reason=no_store_access'
+	AS="setpriv --reuid=65534 --regid=65534 --clear-groups" \
+	    login "$C_ENV" demo-password
+	check "C: not root: the English message" has_line "$out" \
+	    "error [This program cannot check a second factor: pam_mfa needs root.]"
+
+	# A store that cannot be opened: the same prompts, refused, and
+	# libmfa's log line with the system's reason in English.
+	SVC=mfanostore login "$JA_ENV" demo-password "$(totp "$SECRET" sha1 6)"
+	check "ja: no store: refused" [ "$rc" -ne 0 ]
+	check "ja: no store: the same code prompt '$JA_CODE'" \
+	    has_line "$out" "prompt-off [$JA_CODE]"
+	audit "ja: no store: libmfa's reason in English" \
+	    'nostore: No such file or directory'
+	audit "ja: no store: audit line" \
+	    'user=demo .*result=failure reason=store_error'
+
+	# Locked out (lockout_attempts = 1): no message says so (it would
+	# tell an attacker something, conv.c); the same Japanese prompts.
+	SVC=mfalock login "$JA_ENV" demo-password "$(wrong_code "$SECRET" sha1 6)"
+	check "ja: wrong code under lockout_attempts = 1: refused" \
+	    [ "$rc" -ne 0 ]
+	SVC=mfalock login "$JA_ENV" demo-password "$(wrong_code "$SECRET" sha1 6)"
+	check "ja: locked out: refused" [ "$rc" -ne 0 ]
+	audit "ja: locked out: audit line" \
+	    'user=demo .*result=failure reason=locked'
+	check "ja: locked out: the same code prompt '$JA_CODE'" \
+	    has_line "$out" "prompt-off [$JA_CODE]"
+	check "ja: locked out: no message beyond the prompts" \
+	    [ "$(printf '%s\n' "$out" | grep -vc '^prompt-off \[')" -eq 1 ]
+
+	# Every message of a Japanese login was Japanese (Linux-PAM's
+	# password prompt aside, checked above), and every message that
+	# pam_mfa.so has was seen, translated as ja.po says.
+	check "ja: every message of the logins has Japanese text" sh -c \
+	    "! grep -v -e '^result ' -e '^prompt-off \[Password: \]\$' \"\$1\" |
+	    LC_ALL=C grep -qv '[^ -~]'" sh "$WORK/ja.dialogue"
+	"$PYTHON" - "$WORK/module.pot" "$WORK/ja.nowrap" "$WORK/ja.dialogue" \
+	    "${KEY:-nokey}" >"$WORK/coverage" <<'PYEOF'
+import re, sys
+def entries(path):
+    text = open(path, encoding="utf-8").read()
+    return [(m.group(1), m.group(2)) for m in re.finditer(
+        r'^msgid "(.*)"\nmsgstr "(.*)"$', text, re.M) if m.group(1)]
+def unquote(s):
+    return s.replace('\\"', '"').replace("\\\\", "\\")
+ja = dict(entries(sys.argv[2]))
+seen = []
+for line in open(sys.argv[3], encoding="utf-8"):
+    m = re.match(r"^(prompt-off|prompt-on|info|error) \[(.*)\]$",
+        line.rstrip("\n"))
+    if m:
+        seen.append(m.group(2))
+bad = 0
+for mid, _ in entries(sys.argv[1]):
+    mstr = ja.get(mid, "")
+    if mstr == "" or mstr == mid:
+        print("not translated in ja.po: %s" % unquote(mid))
+        bad += 1
+        continue
+    parts = re.split(r"%(?:[0-9]+\$)?[a-z]+", unquote(mstr))
+    rx = re.compile(".+".join(re.escape(p) for p in parts) + "$")
+    if any(rx.match(t) for t in seen):
+        print("seen: %s" % unquote(mid))
+    elif sys.argv[4] == "nokey" and ("PIN" in mid or "Touch" in mid):
+        print("# skip (no tests/vfido): %s" % unquote(mid))
+    else:
+        print("never seen translated: %s" % unquote(mid))
+        bad += 1
+sys.exit(1 if bad else 0)
+PYEOF
+	_cov=$?
+	sed 's/^/  /' "$WORK/coverage"
+	_n=$(grep -c '^seen: ' "$WORK/coverage")
+	check "ja: all $_n messages of pam_mfa.so seen translated in logins" \
+	    [ "$_cov" -eq 0 ] && [ "$_n" -ge 6 ]
 	check "the whole syslog is English (ASCII)" \
 	    ascii_only "$(cat "$WORK/syslog")"
 
@@ -213,7 +356,7 @@ inner() {
 	mfactl "$JA_ENV" --config "$CONF" status demo
 	check "ja: status: '$JA_STATUS_USER'" has_line "$out" "$JA_STATUS_USER"
 	check "ja: status: recovery codes left" \
-	    has_line "$out" "  リカバリーコードの残り: 2"
+	    has_line "$out" "  リカバリーコードの残り: 1"
 
 	# ---- (c) mfactl import, list, status, check ------------------------
 	_hex=3132333435363738393031323334353637383930
@@ -346,9 +489,11 @@ locale_overlay() {
 	mount --bind "$_src" "$LOCALEDIR"
 }
 
-# login ENVWORDS ANSWER...: pamconv for demo on service mfa, with the
-# answers on its standard input; $out holds the conversation, $last_log
-# the log lines of this login.
+# login ENVWORDS ANSWER...: pamconv for demo on service $SVC (default
+# mfa), with the answers on its standard input, under the command words
+# $AS and with the environment words $EXTRA last; $out holds the
+# conversation, $last_log the log lines of this login.  Under
+# ja_JP.UTF-8 the conversation is added to ja.dialogue as well.
 login() {
 	_env=$1
 	shift
@@ -356,8 +501,11 @@ login() {
 	printf '%s\n' "$@" >"$WORK/answers"
 	RUN_STDIN=$WORK/answers
 	# shellcheck disable=SC2086
-	run env $_env $PAMENV "$PAMCONV" mfa demo
+	run ${AS:-} env $_env $PAMENV ${EXTRA:-} "$PAMCONV" "${SVC:-mfa}" demo
 	RUN_STDIN=
+	case $_env in
+	*ja_JP*) printf '%s\n' "$out" >>"$WORK/ja.dialogue" ;;
+	esac
 	_i=0
 	while [ "$(wc -l <"$WORK/syslog")" -eq "$_lines" ] && [ $_i -lt 20 ]
 	do
@@ -389,7 +537,7 @@ fi
 # ---- outside: locale, install, enrol, then the namespace ----------------
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, the store)"
 for c in oathtool unshare openssl getent localedef pkg-config msgfmt \
-    msgmerge msgunfmt flock; do
+    msgmerge msgunfmt msgcat xgettext flock setpriv; do
 	command -v "$c" >/dev/null 2>&1 || skip_all "$c is missing"
 done
 unshare -m true 2>/dev/null || skip_all "cannot unshare a mount namespace"
@@ -454,7 +602,19 @@ check "mfactl looks in $LOCALEDIR" grep -qaF "$LOCALEDIR" "$MFACTL_I"
 
 mkdir -m 0700 "$WORK/store" "$WORK/svc"
 CONF=$WORK/pam_mfa.conf
-printf 'store = %s\nfail_delay = 0\n' "$WORK/store" >"$CONF"
+printf 'store = %s\nfail_delay = 0\nfido2_rp_id = pam://mfa-i18n\n' \
+    "$WORK/store" >"$CONF"
+# The same store: a policy without a code prompt (the recovery code
+# prompt of its own), and a lockout at the first failure.
+CONF_KEY=$WORK/key.conf
+CONF_LOCK=$WORK/lock.conf
+{ cat "$CONF"; echo "require = password AND fido2"; } >"$CONF_KEY"
+{ cat "$CONF"; echo "lockout_attempts = 1"; } >"$CONF_LOCK"
+echo "auth required $MOD config=$CONF keyhint" >"$WORK/svc/mfahint"
+echo "auth required $MOD config=$CONF_KEY" >"$WORK/svc/mfakey"
+echo "auth required $MOD config=$CONF_LOCK" >"$WORK/svc/mfalock"
+echo "auth required $MOD config=$CONF store=$WORK/nostore" \
+    >"$WORK/svc/mfanostore"
 echo "auth required $MOD config=$CONF" >"$WORK/svc/mfa"
 echo "auth required $(pkg-config --variable=libdir pam)/security/pam_deny.so" \
     >"$WORK/svc/other"
@@ -473,13 +633,40 @@ expect_rc 0 "mfactl recovery demo --count 4" "$MFACTL_I" --config "$CONF" \
     recovery demo --count 4
 REC1=$(printf '%s\n' "$out" | sed -n 's/^  \([^ ]\{1,\}\)$/\1/p' | sed -n 1p)
 REC2=$(printf '%s\n' "$out" | sed -n 's/^  \([^ ]\{1,\}\)$/\1/p' | sed -n 2p)
-check "got two recovery codes" [ -n "$REC1" ] && [ -n "$REC2" ]
+REC3=$(printf '%s\n' "$out" | sed -n 's/^  \([^ ]\{1,\}\)$/\1/p' | sed -n 3p)
+check "got three recovery codes" [ -n "$REC1" ] && [ -n "$REC2" ] &&
+    [ -n "$REC3" ]
+# and a security key with a PIN (tests/vfido, through its shim).
+SHIM=$MFA_TOP_BUILDDIR/tests/vfido/.libs/libvfido_preload.so
+VCTL=$MFA_TOP_BUILDDIR/tests/vfido/vfido-ctl
+KEY=
+if [ -x "$VCTL" ] && [ -f "$SHIM" ]; then
+	KEY=$WORK/key
+	"$VCTL" init "$KEY" --pin 2468 >/dev/null || exit 99
+	printf '2468\n' >"$WORK/pin"
+	RUN_STDIN=$WORK/pin expect_rc 0 "mfactl fido2 add demo" env \
+	    LD_PRELOAD="${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$SHIM" \
+	    VFIDO_STATE="$KEY" "$MFACTL_I" --config "$CONF" fido2 add demo
+else
+	echo "# tests/vfido not built: no security key prompts"
+fi
 unset LD_LIBRARY_PATH
 
 PRELOAD="${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$PWLIB"
 PAMENV="LD_PRELOAD=$PRELOAD PAM_WRAPPER=1"
 PAMENV="$PAMENV PAM_WRAPPER_SERVICE_DIR=$WORK/svc PAM_WRAPPER_USE_SYSLOG=1"
 PAMENV="$PAMENV LD_LIBRARY_PATH=$LIBD"
-export WORK D SECRET CONF MFACTL_I LIBD PAMENV PAMCONV LOCALEDIR REC1 REC2
+# The messages pam_mfa.so can send, as xgettext finds them in its
+# sources (po/POTFILES.in): each must be seen translated below.
+sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MFA_TOP_SRCDIR/po/POTFILES.in" |
+    grep '^pam_module/' >"$WORK/module.files" || exit 99
+xgettext --directory="$MFA_TOP_SRCDIR" --keyword=_ --keyword=N_ \
+    --from-code=UTF-8 --files-from="$WORK/module.files" --no-wrap \
+    --output="$WORK/module.pot" || exit 99
+msgcat --no-wrap -o "$WORK/ja.nowrap" "$MFA_TOP_SRCDIR/po/ja.po" || exit 99
+SHIMENV="LD_PRELOAD=${MFA_SAN_PRELOAD:+$MFA_SAN_PRELOAD:}$SHIM:$PWLIB"
+SHIMENV="$SHIMENV VFIDO_STATE=$KEY"
+export WORK D SECRET CONF MFACTL_I LIBD PAMENV PAMCONV LOCALEDIR REC1 REC2 \
+    REC3 KEY SHIMENV
 unshare -m --propagation private env MFA_IN_NS=1 ntests="$ntests" \
     nfailed="$nfailed" sh "$0"
