@@ -10,7 +10,9 @@
 #   - every reason of libmfa's mfa_strerror(), which mfactl prints
 #     through gettext, is extracted (marked with N_()) and translated;
 #   - a prompt's translation keeps the trailing ": ", an indented
-#     line its indentation, and no message is left in English.
+#     line its indentation, and no message is left in English;
+#   - a prompt's translation fits 64 columns, colons are ASCII (no
+#     full-width ：), and nothing looks like mojibake.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
 # cmp_po POT: msgcmp ja.po against POT; $rc, and its complaints shown
@@ -115,5 +117,33 @@ PYEOF
 check "prompts keep ': ', indentation kept, nothing left in English" \
     [ ! -s "$WORK/shape" ]
 sed 's/^/  /' "$WORK/shape"
+
+# ---- one colon style, prompts fit a console line, no mojibake ------------
+# A prompt (a msgid ending in ": ") is at most PROMPT_COLS columns wide
+# as a terminal shows it (a wide character takes two), its arguments
+# left out, so that the answer fits on an 80-column line.  Colons are
+# ASCII, as Linux-PAM's 「パスワード:」 (no full-width ：).  Latin-1
+# letters (UTF-8 read as Latin-1: 「ã€」) or U+FFFD are mojibake.
+"$PYTHON" - "$WORK/ja.nowrap" >"$WORK/style" <<'PYEOF'
+import re, sys, unicodedata
+PROMPT_COLS = 64
+text = open(sys.argv[1], encoding="utf-8").read()
+def cols(s):
+    s = re.sub(r"%(?:[0-9]+\$)?[a-z]+", "", s)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in s)
+for m in re.finditer(r'^msgid "(.*)"\nmsgstr "(.*)"$', text, re.M):
+    mid, mstr = m.group(1), m.group(2)
+    if mid == "" or mstr == "":
+        continue
+    if mid.endswith(": ") and cols(mstr) > PROMPT_COLS:
+        print("prompt %d columns wide: %s" % (cols(mstr), mstr))
+    if "\uff1a" in mstr:
+        print("full-width colon: %s" % mstr)
+    if re.search("[\u0080-\u00ff\ufffd]", mstr):
+        print("mojibake: %s" % mstr)
+PYEOF
+check "prompts fit 64 columns, ASCII colons, no mojibake" [ ! -s "$WORK/style" ]
+sed 's/^/  /' "$WORK/style"
 
 finish
