@@ -12,7 +12,8 @@
 #   - a prompt's translation keeps the trailing ": ", an indented
 #     line its indentation, and no message is left in English;
 #   - a prompt's translation fits 64 columns, colons are ASCII (no
-#     full-width ：), and nothing looks like mojibake.
+#     full-width ：), nothing looks like mojibake, and the variants
+#     that the glossary at the top of ja.po sets aside are not used.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
 # cmp_po POT: msgcmp ja.po against POT; $rc, and its complaints shown
@@ -142,8 +143,14 @@ for m in re.finditer(r'^msgid "(.*)"\nmsgstr "(.*)"$', text, re.M):
         print("full-width colon: %s" % mstr)
     if re.search("[\u0080-\u00ff\ufffd]", mstr):
         print("mojibake: %s" % mstr)
+    # One word for each thing (the glossary at the top of ja.po).
+    for w in ("確認コード", "ワンタイムコード", "ワンタイムパスワード",
+            "回復コード", "リカバリコード", "セキュリティーキー", "第二要素"):
+        if w in mstr:
+            print("%s (see the glossary in ja.po): %s" % (w, mstr))
 PYEOF
-check "prompts fit 64 columns, ASCII colons, no mojibake" [ ! -s "$WORK/style" ]
+check "prompt widths, ASCII colons, no mojibake, the glossary's words" \
+    [ ! -s "$WORK/style" ]
 sed 's/^/  /' "$WORK/style"
 
 finish
