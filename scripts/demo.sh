@@ -121,17 +121,21 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cd "$TOP"
 
+# An in-place build (./configure in the source tree, as in README's
+# "Build and install") makes every out-of-tree configure refuse, also
+# the re-run that make does in an existing ./_build-demo.
+if [ -f config.status ]; then
+	echo "demo.sh: the source tree is configured in place;" \
+	    "run 'make distclean' in it first" >&2
+	exit 1
+fi
+
 say "Build dependencies (scripts/deps.sh installs what is missing)"
 sh scripts/deps.sh
 
 B=$TOP/_build-demo
 if [ ! -f "$B/config.status" ]; then
 	say "Building pam_mfa in ./_build-demo"
-	if [ -f config.status ]; then
-		echo "demo.sh: the source tree is configured in place;" \
-		    "run 'make distclean' first" >&2
-		exit 1
-	fi
 	autoreconf -fi
 	mkdir -p "$B"
 	(cd "$B" && ../configure -q)

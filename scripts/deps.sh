@@ -10,7 +10,7 @@ pamtester oathtool mandoc python3 python3-pexpect util-linux
 libpam-modules libcbor-dev fido2-tools clang libclang-rt-14-dev
 openssh-server openssh-client tmux sudo login libpam-runtime
 gettext autopoint locales libpskc-dev libxml2-dev libaudit-dev auditd libqrencode-dev
-libpng-dev zbar-tools valgrind cppcheck clang-tidy"
+libpng-dev zbar-tools valgrind cppcheck clang-tidy openssl strace"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

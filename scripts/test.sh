@@ -36,6 +36,15 @@ show_failures() {
 	done
 }
 
+# ./_build and the other build directories are configured out of tree,
+# which configure refuses after an in-place build (README's "Build and
+# install"): say so before spending time on the dependencies.
+if [ -f config.status ]; then
+	echo "test.sh: the source tree is configured in place;" \
+	    "run 'make distclean' in it first" >&2
+	exit 1
+fi
+
 step "Dependencies"
 sh scripts/deps.sh
 

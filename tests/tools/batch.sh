@@ -77,7 +77,7 @@ expect_fail_line "add --batch with a missing store" "$MFACTL" \
     "$WORK/one.txt"
 check "missing store: one line for the batch" contains "$err" \
     "store $WORK/nostore"
-if command -v setpriv >/dev/null 2>&1; then
+if nobody_can_run; then
 	expect_fail_line "add --batch as non-root" setpriv --reuid=65534 \
 	    --regid=65534 --clear-groups "$MFACTL" --store "$STORE" \
 	    totp add --batch "$WORK/one.txt"

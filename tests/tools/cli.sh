@@ -287,7 +287,7 @@ check "--issuer '': the URI's label is the user alone" contains "$out" \
     "otpauth://totp/ivy?secret="
 
 # ---- writes need root -------------------------------------------------
-if command -v setpriv >/dev/null 2>&1; then
+if nobody_can_run; then
 	expect_fail_line "totp add as non-root" setpriv --reuid=65534 \
 	    --regid=65534 --clear-groups "$MFACTL" --store "$STORE" \
 	    totp add alice

@@ -79,7 +79,7 @@ for c in "rename nobody 1 x" "recovery nobody" "unlock nobody" \
 	    "nobody: user not enrolled"
 done
 check "failures wrote nothing" [ -z "$(ls -A "$STORE")" ]
-if command -v setpriv >/dev/null 2>&1; then
+if nobody_can_run; then
 	for c in "rename alice 1 x" "recovery alice" "unlock alice" \
 	    "totp add alice" "remove alice 1" "check"; do
 		# shellcheck disable=SC2086
