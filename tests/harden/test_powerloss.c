@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A power cut after a login or an enrolment returned.  kill -9
+ * (test_crash) keeps the page cache, so it cannot show a missing flush;
+ * this test can.  tests/harden/powerloss.c, preloaded into this program
+ * and the mfactl it runs, keeps a "durable shadow" of the store: what
+ * a disk holds that writes back only what was flushed.  After each step
+ * that returned success (and after a refused login, whose failure count
+ * must stay), the test builds two copies of the store:
+ *   live     the files as they are (what kill -9 would leave);
+ *   durable  the shadow's view (what a power cut could leave);
+ * and runs the same probes against both through a second config that
+ * points pam_mfa at the copy.  Both must give the answer the live store
+ * gives:
+ *   - enrolment (mfactl totp add + confirm): the credential is there
+ *     and active: a fresh code logs in; the code that confirmed it is
+ *     refused as a replay;
+ *   - recovery generate: a new code logs in;
+ *   - a TOTP login: the same code again is refused as a replay, the
+ *     next step's code logs in;
+ *   - a recovery-code login: the same code is refused, another one
+ *     logs in;
+ *   - a wrong code: the failure count is there.
+ *
+ * The disk model (conservative; ext4 data=ordered without its
+ * rename and fsync heuristics, or worse):
+ *   - a file's bytes are those of its last successful fsync() or
+ *     fdatasync(); anything written after that is lost (not torn:
+ *     test_crash covers torn writes of a process killed mid-write);
+ *   - the directory's entries (which name is which file) are those of
+ *     its last successful fsync(); a create, rename or unlink since
+ *     then is lost.  A name whose file was never flushed reads as an
+ *     empty file;
+ *   - syncfs()/sync() flush every file and the directory.
+ * What it cannot catch: writes made durable by other means (O_SYNC,
+ * O_DSYNC, sync_file_range(), msync()) are taken as lost, so such a
+ * change would make the test fail rather than pass; a flush of a file
+ * whose name was unlinked is not recorded; an inode number reused
+ * while the old entry is still the durable one would mix the two (the
+ * tmpfs of the test does not reuse them); a disk that lies about its
+ * flushes, a torn 4096-byte slot, or file system metadata other than
+ * names and bytes (modes, owners, sizes beyond the bytes) are not
+ * modelled; only the store directory is shadowed, not its parents.
+ * MFA_SYNC_DEFER (the bulk enrolment of mfactl totp --batch, which
+ * flushes with syncfs() at the end) is the only weaker sync mode; it
+ * is an API setting, not a config key, and not tested here.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <liboath/oath.h>
+#include <security/pam_appl.h>
+
+#include "mfa.h"
+#include "hpam.h"
+
+#define USER		0
+#define NCODES		3
+#define T0		1800000000LL	/* a multiple of HP_PERIOD */
+#define OUT_MAX		8192
+
+static char *store, *shadow, *viewdir;
+static struct hp_totp key;
+static char rcodes[NCODES][64];
+static int failed;
+
+static void
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("FAIL: ", stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+	failed++;
+}
+
+/* ---- mfactl ------------------------------------------------------ */
+
+/*
+ * Runs mfactl --store store ARGS... with the test clock and the shadow
+ * preloaded; its stdout into out[OUT_MAX].  Returns its exit status.
+ */
+static int
+mfactl(char *out, const char *const *args)
+{
+	const char *top;
+	char *argv[16], prog[PATH_MAX], preload[2 * PATH_MAX], asan[1024];
+	const char *o;
+	int pfd[2], st, devnull;
+	ssize_t n;
+	size_t got = 0, i, k;
+	pid_t pid;
+
+	if ((top = getenv("MFA_TOP_BUILDDIR")) == NULL)
+		hp_die("MFA_TOP_BUILDDIR not set");
+	(void)snprintf(prog, sizeof(prog), "%s/tools/mfactl", top);
+	if (pipe(pfd) != 0)
+		hp_die("pipe");
+	if ((pid = fork()) == 0) {
+		devnull = open("/dev/null", O_RDWR);
+		(void)dup2(devnull, 0);
+		(void)dup2(pfd[1], 1);
+		/*
+		 * mfactl may be a libtool wrapper: no sanitizer runtime in
+		 * sh, only the two plain shims; an mfactl built with ASan
+		 * then finds its runtime after them.
+		 */
+		(void)snprintf(preload, sizeof(preload), "%s:%s",
+		    HP_FAKETIME_SO, HZ_POWERLOSS_SO);
+		o = getenv("ASAN_OPTIONS");
+		(void)snprintf(asan, sizeof(asan), "%s%sverify_asan_link_order=0",
+		    o != NULL ? o : "", o != NULL && *o != '\0' ? ":" : "");
+		if (setenv("LD_PRELOAD", preload, 1) != 0 ||
+		    setenv("ASAN_OPTIONS", asan, 1) != 0)
+			_exit(127);
+		k = 0;
+		argv[k++] = prog;
+		argv[k++] = strdup("--store");
+		argv[k++] = store;
+		argv[k++] = strdup("--config");
+		argv[k++] = hp_conf;
+		for (i = 0; args[i] != NULL && k < 15; i++)
+			argv[k++] = strdup(args[i]);
+		argv[k] = NULL;
+		execv(prog, argv);
+		_exit(127);
+	}
+	(void)close(pfd[1]);
+	while (got + 1 < OUT_MAX && (n = read(pfd[0], out + got,
+	    OUT_MAX - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	(void)close(pfd[0]);
+	if (hp_waitpid(pid, &st) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* mfactl totp add + confirm at T0; key gets the secret. */
+static void
+enrol(void)
+{
+	const char *add[] = { "totp", "add", hp_user(USER), NULL };
+	char out[OUT_MAX], b32[128], code[7], id[16];
+	const char *confirm[] = { "totp", "confirm", hp_user(USER), code,
+	    "--id", id, NULL };
+	char *raw = NULL;
+	const char *s, *p;
+	size_t n, rawlen;
+	int rc;
+
+	if ((rc = mfactl(out, add)) != 0)
+		hp_die("mfactl totp add: exit %d", rc);
+	if ((s = strstr(out, "secret=")) == NULL)
+		hp_die("mfactl totp add: no secret= in its output");
+	s += strlen("secret=");
+	n = strcspn(s, "&\n");
+	(void)snprintf(b32, sizeof(b32), "%.*s", (int)n, s);
+	hp_secret(b32);
+	if (oath_base32_decode(b32, strlen(b32), &raw, &rawlen) != OATH_OK ||
+	    rawlen > sizeof(key.key))
+		hp_die("mfactl totp add: bad secret");
+	memset(&key, 0, sizeof(key));
+	memcpy(key.key, raw, rawlen);
+	key.keylen = rawlen;
+	free(raw);
+	if ((p = strstr(out, "credential ")) == NULL ||
+	    sscanf(p, "credential %15[0-9]", id) != 1)
+		hp_die("mfactl totp add: no credential id in its output");
+	key.step = (uint64_t)T0 / HP_PERIOD;
+	hp_code(&key, key.step, code);
+	if ((rc = mfactl(out, confirm)) != 0)
+		hp_die("mfactl totp confirm: exit %d", rc);
+}
+
+/* mfactl recovery USER --count NCODES: rcodes get the codes. */
+static void
+recovery(void)
+{
+	const char *args[] = { "recovery", hp_user(USER), "--count", "3",
+	    NULL };
+	char out[OUT_MAX];
+	const char *p;
+	int rc, n = 0;
+
+	if ((rc = mfactl(out, args)) != 0)
+		hp_die("mfactl recovery: exit %d", rc);
+	for (p = out; p != NULL && *p != '\0' && n < NCODES;
+	    p = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : NULL)
+		if (p[0] == ' ' && p[1] == ' ' &&
+		    sscanf(p + 2, "%63[A-Za-z0-9-]", rcodes[n]) == 1)
+			hp_secret(rcodes[n++]);
+	if (n != NCODES)
+		hp_die("mfactl recovery: %d codes in its output", n);
+}
+
+/* ---- the two views ----------------------------------------------- */
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	ssize_t n;
+	int in = -1, out;
+
+	if (from != NULL && (in = open(from, O_RDONLY | O_CLOEXEC)) < 0 &&
+	    errno != ENOENT)
+		hp_die("open %s: %s", from, strerror(errno));
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0)
+		hp_die("create %s: %s", to, strerror(errno));
+	/* A file never flushed: empty. */
+	while (in >= 0 && (n = read(in, buf, sizeof(buf))) != 0)
+		if (n < 0 || write(out, buf, (size_t)n) != n)
+			hp_die("copy %s: %s", from, strerror(errno));
+	if (close(out) != 0)
+		hp_die("close %s", to);
+	if (in >= 0)
+		(void)close(in);
+}
+
+/* Builds viewdir afresh: the durable view, or a copy of the store. */
+static void
+make_view(int durable)
+{
+	char line[PATH_MAX], name[NAME_MAX + 1], *from, *to, *list;
+	unsigned long long ino;
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	hp_rmtree(viewdir);
+	if (mkdir(viewdir, 0700) != 0)
+		hp_die("mkdir %s: %s", viewdir, strerror(errno));
+	if (!durable) {
+		if ((d = opendir(store)) == NULL)
+			hp_die("opendir %s", store);
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			from = hp_path(store, de->d_name);
+			to = hp_path(viewdir, de->d_name);
+			copy_file(from, to);
+			free(from);
+			free(to);
+		}
+		(void)closedir(d);
+		return;
+	}
+	list = hp_path(shadow, "dir");
+	if ((f = fopen(list, "re")) == NULL) {
+		/* The directory was never flushed: empty. */
+		free(list);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%llu %255[^\n]", &ino, name) != 2)
+			hp_die("%s: bad line", list);
+		if (asprintf(&from, "%s/ino.%llu", shadow, ino) < 0)
+			hp_die("asprintf");
+		to = hp_path(viewdir, name);
+		copy_file(from, to);
+		free(from);
+		free(to);
+	}
+	(void)fclose(f);
+	free(list);
+}
+
+/* ---- probes ------------------------------------------------------ */
+
+/* The result of a login with answer at t; the audit reason in reason. */
+static int
+login(const char *dir, const char *answer, int64_t t, char *reason,
+    size_t len)
+{
+	struct hp_conv cv;
+	int rc;
+
+	hp_clock_set(t);
+	hp_write_config(dir, NULL);
+	hp_conv_set(&cv, hp_password(USER), answer);
+	rc = hp_auth(HP_SERVICE, hp_user(USER), &cv);
+	reason[0] = '\0';
+	(void)hp_audit_reason(HP_SERVICE, reason, len);
+	hp_write_config(store, NULL);
+	return rc;
+}
+
+/* The login on the real store; must give want. */
+static void
+step(const char *what, const char *answer, int64_t t, int want)
+{
+	char reason[64];
+	int rc;
+
+	if ((rc = login(store, answer, t, reason, sizeof(reason))) != want)
+		hp_die("%s: PAM %d (%s), want %d", what, rc, reason, want);
+}
+
+/*
+ * The same login in the live and the durable view: PAM result want
+ * and, when why is not NULL, that audit reason.
+ */
+static void
+probe(const char *what, const char *answer, int64_t t, int want,
+    const char *why)
+{
+	char reason[64];
+	int durable, rc;
+
+	for (durable = 0; durable <= 1; durable++) {
+		make_view(durable);
+		rc = login(viewdir, answer, t, reason, sizeof(reason));
+		if (rc != want || (why != NULL && strcmp(reason, why) != 0))
+			fail("%s, %s view: PAM %d reason=%s, want %d%s%s",
+			    what, durable ? "durable" : "live", rc, reason,
+			    want, why != NULL ? " reason=" : "",
+			    why != NULL ? why : "");
+	}
+}
+
+/* The failure count in the live and the durable view must be want. */
+static void
+probe_failures(const char *what, unsigned want)
+{
+	unsigned failures;
+	int64_t until;
+	size_t ncreds;
+	int durable, r;
+
+	for (durable = 0; durable <= 1; durable++) {
+		make_view(durable);
+		r = hp_user_state(viewdir, hp_user(USER), &failures, &until,
+		    &ncreds);
+		if (r != MFA_OK || failures != want)
+			fail("%s, %s view: %s, %u failures, want %u", what,
+			    durable ? "durable" : "live", mfa_strerror(r),
+			    r == MFA_OK ? failures : 0, want);
+	}
+}
+
+static const char *
+code_at(uint64_t s, char buf[7])
+{
+	hp_code(&key, s, buf);
+	return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *real;
+	char c[7], wrong[7];
+	uint64_t s0 = (uint64_t)T0 / HP_PERIOD;
+	int leaks;
+
+	hp_start(argc, argv, HP_PAM_WRAPPER, HZ_POWERLOSS_SO);
+	store = hp_mkstore();
+	viewdir = hp_path(hp_work, "tmp/view");
+	shadow = hp_path(hp_work, "tmp/shadow");
+	if (mkdir(shadow, 0700) != 0 || (real = realpath(store, NULL)) ==
+	    NULL || setenv("HZ_POWERLOSS_STORE", real, 1) != 0 ||
+	    setenv("HZ_POWERLOSS_SHADOW", shadow, 1) != 0)
+		hp_die("shadow set-up: %s", strerror(errno));
+	free(real);
+	hp_write_config(store, NULL);
+
+	/* Enrolment: mfactl totp add + confirm at T0. */
+	hp_clock_set(T0);
+	enrol();
+	probe("after enrolment, its confirmation code", code_at(s0, c), T0,
+	    PAM_AUTH_ERR, "replay");
+	probe("after enrolment, a fresh code", code_at(s0 + 1, c),
+	    T0 + HP_PERIOD, PAM_SUCCESS, NULL);
+
+	/* Recovery codes. */
+	hp_clock_set(T0 + 2 * HP_PERIOD);
+	recovery();
+	probe("after recovery generate, a new code", rcodes[2],
+	    T0 + 2 * HP_PERIOD, PAM_SUCCESS, NULL);
+
+	/* A TOTP login. */
+	step("TOTP login", code_at(s0 + 3, c), T0 + 3 * HP_PERIOD,
+	    PAM_SUCCESS);
+	probe("after a TOTP login, its code again", c, T0 + 3 * HP_PERIOD,
+	    PAM_AUTH_ERR, "replay");
+	probe("after a TOTP login, the next code", code_at(s0 + 4, c),
+	    T0 + 4 * HP_PERIOD, PAM_SUCCESS, NULL);
+
+	/* A wrong code, twice: the failure count. */
+	hp_wrong_code(&key, s0 + 5, wrong);
+	step("wrong code", wrong, T0 + 5 * HP_PERIOD, PAM_AUTH_ERR);
+	probe_failures("after a wrong code", 1);
+	step("wrong code", wrong, T0 + 5 * HP_PERIOD, PAM_AUTH_ERR);
+	probe_failures("after two wrong codes", 2);
+
+	/* A recovery-code login (it also clears the failures). */
+	step("recovery login", rcodes[0], T0 + 6 * HP_PERIOD, PAM_SUCCESS);
+	probe_failures("after a recovery login", 0);
+	probe("after a recovery login, its code again", rcodes[0],
+	    T0 + 6 * HP_PERIOD, PAM_AUTH_ERR, NULL);
+	probe("after a recovery login, another code", rcodes[1],
+	    T0 + 6 * HP_PERIOD, PAM_SUCCESS, NULL);
+
+	hp_rmtree(viewdir);
+	leaks = hp_finish();
+	printf("# power-loss probes: %d failed\n", failed);
+	return failed > 0 || leaks > 0 ? 1 : 0;
+}
