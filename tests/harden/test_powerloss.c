@@ -20,7 +20,11 @@
  *     next step's code logs in;
  *   - a recovery-code login: the same code is refused, another one
  *     logs in;
- *   - a wrong code: the failure count is there.
+ *   - a wrong code: the failure count is there;
+ *   - with tests/vfido's virtual key (where it is built): after the
+ *     key's enrolment a login works; after a login the stored
+ *     signature counter is at least the one accepted, the key rewound
+ *     to repeat that counter is refused, and a higher one logs in.
  *
  * The disk model (conservative; ext4 data=ordered without its
  * rename and fsync heuristics, or worse):
@@ -67,7 +71,8 @@
 #include "mfa.h"
 #include "hpam.h"
 
-#define USER		0
+#define USER		0	/* TOTP and recovery codes */
+#define FUSER		1	/* a FIDO2 key (tests/vfido) */
 #define NCODES		3
 #define T0		1800000000LL	/* a multiple of HP_PERIOD */
 #define OUT_MAX		8192
@@ -75,6 +80,7 @@
 static char *store, *shadow, *viewdir;
 static struct hp_totp key;
 static char rcodes[NCODES][64];
+static char *vkey;			/* the virtual key; NULL: none */
 static int failed;
 
 static void
@@ -287,19 +293,19 @@ make_view(int durable)
 
 /* The result of a login with answer at t; the audit reason in reason. */
 static int
-login(const char *dir, const char *answer, int64_t t, char *reason,
-    size_t len)
+login(const char *dir, int user, const char *answer, int64_t t,
+    char *reason, size_t len)
 {
 	struct hp_conv cv;
 	int rc;
 
 	hp_clock_set(t);
-	hp_write_config(dir, NULL);
-	hp_conv_set(&cv, hp_password(USER), answer);
-	rc = hp_auth(HP_SERVICE, hp_user(USER), &cv);
+	hp_write_config(dir, HP_FIDO2_CONFIG);
+	hp_conv_set(&cv, hp_password(user), answer);
+	rc = hp_auth(HP_SERVICE, hp_user(user), &cv);
 	reason[0] = '\0';
 	(void)hp_audit_reason(HP_SERVICE, reason, len);
-	hp_write_config(store, NULL);
+	hp_write_config(store, HP_FIDO2_CONFIG);
 	return rc;
 }
 
@@ -310,7 +316,8 @@ step(const char *what, const char *answer, int64_t t, int want)
 	char reason[64];
 	int rc;
 
-	if ((rc = login(store, answer, t, reason, sizeof(reason))) != want)
+	if ((rc = login(store, USER, answer, t, reason, sizeof(reason))) !=
+	    want)
 		hp_die("%s: PAM %d (%s), want %d", what, rc, reason, want);
 }
 
@@ -327,7 +334,7 @@ probe(const char *what, const char *answer, int64_t t, int want,
 
 	for (durable = 0; durable <= 1; durable++) {
 		make_view(durable);
-		rc = login(viewdir, answer, t, reason, sizeof(reason));
+		rc = login(viewdir, USER, answer, t, reason, sizeof(reason));
 		if (rc != want || (why != NULL && strcmp(reason, why) != 0))
 			fail("%s, %s view: PAM %d reason=%s, want %d%s%s",
 			    what, durable ? "durable" : "live", rc, reason,
@@ -356,6 +363,93 @@ probe_failures(const char *what, unsigned want)
 	}
 }
 
+#ifdef VFIDO_PRELOAD_SO
+/* The stored signature counter of FUSER's key in dir; -1: none. */
+static long long
+stored_counter(const char *dir)
+{
+	mfa_ctx_t *ctx;
+	mfa_user_t *u = NULL;
+	const mfa_cred_t *c;
+	long long v = -1;
+	size_t i;
+
+	if ((ctx = mfa_ctx_new()) == NULL)
+		hp_die("mfa_ctx_new");
+	if (mfa_ctx_set_store(ctx, dir) == MFA_OK &&
+	    mfa_user_open(ctx, hp_user(FUSER), MFA_OPEN_READ, &u) == MFA_OK)
+		for (i = 0; i < mfa_user_cred_count(u); i++)
+			if (mfa_cred_type(c = mfa_user_cred(u, i)) ==
+			    MFA_CRED_FIDO2)
+				v = (long long)mfa_cred_fido2_counter(c);
+	mfa_user_free(&u);
+	mfa_ctx_free(&ctx);
+	return v;
+}
+
+/*
+ * FIDO2 with the virtual key: enrolment, then a login; in both views
+ * the stored counter must be at least the one the login accepted, an
+ * assertion carrying that counter again (the key rewound) is refused
+ * and one above it logs in.
+ */
+static void
+fido2(void)
+{
+	char reason[64];
+	uint64_t c0, accepted, step;
+	long long got;
+	int durable, rc, i;
+	int64_t t = T0 + 10 * HP_PERIOD;
+
+	vkey = hp_vfido_new();
+	hp_clock_set(t);
+	hp_fido2_enrol(store, hp_user(FUSER));
+	c0 = hp_vfido_counter(vkey);
+	for (durable = 0; durable <= 1; durable++) {
+		make_view(durable);
+		if ((rc = login(viewdir, FUSER, HP_PIN, t, reason,
+		    sizeof(reason))) != PAM_SUCCESS)
+			fail("after FIDO2 enrolment, a login, %s view: PAM "
+			    "%d reason=%s", durable ? "durable" : "live", rc,
+			    reason);
+		hp_vfido_set_counter(vkey, c0);
+	}
+	/* Two logins: the second one's counter is above any stored. */
+	for (i = 0; i < 2; i++)
+		if ((rc = login(store, FUSER, HP_PIN, t, reason,
+		    sizeof(reason))) != PAM_SUCCESS)
+			hp_die("FIDO2 login: PAM %d (%s)", rc, reason);
+	accepted = hp_vfido_counter(vkey);
+	if ((step = (accepted - c0) / 2) == 0 || accepted != c0 + 2 * step)
+		hp_die("FIDO2 login: the key's counter moved by %llu",
+		    (unsigned long long)(accepted - c0));
+	for (durable = 0; durable <= 1; durable++) {
+		const char *v = durable ? "durable" : "live";
+
+		make_view(durable);
+		if ((got = stored_counter(viewdir)) < (long long)accepted)
+			fail("after a FIDO2 login, %s view: stored counter "
+			    "%lld, the login accepted %llu", v, got,
+			    (unsigned long long)accepted);
+		/* The key rewound: its assertion carries `accepted`. */
+		hp_vfido_set_counter(vkey, accepted - step);
+		rc = login(viewdir, FUSER, HP_PIN, t, reason, sizeof(reason));
+		if (rc != PAM_AUTH_ERR)
+			fail("after a FIDO2 login, %s view: its counter again "
+			    "gave PAM %d reason=%s, want %d", v, rc, reason,
+			    PAM_AUTH_ERR);
+		make_view(durable);
+		hp_vfido_set_counter(vkey, accepted);
+		rc = login(viewdir, FUSER, HP_PIN, t, reason, sizeof(reason));
+		if (rc != PAM_SUCCESS)
+			fail("after a FIDO2 login, %s view: a higher counter "
+			    "gave PAM %d reason=%s", v, rc, reason);
+		hp_vfido_set_counter(vkey, accepted);
+	}
+}
+#endif
+
 static const char *
 code_at(uint64_t s, char buf[7])
 {
@@ -371,7 +465,11 @@ main(int argc, char **argv)
 	uint64_t s0 = (uint64_t)T0 / HP_PERIOD;
 	int leaks;
 
-	hp_start(argc, argv, HP_PAM_WRAPPER, HZ_POWERLOSS_SO);
+	hp_start(argc, argv, HP_PAM_WRAPPER, HZ_POWERLOSS_SO
+#ifdef VFIDO_PRELOAD_SO
+	    ":" VFIDO_PRELOAD_SO
+#endif
+	    );
 	store = hp_mkstore();
 	viewdir = hp_path(hp_work, "tmp/view");
 	shadow = hp_path(hp_work, "tmp/shadow");
@@ -380,7 +478,7 @@ main(int argc, char **argv)
 	    setenv("HZ_POWERLOSS_SHADOW", shadow, 1) != 0)
 		hp_die("shadow set-up: %s", strerror(errno));
 	free(real);
-	hp_write_config(store, NULL);
+	hp_write_config(store, HP_FIDO2_CONFIG);
 
 	/* Enrolment: mfactl totp add + confirm at T0. */
 	hp_clock_set(T0);
@@ -419,6 +517,12 @@ main(int argc, char **argv)
 	probe("after a recovery login, another code", rcodes[1],
 	    T0 + 6 * HP_PERIOD, PAM_SUCCESS, NULL);
 
+#ifdef VFIDO_PRELOAD_SO
+	fido2();
+#else
+	printf("# no virtual security key (built without libcbor): no "
+	    "FIDO2 logins\n");
+#endif
 	hp_rmtree(viewdir);
 	leaks = hp_finish();
 	printf("# power-loss probes: %d failed\n", failed);
