@@ -42,8 +42,10 @@
 #define CONFIG_FIDO2	CONFIG "require = password AND fido2\n" \
 			"lockout_attempts = 3\n"
 
-/* What the administrator does when the prompt that starts with prefix
- * is shown, once per login. */
+/*
+ * What the administrator does when the prompt that starts with prefix
+ * is shown, once per login.
+ */
 static struct {
 	const char	*prefix;
 	void		(*fn)(void);
@@ -210,6 +212,13 @@ replace_totp(void)
 {
 	delete_files();
 	enrol(store, ALICE, &t2);
+}
+
+static void
+replace_key(void)
+{
+	delete_files();
+	enrol_key(ALICE, key);
 }
 
 /* ---- the store afterwards ----------------------------------------- */
@@ -566,6 +575,40 @@ test_totp_replaced(void **state)
 	conv_reset(&cv);
 }
 
+/*
+ * The key registered anew (credential 1 again, another key handle)
+ * while the PIN was asked: the login holds the deleted state file and
+ * must not go on with it (whatever it wrote there, the counter and the
+ * failures, would be lost, and its lock no longer excludes anyone).
+ * It fails as not_enrolled, uncounted; the new store is as enrolled.
+ */
+static void
+test_key_replaced(void **state)
+{
+	struct conv cv = { 0 };
+	unsigned failures = 9;
+	uint64_t c0, c1;
+
+	(void)state;
+	write_config(CONFIG_FIDO2);
+	key = alice_key();
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_race("PIN for ", replace_key, &cv, PAM_AUTH_ERR);
+	assert_dialogue(&cv, Q_PASSWORD, Q_PIN, I_TOUCH, NULL);
+	assert_audit("mfa", AUDIT(ALICE, "password,fido2", "failure",
+	    "not_enrolled"));
+	assert_true(log_has(": store file " ALICE ".state replaced while "
+	    "the user was asked"));
+	user_status(ALICE, &failures, &c0, NULL, 0);
+	assert_int_equal(failures, 0);
+	/* The next login uses the new store and advances its counter. */
+	answers3(&cv, ALICE_PW, PIN, NULL);
+	run_auth("mfa", ALICE, &cv, PAM_SUCCESS);
+	user_status(ALICE, &failures, &c1, NULL, 0);
+	assert_true(c1 > c0);
+	conv_reset(&cv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -589,6 +632,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_key_added, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_totp_replaced, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_key_replaced, setup,
 		    teardown),
 	};
 
