@@ -757,7 +757,7 @@ store_unlock(struct mfa_user *u)
  * operation as if its credentials had been removed, which they were.
  */
 static int
-state_same(const struct mfa_user *u, const struct stat *sb)
+state_same(struct mfa_user *u, const struct stat *sb)
 {
 	char		name[FNAME_MAX];
 	struct stat	nsb;
@@ -772,6 +772,7 @@ state_same(const struct mfa_user *u, const struct stat *sb)
 	if (nsb.st_dev != sb->st_dev || nsb.st_ino != sb->st_ino) {
 		mfa_log(u->ctx, LOG_NOTICE, "user %s: store file %s replaced "
 		    "while the user was asked", u->name, name);
+		u->replaced = 1;
 		return MFA_ERR_NOTENROLLED;
 	}
 	return MFA_OK;
@@ -787,6 +788,9 @@ store_relock(struct mfa_user *u)
 		return MFA_ERR_INVAL;
 	if (u->locked)
 		return MFA_OK;
+	/* Said once: the handle is of no use any more. */
+	if (u->replaced)
+		return MFA_ERR_NOTENROLLED;
 	if (state_lock(u->statefd, (u->flags & MFA_OPEN_WRITE) ? F_WRLCK :
 	    F_RDLCK) != 0) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s%s: lock: %s", u->name,
