@@ -257,6 +257,7 @@ struct mfa_user {
 	int		dirfd;
 	int		statefd;	/* holds the OFD lock */
 	int		locked;		/* 0: let go by store_unlock() */
+	int		replaced;	/* NAME.state replaced while let go */
 	int		creds_existed;	/* NAME was there when read */
 	unsigned	next_id;
 	size_t		ncreds;

@@ -751,16 +751,49 @@ store_unlock(struct mfa_user *u)
 	u->locked = 0;
 }
 
+/*
+ * Whether NAME.state is still the file u holds open (sb: its fstat).
+ * While the lock was let go, the administrator may have deleted the
+ * user's files and enrolled the user again: the descriptor then holds
+ * a deleted file, whose lock excludes no one and whose updates nobody
+ * reads, next to credentials read from the new file.  That ends the
+ * operation as if its credentials had been removed, which they were.
+ */
+static int
+state_same(struct mfa_user *u, const struct stat *sb)
+{
+	char		name[FNAME_MAX];
+	struct stat	nsb;
+
+	(void)snprintf(name, sizeof(name), "%s%s", u->name, STATE_SUFFIX);
+	if (fstatat(u->dirfd, name, &nsb, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno != ENOENT)
+			return MFA_ERR_IO;
+		nsb.st_dev = 0;		/* deleted: never equal below */
+		nsb.st_ino = 0;
+	}
+	if (nsb.st_dev != sb->st_dev || nsb.st_ino != sb->st_ino) {
+		mfa_log(u->ctx, LOG_NOTICE, "user %s: store file %s replaced "
+		    "while the user was asked", u->name, name);
+		u->replaced = 1;
+		return MFA_ERR_NOTENROLLED;
+	}
+	return MFA_OK;
+}
+
 int
 store_relock(struct mfa_user *u)
 {
 	struct stat	sb;
-	int		r;
+	int		r, replaced = MFA_OK;
 
 	if (u == NULL || u->statefd < 0)
 		return MFA_ERR_INVAL;
 	if (u->locked)
 		return MFA_OK;
+	/* Said once: the handle is of no use any more. */
+	if (u->replaced)
+		return MFA_ERR_NOTENROLLED;
 	if (state_lock(u->statefd, (u->flags & MFA_OPEN_WRITE) ? F_WRLCK :
 	    F_RDLCK) != 0) {
 		mfa_log(u->ctx, LOG_ERR, "store file %s%s: lock: %s", u->name,
@@ -773,6 +806,8 @@ store_relock(struct mfa_user *u)
 	u->ncreds = 0;
 	if (fstat(u->statefd, &sb) != 0)
 		r = MFA_ERR_IO;
+	else if ((replaced = state_same(u, &sb)) != MFA_OK)
+		r = replaced;
 	else if (sb.st_size != 2 * MFA_STATE_SLOT)
 		r = MFA_ERR_FORMAT;
 	else
@@ -780,8 +815,10 @@ store_relock(struct mfa_user *u)
 	if (r == MFA_OK)
 		r = creds_load(u);
 	if (r != MFA_OK) {
-		mfa_log(u->ctx, LOG_ERR, "user %s: cannot read the store "
-		    "again: %s", u->name, mfa_strerror(r));
+		/* A replaced file is said by state_same(). */
+		if (replaced != MFA_ERR_NOTENROLLED)
+			mfa_log(u->ctx, LOG_ERR, "user %s: cannot read the "
+			    "store again: %s", u->name, mfa_strerror(r));
 		(void)state_lock(u->statefd, F_UNLCK);
 		return r;
 	}
