@@ -281,14 +281,29 @@ fido2_error(int fido_r, int64_t elapsed, unsigned timeout)
 }
 
 int
+fido2_info_option(const fido_cbor_info_t *ci, const char *option)
+{
+	char * const	*name;
+	const bool	*val;
+	size_t		 i, n;
+
+	if (ci == NULL)
+		return 0;
+	name = fido_cbor_info_options_name_ptr(ci);
+	val = fido_cbor_info_options_value_ptr(ci);
+	n = fido_cbor_info_options_len(ci);
+	for (i = 0; name != NULL && val != NULL && i < n; i++)
+		if (name[i] != NULL && strcmp(name[i], option) == 0)
+			return val[i] ? 1 : 0;
+	return 0;
+}
+
+int
 fido2_always_uv(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
     int *yes)
 {
 	fido_cbor_info_t	*ci;
-	char * const		*name;
-	const bool		*val;
-	size_t			 i, n;
-	int			 always = 0, fr, r;
+	int			 fr, r;
 
 	if (dev == NULL || yes == NULL)
 		return MFA_ERR_INVAL;
@@ -305,14 +320,7 @@ fido2_always_uv(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
 		r = MFA_ERR_DEVICE;
 		goto out;
 	}
-	name = fido_cbor_info_options_name_ptr(ci);
-	val = fido_cbor_info_options_value_ptr(ci);
-	n = fido_cbor_info_options_len(ci);
-	for (i = 0; name != NULL && val != NULL && i < n; i++)
-		if (name[i] != NULL && strcmp(name[i], "alwaysUv") == 0 &&
-		    val[i])
-			always = 1;
-	*yes = always;
+	*yes = fido2_info_option(ci, "alwaysUv");
 	r = MFA_OK;
 out:
 	fido_cbor_info_free(&ci);

@@ -382,29 +382,10 @@ get_info(const struct enrol *e, fido_dev_t *dev, fido_cbor_info_t **out)
 static int
 makecred_needs_uv(const fido_cbor_info_t *ci)
 {
-	char * const	*name;
-	const bool	*val;
-	size_t		 i, n;
-	int		 always = 0, pin = 0, uv = 0, notrqd = 0;
-
-	if (ci == NULL)
-		return 0;
-	name = fido_cbor_info_options_name_ptr(ci);
-	val = fido_cbor_info_options_value_ptr(ci);
-	n = fido_cbor_info_options_len(ci);
-	for (i = 0; name != NULL && val != NULL && i < n; i++) {
-		if (name[i] == NULL)
-			continue;
-		if (strcmp(name[i], "alwaysUv") == 0)
-			always = val[i];
-		else if (strcmp(name[i], "clientPin") == 0)
-			pin = val[i];
-		else if (strcmp(name[i], "uv") == 0)
-			uv = val[i];
-		else if (strcmp(name[i], "makeCredUvNotRqd") == 0)
-			notrqd = val[i];
-	}
-	return always || ((pin || uv) && !notrqd);
+	return fido2_info_option(ci, "alwaysUv") ||
+	    ((fido2_info_option(ci, "clientPin") ||
+	    fido2_info_option(ci, "uv")) &&
+	    !fido2_info_option(ci, "makeCredUvNotRqd"));
 }
 
 /* The configured algorithms the key offers, by preference. */

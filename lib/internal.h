@@ -439,6 +439,7 @@ void fido2_pk_free(int alg, void **pk);
  *      fido2_assert.c) */
 
 struct fido_dev;			/* libfido2's fido_dev_t */
+struct fido_cbor_info;		/* libfido2's fido_cbor_info_t */
 
 #define FIDO2_DEVS_MAX		16	/* devices looked at */
 #define FIDO2_PATH_MAX		256
@@ -479,6 +480,11 @@ int64_t fido2_now_ms(void);
  * whole timeout (elapsed ms of timeout s) is MFA_ERR_TIMEOUT.
  */
 int fido2_error(int fido_r, int64_t elapsed, unsigned timeout);
+/*
+ * Whether the getInfo options ci (NULL: none, a U2F key) hold option
+ * (e.g. "alwaysUv", "clientPin") set to true: 1, else 0.
+ */
+int fido2_info_option(const struct fido_cbor_info *ci, const char *option);
 /*
  * Whether dev's authenticatorGetInfo options say alwaysUv = true (CTAP
  * 2.1: no assertion or registration without user verification): *yes.
