@@ -122,29 +122,6 @@ check_group_exists(const char *group)
 	return r;
 }
 
-/*
- * The [group] sections that apply to user, as the module finds them
- * (mfa_policy_groups).  1 found, 0 no such user, -1 out of memory or
- * a failed look-up; *why gets the library's error then.
- */
-static int
-user_groups(const struct check *c, const char *user, char ***groups,
-    size_t *n, int *why)
-{
-	char *account = NULL;
-	gid_t gid;
-	int r;
-
-	if ((*why = mfa_account(user, &account, &gid)) != MFA_OK)
-		return -1;
-	if (account == NULL)
-		return 0;
-	*why = mfa_policy_groups(c->m->ctx, account, gid, groups, n);
-	r = *why == MFA_OK ? 1 : -1;
-	free(account);
-	return r;
-}
-
 /* The first factor (totp, fido2) that would complete the policy. */
 static const char *
 missing_factor(const mfa_policy_t *p, int totp, int fido2)
@@ -185,7 +162,7 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 	size_t ng = 0;
 	int v[MFA_FACTOR_COUNT], totp, fido2, rec, why;
 
-	if (user_groups(c, user, &g, &ng, &why) < 0) {
+	if (mfactl_user_groups(c->m->ctx, user, &g, &ng, &why) < 0) {
 		/*
 		 * A configured group that is missing or cannot be looked
 		 * up is the configuration's finding (for every user alike);
@@ -215,17 +192,7 @@ check_user_policy(struct check *c, const char *user, const mfa_user_t *u)
 		goto out;
 	totp = u != NULL && mfa_user_has_factor(u, MFA_FACTOR_TOTP);
 	fido2 = u != NULL && mfa_user_has_factor(u, MFA_FACTOR_FIDO2);
-	/*
-	 * As pam_mfa decides: unused recovery codes that the policy
-	 * accepts make the user enrolled, and an accepted one stands in
-	 * for every factor but the password (pam_mfa.conf(5)).
-	 */
-	v[MFA_FACTOR_TOTP] = v[MFA_FACTOR_FIDO2] = MFA_TRUE;
-	v[MFA_FACTOR_RECOVERY] = MFA_TRUE;
-	rec = u != NULL && mfa_policy_allow_recovery(p) &&
-	    mfa_user_has_factor(u, MFA_FACTOR_RECOVERY) &&
-	    mfa_policy_eval(p, v) == MFA_TRUE;
-	v[MFA_FACTOR_RECOVERY] = MFA_FALSE;
+	rec = u != NULL && mfactl_recovery_stands_in(p, u);
 	v[MFA_FACTOR_TOTP] = totp ? MFA_TRUE : MFA_FALSE;
 	v[MFA_FACTOR_FIDO2] = fido2 ? MFA_TRUE : MFA_FALSE;
 	if (!totp && !fido2) {

@@ -71,28 +71,20 @@ static int
 recovery_logs_in(struct mfactl *m, const char *user, const mfa_user_t *u)
 {
 	mfa_policy_t *p = NULL;
-	char *account = NULL, **g = NULL;
+	char **g = NULL;
 	size_t ng = 0;
-	gid_t gid;
-	int v[MFA_FACTOR_COUNT], r = -1;
+	int r = -1, why;
 
 	if (!mfa_user_has_factor(u, MFA_FACTOR_RECOVERY))
 		return 0;
-	if (mfa_account(user, &account, &gid) != MFA_OK)
-		goto out;
-	if (account != NULL &&
-	    mfa_policy_groups(m->ctx, account, gid, &g, &ng) != MFA_OK)
-		goto out;
-	if (mfa_policy_get(m->ctx, user, (const char *const *)g, ng, NULL,
+	if (mfactl_user_groups(m->ctx, user, &g, &ng, &why) < 0 ||
+	    mfa_policy_get(m->ctx, user, (const char *const *)g, ng, NULL,
 	    &p) != MFA_OK)
 		goto out;
-	v[MFA_FACTOR_PASSWORD] = v[MFA_FACTOR_TOTP] = MFA_TRUE;
-	v[MFA_FACTOR_FIDO2] = v[MFA_FACTOR_RECOVERY] = MFA_TRUE;
-	r = mfa_policy_allow_recovery(p) && mfa_policy_eval(p, v) == MFA_TRUE;
+	r = mfactl_recovery_stands_in(p, u);
 out:
 	mfa_policy_free(&p);
 	mfa_policy_groups_free(&g, ng);
-	free(account);
 	return r;
 }
 

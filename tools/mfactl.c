@@ -374,6 +374,41 @@ mfactl_audit(const char *op, const char *user, unsigned id, int type,
 }
 
 int
+mfactl_user_groups(mfa_ctx_t *ctx, const char *user, char ***groups,
+    size_t *n, int *why)
+{
+	char *account = NULL;
+	gid_t gid;
+	int r;
+
+	if ((*why = mfa_account(user, &account, &gid)) != MFA_OK)
+		return -1;
+	if (account == NULL)
+		return 0;
+	*why = mfa_policy_groups(ctx, account, gid, groups, n);
+	r = *why == MFA_OK ? 1 : -1;
+	free(account);
+	return r;
+}
+
+int
+mfactl_recovery_stands_in(const mfa_policy_t *p, const mfa_user_t *u)
+{
+	int v[MFA_FACTOR_COUNT];
+
+	/*
+	 * As pam_mfa decides: unused recovery codes that the policy
+	 * accepts make the user enrolled, and an accepted one stands in
+	 * for every factor but the password (pam_mfa.conf(5)).
+	 */
+	v[MFA_FACTOR_PASSWORD] = v[MFA_FACTOR_TOTP] = MFA_TRUE;
+	v[MFA_FACTOR_FIDO2] = v[MFA_FACTOR_RECOVERY] = MFA_TRUE;
+	return mfa_policy_allow_recovery(p) &&
+	    mfa_user_has_factor(u, MFA_FACTOR_RECOVERY) &&
+	    mfa_policy_eval(p, v) == MFA_TRUE;
+}
+
+int
 mfactl_account(const char *user, char **account)
 {
 	gid_t gid;

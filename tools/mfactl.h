@@ -125,6 +125,20 @@ int mfactl_need_root(const char *cmd, const char *obj);
 int mfactl_check_user(struct mfactl *m, const char *cmd, const char *user);
 
 /*
+ * The [group] sections that apply to user, as the module finds them
+ * (mfa_policy_groups) into *groups, *n: 1 found, 0 no such user, -1
+ * out of memory or a failed look-up, *why then the library's error.
+ */
+int mfactl_user_groups(mfa_ctx_t *ctx, const char *user, char ***groups,
+    size_t *n, int *why);
+
+/*
+ * 1 when u's unused recovery codes let the user log in under policy p
+ * (with the password), as pam_mfa decides; else 0.
+ */
+int mfactl_recovery_stands_in(const mfa_policy_t *p, const mfa_user_t *u);
+
+/*
  * Looks user up in the user database (getpwnam_r): MFACTL_ACCOUNT_NONE
  * when there is no such account, MFACTL_ACCOUNT_SAME when its name is
  * user, MFACTL_ACCOUNT_OTHER when user finds an account of another name
