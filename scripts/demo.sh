@@ -130,17 +130,36 @@ if [ -f config.status ]; then
 	exit 1
 fi
 
-say "Build dependencies (scripts/deps.sh installs what is missing)"
-sh scripts/deps.sh
+# quiet LOG COMMAND...: runs COMMAND with its output added to LOG, shown
+# only (its last lines) when COMMAND fails.
+quiet() {
+	_log=$1
+	shift
+	if ! "$@" >>"$_log" 2>&1; then
+		tail -n 40 "$_log" | sed 's/^/    /'
+		echo "demo.sh: failed: $* (whole output in $_log)" >&2
+		exit 1
+	fi
+}
 
 B=$TOP/_build-demo
+mkdir -p "$B"
+say "Build dependencies (scripts/deps.sh installs what is missing)"
+echo "(a fresh machine needs a few minutes here; output in" \
+    "_build-demo/deps.log)"
+: >"$B/deps.log"
+quiet "$B/deps.log" sh scripts/deps.sh
+grep -q '^deps: ' "$B/deps.log" || echo "    all installed already"
+sed -n 's/^deps: /    /p' "$B/deps.log"
+
+say "Building pam_mfa in ./_build-demo (output in _build-demo/build.log)"
+: >"$B/build.log"
 if [ ! -f "$B/config.status" ]; then
-	say "Building pam_mfa in ./_build-demo"
-	autoreconf -fi
-	mkdir -p "$B"
-	(cd "$B" && ../configure -q)
+	quiet "$B/build.log" sh -c 'autoreconf -fi && cd "$1" &&
+	    ../configure' sh "$B"
 fi
-make -C "$B" -s -j2
+quiet "$B/build.log" make -C "$B" -j2
+echo "    built: pam_mfa.so, libmfa, mfactl"
 MFACTL=$B/tools/mfactl
 MOD=$B/pam_module/.libs/pam_mfa.so
 [ -f "$MOD" ] || { echo "demo.sh: $MOD was not built" >&2; exit 1; }
