@@ -27,6 +27,8 @@
 #define TMP_SUFFIX	"~tmp"
 #define FNAME_MAX	(MFA_USER_MAX + sizeof(STATE_SUFFIX))
 #define DIR_DEPTH_MAX	256
+/* Opens of NAME.state before giving up on one replaced each time. */
+#define STATE_OPEN_TRIES	3
 
 static int
 io_error(int err)
@@ -266,15 +268,35 @@ state_lock(int fd, short type)
 	return 0;
 }
 
-/* Opens, checks and locks NAME.state and reads the current slot. */
+/*
+ * Whether the name NAME.state is the file sb describes (the fstat of a
+ * descriptor of it): MFA_OK, MFA_ERR_NOTENROLLED when the name is gone
+ * or another file is there, MFA_ERR_IO (errno set) when that cannot be
+ * told.
+ */
 static int
-state_open(struct mfa_user *u)
+state_is(const struct mfa_user *u, const char *name, const struct stat *sb)
 {
-	char		name[FNAME_MAX];
-	struct stat	sb, csb;
-	int		fd = -1, oflags, r, have_creds;
+	struct stat	nsb;
 
-	(void)snprintf(name, sizeof(name), "%s%s", u->name, STATE_SUFFIX);
+	if (fstatat(u->dirfd, name, &nsb, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? MFA_ERR_NOTENROLLED : MFA_ERR_IO;
+	if (nsb.st_dev != sb->st_dev || nsb.st_ino != sb->st_ino)
+		return MFA_ERR_NOTENROLLED;
+	return MFA_OK;
+}
+
+/*
+ * Opens, checks and locks the file at name (NAME.state); *fdp and *sb
+ * (its fstat under the lock) are set on success.
+ */
+static int
+state_open_once(struct mfa_user *u, const char *name, int *fdp,
+    struct stat *sb)
+{
+	struct stat	csb;
+	int		fd = -1, oflags, r;
+
 	oflags = O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	oflags |= (u->flags & MFA_OPEN_WRITE) ? O_RDWR : O_RDONLY;
 	if (u->flags & MFA_OPEN_CREATE)
@@ -294,7 +316,7 @@ state_open(struct mfa_user *u)
 			r = MFA_ERR_NOTENROLLED;
 		goto out;
 	}
-	if (fstat(fd, &sb) != 0) {
+	if (fstat(fd, sb) != 0) {
 		r = MFA_ERR_IO;
 		goto out;
 	}
@@ -304,7 +326,7 @@ state_open(struct mfa_user *u)
 	 * writes nor the F_OFD_SETLKW wait, so it stays set (as for the
 	 * credentials file).
 	 */
-	if ((r = file_check(u->ctx, name, &sb, S_IWGRP | S_IWOTH)) != MFA_OK)
+	if ((r = file_check(u->ctx, name, sb, S_IWGRP | S_IWOTH)) != MFA_OK)
 		goto out;
 	/*
 	 * An open file description lock, not a POSIX record lock: it
@@ -323,9 +345,57 @@ state_open(struct mfa_user *u)
 		goto out;
 	}
 	/* The size may have changed while we waited for the lock. */
-	if (fstat(fd, &sb) != 0) {
+	if (fstat(fd, sb) != 0) {
 		r = MFA_ERR_IO;
 		goto out;
+	}
+	*fdp = fd;
+	fd = -1;
+	r = MFA_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* Opens, checks and locks NAME.state and reads the current slot. */
+static int
+state_open(struct mfa_user *u)
+{
+	char		name[FNAME_MAX];
+	struct stat	sb, csb;
+	int		fd = -1, tries, r, have_creds;
+
+	(void)snprintf(name, sizeof(name), "%s%s", u->name, STATE_SUFFIX);
+	/*
+	 * Between our open and our lock, an administrator deleting or
+	 * replacing the user's files by hand (mfactl never does: it
+	 * rewrites this file in place, under the lock) may take the name
+	 * away from the file we opened.  Its lock would then exclude no
+	 * one and what we write would land in a file nobody reads.  So
+	 * the name must still be the file locked; if it is not, the name
+	 * is opened again, a few times at most.
+	 */
+	for (tries = 1;; tries++) {
+		if ((r = state_open_once(u, name, &fd, &sb)) != MFA_OK)
+			goto out;
+		if ((r = state_is(u, name, &sb)) == MFA_OK)
+			break;
+		if (r != MFA_ERR_NOTENROLLED) {
+			mfa_log(u->ctx, LOG_ERR, "store file %s: %s", name,
+			    mfa_log_errno(u->ctx, errno));
+			goto out;
+		}
+		close(fd);
+		fd = -1;
+		if (tries == STATE_OPEN_TRIES) {
+			mfa_log(u->ctx, LOG_ERR, "store file %s: replaced "
+			    "while being opened, %d times", name, tries);
+			r = MFA_ERR_IO;
+			goto out;
+		}
+		mfa_log(u->ctx, LOG_NOTICE, "store file %s: replaced while "
+		    "being opened; opening it again", name);
 	}
 	r = sb.st_size == 2 * MFA_STATE_SLOT ?
 	    state_read(fd, &u->state, &u->slot) : MFA_ERR_FORMAT;
@@ -762,23 +832,16 @@ store_unlock(struct mfa_user *u)
 static int
 state_same(struct mfa_user *u, const struct stat *sb)
 {
-	char		name[FNAME_MAX];
-	struct stat	nsb;
+	char	name[FNAME_MAX];
+	int	r;
 
 	(void)snprintf(name, sizeof(name), "%s%s", u->name, STATE_SUFFIX);
-	if (fstatat(u->dirfd, name, &nsb, AT_SYMLINK_NOFOLLOW) != 0) {
-		if (errno != ENOENT)
-			return MFA_ERR_IO;
-		nsb.st_dev = 0;		/* deleted: never equal below */
-		nsb.st_ino = 0;
-	}
-	if (nsb.st_dev != sb->st_dev || nsb.st_ino != sb->st_ino) {
+	if ((r = state_is(u, name, sb)) == MFA_ERR_NOTENROLLED) {
 		mfa_log(u->ctx, LOG_NOTICE, "user %s: store file %s replaced "
 		    "while the user was asked", u->name, name);
 		u->replaced = 1;
-		return MFA_ERR_NOTENROLLED;
 	}
-	return MFA_OK;
+	return r;
 }
 
 int

@@ -12,11 +12,14 @@
  * fail here instead of hanging); what it must get right is what it
  * reads and writes after the wait.  The code prompt is followed by a
  * fresh open of the store; the PIN prompt by libmfa reading the store
- * anew under the lock (store_relock).  Each test asserts the PAM
- * result, the audit line and the store afterwards.
+ * anew under the lock (store_relock).  Section 7 changes the state
+ * file between a login's open of it and its lock, through the
+ * test-only shim tests/pam/stateswap.c (preloaded with vfido's).  Each
+ * test asserts the PAM result, the audit line and the store afterwards.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -292,10 +295,13 @@ setup(void **state)
 	return 0;
 }
 
+static void stateswap(int how, int n);
+
 static int
 teardown(void **state)
 {
 	(void)state;
+	stateswap(0, 0);
 	mfa_recovery_codes_free(&old_codes, 10);
 	mfa_recovery_codes_free(&new_codes, 10);
 	free(key);
@@ -612,6 +618,151 @@ test_key_replaced(void **state)
 	conv_reset(&cv);
 }
 
+/* ---- 7: the state file changed between the open and the lock ----- */
+
+/* As tests/pam/stateswap.c */
+#define STATESWAP_REPLACE	1
+#define STATESWAP_DELETE	2
+/* lib/store.c's STATE_OPEN_TRIES */
+#define STATE_OPEN_TRIES	3
+
+/*
+ * Arms the shim: the next n locks of ALICE's state file are preceded by
+ * the change how; n = 0 disarms.
+ */
+static void
+stateswap(int how, int n)
+{
+	void (*arm)(const char *, int, int);
+	char path[PATH_MAX];
+
+	if (store == NULL)
+		return;
+	arm = (void (*)(const char *, int, int))(uintptr_t)dlsym(RTLD_DEFAULT,
+	    "stateswap_arm");
+	assert_non_null(arm);
+	(void)snprintf(path, sizeof(path), "%s/%s.state", store, ALICE);
+	arm(path, how, n);
+}
+
+/* How many changes the shim made since it was armed. */
+static int
+stateswap_done(void)
+{
+	int (*done)(void);
+
+	done = (int (*)(void))(uintptr_t)dlsym(RTLD_DEFAULT,
+	    "stateswap_done");
+	assert_non_null(done);
+	return done();
+}
+
+/* At the code prompt, for the open that checks the code. */
+static void
+replace_once(void)
+{
+	stateswap(STATESWAP_REPLACE, 1);
+}
+
+/*
+ * One more than the login may try: without that bound, the login would
+ * get the file at its last open (and each retry logs a line, which
+ * would fill the test's /dev/log if there were many more).
+ */
+static void
+replace_always(void)
+{
+	stateswap(STATESWAP_REPLACE, STATE_OPEN_TRIES + 1);
+}
+
+static void
+delete_once(void)
+{
+	stateswap(STATESWAP_DELETE, 1);
+}
+
+/*
+ * The state file replaced by a copy (by hand, as a restore would)
+ * after the login opened it and before its lock: the login opens the
+ * name again and works on the new file, so the step it used and the
+ * failure count it reset are recorded where the next login reads them.
+ * Holding on to the first file, it would write them to a file nobody
+ * reads: the code would be accepted again, the failure still count.
+ */
+static void
+test_totp_state_replaced_at_open(void **state)
+{
+	struct conv cv = { 0 };
+	char code[7];
+	int locked;
+
+	(void)state;
+	enrol(store, ALICE, &t1);
+	fail_times(1);
+	next_code(&t1, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_race(PROMPT_CODE, replace_once, &cv, PAM_SUCCESS);
+	assert_int_equal(stateswap_done(), 1);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp", "success", "ok"));
+	stateswap(0, 0);
+	assert_int_equal(failures_now(&locked), 0);
+	assert_int_equal(verify_later(code), MFA_ERR_REPLAY);
+	assert_true(log_has(": store file " ALICE ".state: replaced while "
+	    "being opened; opening it again"));
+	conv_reset(&cv);
+}
+
+/*
+ * The state file deleted by hand in that window, the credentials still
+ * there: credentials without their state are refused (store_error),
+ * not used with a deleted file.
+ */
+static void
+test_totp_state_deleted_at_open(void **state)
+{
+	struct conv cv = { 0 };
+	char code[7];
+
+	(void)state;
+	enrol(store, ALICE, &t1);
+	next_code(&t1, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_race(PROMPT_CODE, delete_once, &cv, PAM_AUTH_ERR);
+	assert_int_equal(stateswap_done(), 1);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp", "failure",
+	    "store_error"));
+	assert_true(log_has(": store file " ALICE ".state: missing"));
+	conv_reset(&cv);
+}
+
+/*
+ * Replaced again at every open: the login gives up after
+ * STATE_OPEN_TRIES opens, fails closed (store_error) and writes
+ * nothing; the code stays unused.
+ */
+static void
+test_totp_state_replaced_always(void **state)
+{
+	struct conv cv = { 0 };
+	char code[7];
+	int locked;
+
+	(void)state;
+	enrol(store, ALICE, &t1);
+	next_code(&t1, code);
+	conv_answers(&cv, ALICE_PW, code);
+	run_race(PROMPT_CODE, replace_always, &cv, PAM_AUTH_ERR);
+	assert_int_equal(stateswap_done(), STATE_OPEN_TRIES);
+	stateswap(0, 0);
+	assert_audit("mfa", AUDIT(ALICE, "password,totp", "failure",
+	    "store_error"));
+	assert_true(log_has(": store file " ALICE ".state: replaced while "
+	    "being opened, 3 times"));
+	assert_int_equal(failures_now(&locked), 0);
+	assert_int_equal(verify_later(code), MFA_OK);
+	conv_reset(&cv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -638,15 +789,22 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_key_replaced, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_totp_state_replaced_at_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_totp_state_deleted_at_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_totp_state_replaced_always, setup, teardown),
 	};
 
 	(void)argc;
 	if (access(VFIDO_PRELOAD_SO, R_OK) != 0 ||
+	    access(STATESWAP_SO, R_OK) != 0 ||
 	    access(VFIDO_CTL, X_OK) != 0) {
-		fprintf(stderr, "%s or %s: not built\n", VFIDO_PRELOAD_SO,
-		    VFIDO_CTL);
+		fprintf(stderr, "%s, %s or %s: not built\n",
+		    VFIDO_PRELOAD_SO, STATESWAP_SO, VFIDO_CTL);
 		return 99;
 	}
 	return pamtest_main(argv, tests, sizeof(tests) / sizeof(tests[0]),
-	    VFIDO_PRELOAD_SO);
+	    VFIDO_PRELOAD_SO ":" STATESWAP_SO);
 }
