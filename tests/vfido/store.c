@@ -44,7 +44,7 @@ static const char *const touch_names[] = { "auto", "deny", "never" };
 static const char *const attest_names[] = { "self", "x5c", "none" };
 static const char *const fault_names[] = { "none", "badsig", "wrongrp",
 	"badcbor", "wrongtype", "truncate", "oversize", "vanish", "noup",
-	"badattest", "nouv", "wrongcred", "alwaysuv", "uvnotrqd" };
+	"badattest", "nouv", "wrongcred", "alwaysuv", "uvnotrqd", "uvpin" };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -511,7 +511,8 @@ uv_retries(fido_dev_t *dev)
  * PIN set): getInfo says "uv", the "uv" option verifies without the
  * PIN and sets the UV flag, no credential is made without either; a
  * finger that does not match spends one of uvRetries, none left blocks
- * the finger at once, and a right finger or the PIN restores them; a
+ * the finger at once, and a right finger or the PIN restores them;
+ * under fault uvpin the key wants its PIN instead of the finger; a
  * reset forgets the finger.  A key without it refuses the option, as
  * before; one with a finger and no PIN makes no credential without
  * the finger either.
@@ -590,6 +591,16 @@ test_builtin_uv(void **state)
 	assert_int_equal(uv_retries(dev), VFIDO_UV_RETRIES);
 	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
 	    FIDO_OPT_TRUE, NULL, NULL), FIDO_OK);
+	/* fault uvpin: the key wants its PIN instead, and takes it */
+	vt_set_state(d0, "fault", "uvpin");
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_ERR_PIN_REQUIRED);
+	assert_int_equal(make_cred_uv(dev, RP, NULL, FIDO_OPT_TRUE, NULL,
+	    NULL), FIDO_ERR_PIN_REQUIRED);
+	assert_int_equal(get_assert(dev, RP, c, FIDO_OPT_OMIT, PIN, NULL),
+	    FIDO_OK);
+	assert_int_equal(make_cred(dev, RP, PIN, NULL, NULL), FIDO_OK);
+	vt_set_state(d0, "fault", "none");
 	/* a reset forgets the finger with the PIN */
 	assert_int_equal(fido_dev_reset(dev), FIDO_OK);
 	dev_close(&dev);

@@ -116,6 +116,10 @@ enum vfido_fault {
 	VFIDO_FAULT_UVNOTRQD,	/* CTAP 2.1 makeCredUvNotRqd: getInfo says
 				   so; a non-resident credential is made
 				   without the PIN though one is set */
+	VFIDO_FAULT_UVPIN,	/* a key with built-in UV and its PIN set
+				   answers the "uv" option with
+				   PIN_REQUIRED (CTAP 2.0 makeCredential
+				   step 7 read literally) */
 };
 
 struct vfido_cred {
