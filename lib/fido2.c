@@ -327,10 +327,25 @@ out:
 	return r;
 }
 
+/*
+ * Whether dev's built-in verification is blocked: getUVRetries (no
+ * touch) says none are left.  A key that cannot say (CTAP 2.0) is taken
+ * as not blocked; it says so itself when asked to verify.
+ */
+static int
+uv_blocked(struct fido_dev *dev)
+{
+	int	n = -1;
+
+	return fido_dev_get_uv_retry_count(dev, &n) == FIDO_OK && n == 0;
+}
+
 int
 fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
     int policy, int always, int *pin, int *uv)
 {
+	int	blocked = 0;
+
 	if (dev == NULL || pin == NULL || uv == NULL)
 		return MFA_ERR_INVAL;
 	*pin = 0;
@@ -340,13 +355,27 @@ fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev, const char *desc,
 		policy = MFA_UV_REQUIRED;
 	if (policy == MFA_UV_DISCOURAGED)
 		return MFA_OK;
-	/* A PIN works on every FIDO2 key that has one; prefer it. */
-	if (fido_dev_has_pin(dev))
-		*pin = 1;
-	else if (fido_dev_has_uv(dev))
+	/*
+	 * Built-in verification (a fingerprint) first, as WebAuthn clients
+	 * do: nothing to type.  The PIN when the key has none, or when its
+	 * own is blocked (no tries left: the key wants the PIN, and a right
+	 * one unblocks it).
+	 */
+	if (fido_dev_has_uv(dev) && !(blocked = uv_blocked(dev)))
 		*uv = 1;
-	else if (policy == MFA_UV_REQUIRED) {
-		if (always)
+	else if (fido_dev_has_pin(dev)) {
+		*pin = 1;
+		if (blocked)
+			mfa_log(ctx, LOG_NOTICE, "fido2: %s: built-in user "
+			    "verification blocked (no tries left): asking "
+			    "for the PIN instead", desc);
+	} else if (policy == MFA_UV_REQUIRED) {
+		if (blocked)
+			mfa_log(ctx, LOG_NOTICE, "fido2: %s: user verification "
+			    "required but the key's built-in verification is "
+			    "blocked (no tries left) and it has no PIN set",
+			    desc);
+		else if (always)
 			mfa_log(ctx, LOG_NOTICE, "fido2: %s: the key insists "
 			    "on user verification (alwaysUv) but has no PIN "
 			    "set (set one with fido2-token -S)", desc);

@@ -354,6 +354,7 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 	struct mfa_state_cred	*sc;
 	void			*pk = NULL;
 	char			*pin = NULL;
+	const char		*why = "";
 	int64_t			 t0;
 	size_t			 cands[MFA_CREDS_MAX], ncands = 0, which;
 	int			 always = 0, fr, r, use_pin, use_uv;
@@ -414,8 +415,12 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 		/*
 		 * Refusals that say nothing about the person, not counted:
 		 * a key that insists on the PIN or built-in verification
-		 * where none was asked for (fido2_uv = discouraged), and a
-		 * key whose PIN is blocked, which checks no PIN at all.
+		 * where none was asked for (fido2_uv = discouraged), one
+		 * that wants its PIN where its built-in verification was
+		 * asked for, one whose built-in verification is blocked
+		 * (no finger checked), and a key whose PIN is blocked,
+		 * which checks no PIN at all.  A finger the key does not
+		 * recognise counts, as a wrong PIN does.
 		 */
 		if (r == MFA_ERR_UV && !use_pin && !use_uv)
 			l->uncounted = l->cfg->fido2_uv == MFA_UV_DISCOURAGED ?
@@ -423,6 +428,16 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 			    "fido2_uv = discouraged does not ask for)" :
 			    " (the key wants user verification and has no "
 			    "PIN set)";
+		else if (fr == FIDO_ERR_PIN_REQUIRED && use_uv)
+			l->uncounted = " (the key wants its PIN, not its "
+			    "built-in verification)";
+		else if (fr == FIDO_ERR_UV_BLOCKED)
+			l->uncounted = " (built-in verification blocked: no "
+			    "finger checked; the next login asks for the PIN "
+			    "if the key has one)";
+		else if (fr == FIDO_ERR_UV_INVALID)
+			why = " (built-in verification failed: finger not "
+			    "recognised)";
 		else if (fr == FIDO_ERR_PIN_BLOCKED)
 			l->uncounted = " (no PIN tries left: the key must be "
 			    "reset and registered again)";
@@ -432,7 +447,7 @@ assert_key(struct login *l, fido_dev_t *dev, const unsigned *ids,
 		(void)fail(l, r, ncands == 1 ? &l->u->creds[cands[0]] : NULL,
 		    "%s%s", r == MFA_ERR_TIMEOUT ? "no touch in time" :
 		    fido_strerr(fr), l->uncounted != NULL ? l->uncounted :
-		    "");
+		    why);
 		goto out;
 	}
 	if (fido_assert_count(a) != 1 ||

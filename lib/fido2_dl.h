@@ -53,6 +53,7 @@
 	X(fido_dev_has_pin) \
 	X(fido_dev_has_uv) \
 	X(fido_dev_supports_pin) \
+	X(fido_dev_get_uv_retry_count) \
 	X(fido_dev_get_cbor_info) \
 	X(fido_dev_make_cred) \
 	X(fido_dev_get_assert) \
@@ -191,6 +192,7 @@ int fido2_dl_load(const mfa_ctx_t *ctx);
 #define fido_dev_has_pin		(*fido2_sym.fido_dev_has_pin)
 #define fido_dev_has_uv			(*fido2_sym.fido_dev_has_uv)
 #define fido_dev_supports_pin		(*fido2_sym.fido_dev_supports_pin)
+#define fido_dev_get_uv_retry_count	(*fido2_sym.fido_dev_get_uv_retry_count)
 #define fido_dev_get_cbor_info		(*fido2_sym.fido_dev_get_cbor_info)
 #define fido_dev_make_cred		(*fido2_sym.fido_dev_make_cred)
 #define fido_dev_get_assert		(*fido2_sym.fido_dev_get_assert)

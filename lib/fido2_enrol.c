@@ -283,9 +283,25 @@ authdata_check(const struct enrol *e, const fido_cred_t *cred, int want_uv)
 	return MFA_OK;
 }
 
+/*
+ * Whether the key's refusal fr of its built-in verification is one the
+ * PIN can stand in for: the key wants its PIN instead (a CTAP 2.0 key
+ * with a PIN set may say so), or its built-in verification is blocked.
+ */
+static int
+pin_instead(int fr)
+{
+	return fr == FIDO_ERR_PIN_REQUIRED || fr == FIDO_ERR_UV_BLOCKED;
+}
+
+/*
+ * The key makes a credential of alg: *out.  quiet: a refusal for which
+ * pin_instead() holds is returned (MFA_ERR_UV, the key's code in *fr)
+ * without a log line, as the PIN is to be asked for next.
+ */
 static int
 make_cred(const struct enrol *e, fido_dev_t *dev, int alg, int set_uv,
-    const char *pin, fido_cred_t **out)
+    int quiet, const char *pin, fido_cred_t **out, int *frp)
 {
 	fido_cred_t	*cred = NULL;
 	unsigned char	 cdh[CDH_LEN], uid[USER_ID_LEN];
@@ -330,11 +346,18 @@ make_cred(const struct enrol *e, fido_dev_t *dev, int alg, int set_uv,
 	}
 	t0 = fido2_now_ms();
 	fr = fido_dev_make_cred(dev, cred, pin);
+	*frp = fr;
 	if (fr != FIDO_OK) {
 		r = fr == FIDO_ERR_UNSUPPORTED_ALGORITHM ? MFA_ERR_NOTFOUND :
 		    fido2_error(fr, fido2_now_ms() - t0, e->cfg->fido2_timeout);
+		/* The caller asks for the PIN next. */
+		if (quiet && pin_instead(fr))
+			goto out;
 		if (r == MFA_ERR_EXCLUDED)
 			(void)reject(e, r, "already registered for this user");
+		else if (fr == FIDO_ERR_UV_INVALID)
+			(void)reject(e, r, "built-in user verification failed "
+			    "(finger not recognised): %s", fido_strerr(fr));
 		else if (r != MFA_ERR_NOTFOUND)
 			(void)reject(e, r, "%s", fido_strerr(fr));
 		goto out;
@@ -533,6 +556,7 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 	int			 algs[MFA_FIDO2_ALGS_MAX];
 	size_t			 nalgs, ndevs = 0, i;
 	int			 r, r2, use_pin, use_uv, needs_uv, alg = 0;
+	int			 quiet, fr = FIDO_OK;
 
 	memset(&e, 0, sizeof(e));
 	if (!writable(user) || id == NULL)
@@ -601,30 +625,50 @@ mfa_user_fido2_add(mfa_user_t *user, const char *device, const char *label,
 		    "fido2_algorithms");
 		goto out;
 	}
-	/*
-	 * Not locked while a person is asked (no login of the user waits
-	 * on an unanswered prompt); locked again, and the store read anew,
-	 * before the key is: the keys to exclude and the id are current.
-	 */
-	store_unlock(user);
-	if (use_pin &&
-	    (r = fido2_ask_pin(ui, arg, e.dev.desc, &pin)) != MFA_OK)
-		goto out;
-	if ((r = fido2_ask_touch(ui, arg, e.dev.desc)) != MFA_OK)
-		goto out;
-	if ((r = store_relock(user)) != MFA_OK)
-		goto out;
-	if (user->ncreds >= MFA_CREDS_MAX || user->next_id == UINT_MAX) {
-		r = MFA_ERR_LIMIT;
-		goto out;
+	for (;;) {
+		/*
+		 * Not locked while a person is asked (no login of the user
+		 * waits on an unanswered prompt); locked again, and the
+		 * store read anew, before the key is: the keys to exclude
+		 * and the id are current.
+		 */
+		store_unlock(user);
+		if (use_pin &&
+		    (r = fido2_ask_pin(ui, arg, e.dev.desc, &pin)) != MFA_OK)
+			goto out;
+		if ((r = fido2_ask_touch(ui, arg, e.dev.desc)) != MFA_OK)
+			goto out;
+		if ((r = store_relock(user)) != MFA_OK)
+			goto out;
+		if (user->ncreds >= MFA_CREDS_MAX ||
+		    user->next_id == UINT_MAX) {
+			r = MFA_ERR_LIMIT;
+			goto out;
+		}
+		/*
+		 * A key that turns its built-in verification down (it
+		 * wants its PIN, or the finger is blocked) is asked again,
+		 * once, with the PIN, as WebAuthn clients and pamu2fcfg do.
+		 */
+		quiet = use_uv && fido_dev_has_pin(dev);
+		/* An algorithm the key refuses fails before any touch. */
+		for (i = 0, r = MFA_ERR_NOTFOUND; i < nalgs &&
+		    r == MFA_ERR_NOTFOUND; i++) {
+			alg = algs[i];
+			r = make_cred(&e, dev, alg, use_pin || use_uv, quiet,
+			    pin, &cred, &fr);
+		}
+		mfa_secret_free(&pin);
+		if (!quiet || r != MFA_ERR_UV || !pin_instead(fr))
+			break;
+		mfa_log(user->ctx, LOG_NOTICE, "user %s: security key %s: "
+		    "built-in user verification %s: asking for the PIN "
+		    "instead", user->name, e.dev.desc,
+		    fr == FIDO_ERR_UV_BLOCKED ? "blocked" : "turned down "
+		    "(the key wants its PIN)");
+		use_uv = 0;
+		use_pin = 1;
 	}
-	/* An algorithm the key refuses fails before any touch: try on. */
-	for (i = 0, r = MFA_ERR_NOTFOUND; i < nalgs &&
-	    r == MFA_ERR_NOTFOUND; i++) {
-		alg = algs[i];
-		r = make_cred(&e, dev, alg, use_pin || use_uv, pin, &cred);
-	}
-	mfa_secret_free(&pin);
 	if (r == MFA_ERR_NOTFOUND)
 		r = reject(&e, MFA_ERR_ATTEST, "offers none of "
 		    "fido2_algorithms");

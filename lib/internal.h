@@ -495,11 +495,14 @@ int fido2_always_uv(const mfa_ctx_t *ctx, struct fido_dev *dev,
     const char *desc, int *yes);
 /*
  * How to do user verification on dev for policy (MFA_UV_*): *pin = 1
- * to ask for the PIN, *uv = 1 to request built-in UV.  always: the key
- * insists on UV for this operation (alwaysUv, fido2_always_uv; at
- * registration also a key that makes no credential without it),
- * planned as under required whatever the policy.  MFA_ERR_UV (logged) when policy is required, or always
- * is set, and the key can do neither.
+ * to ask for the PIN, *uv = 1 to request built-in UV, which comes
+ * first; the PIN when the key has no built-in UV or when the key says
+ * (getUVRetries, no touch) that its built-in UV is blocked.  always:
+ * the key insists on UV for this operation (alwaysUv, fido2_always_uv;
+ * at registration also a key that makes no credential without it),
+ * planned as under required whatever the policy.  MFA_ERR_UV (logged)
+ * when policy is required, or always is set, and the key can do
+ * neither.
  */
 int fido2_uv_plan(const mfa_ctx_t *ctx, struct fido_dev *dev,
     const char *desc, int policy, int always, int *pin, int *uv);

@@ -38,6 +38,20 @@ mkkey(int with_pin, const char *alg)
 	return path;
 }
 
+char *
+mkkey_uv(int with_pin)
+{
+	char *path;
+
+	assert_true(asprintf(&path, "%s/key%d", store, nkeys++) > 0);
+	if (with_pin)
+		ctl("init", path, "--uv", "on", "--pin", PIN,
+		    (const char *)NULL);
+	else
+		ctl("init", path, "--uv", "on", (const char *)NULL);
+	return path;
+}
+
 void
 plug(const char *dev)
 {
@@ -45,14 +59,17 @@ plug(const char *dev)
 	    0);
 }
 
+/* The PIN prompt, counted in *arg (an int). */
 static int
 ui_cb(void *arg, int what, const char *desc, char **answer)
 {
-	(void)arg;
+	int *pins = arg;
+
 	(void)desc;
-	if (what == MFA_UI_PIN)
-		return (*answer = strdup(PIN)) == NULL ? MFA_ERR_NOMEM : 0;
-	return 0;
+	if (what != MFA_UI_PIN)
+		return 0;
+	(*pins)++;
+	return (*answer = strdup(PIN)) == NULL ? MFA_ERR_NOMEM : 0;
 }
 
 /* The library's log lines of an enrolment, as mfactl prints them. */
@@ -72,11 +89,20 @@ log_cb(void *arg, int priority, const char *msg)
 int
 enrol_key_log(const char *user, const char *dev, char **log)
 {
+	int pins;
+
+	return enrol_key_pins(user, dev, log, &pins);
+}
+
+int
+enrol_key_pins(const char *user, const char *dev, char **log, int *pins)
+{
 	mfa_ctx_t *ctx;
 	mfa_user_t *u = NULL;
 	unsigned id = 0;
 	int r;
 
+	*pins = 0;
 	plug(dev);
 	assert_non_null(ctx = mfa_ctx_new());
 	if (log != NULL)
@@ -84,7 +110,7 @@ enrol_key_log(const char *user, const char *dev, char **log)
 	assert_int_equal(mfa_ctx_load_config(ctx, conf_path), MFA_OK);
 	assert_int_equal(mfa_user_open(ctx, user, MFA_OPEN_WRITE |
 	    MFA_OPEN_CREATE, &u), MFA_OK);
-	r = mfa_user_fido2_add(u, NULL, "yubi", ui_cb, NULL, &id);
+	r = mfa_user_fido2_add(u, NULL, "yubi", ui_cb, pins, &id);
 	mfa_user_free(&u);
 	mfa_ctx_free(&ctx);
 	return r;

@@ -37,6 +37,11 @@
  * only algorithm ("es256", "eddsa", "rs256"; NULL: vfido's default).
  */
 char *mkkey(int with_pin, const char *alg);
+/*
+ * A new key with built-in user verification (a fingerprint enrolled,
+ * vfido-ctl --uv on); with_pin: its PIN is PIN as well.
+ */
+char *mkkey_uv(int with_pin);
 /* Connects this key (NULL: none). */
 void plug(const char *dev);
 /*
@@ -44,6 +49,9 @@ void plug(const char *dev);
  * library's log lines go to *log (malloc'd) when log is not NULL.
  */
 int enrol_key_log(const char *user, const char *dev, char **log);
+/* The same; *pins: how often the PIN was asked for. */
+int enrol_key_pins(const char *user, const char *dev, char **log,
+    int *pins);
 /* The same; must succeed. */
 void enrol_key(const char *user, const char *dev);
 /* A new key with the PIN, registered for ALICE and left connected. */

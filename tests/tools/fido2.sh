@@ -5,8 +5,9 @@
 # the real libfido2: registration with the PIN from standard input and
 # from a terminal (no echo), list, the same key twice, a wrong or
 # missing PIN, no key, a key without the PIN that UV needs, a key that
-# registers only with its PIN under fido2_uv = discouraged, and keys
-# that the attestation CA and AAGUID allow-lists reject, each saying why.
+# registers only with its PIN under fido2_uv = discouraged, keys with
+# built-in user verification (a fingerprint), and keys that the
+# attestation CA and AAGUID allow-lists reject, each saying why.
 . "$MFA_TOP_SRCDIR/tests/tools/common.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the store is root's)"
@@ -151,6 +152,82 @@ expect_rc 0 "discouraged, no PIN on the key: none asked" \
     M fido2 add frank
 check "discouraged, no PIN on the key: stored without UV" \
     grep -q ' uv=0 up=1$' "$STORE/frank"
+printf '%s' "$BASECONF" >"$CONF"
+
+# ---- built-in user verification (a fingerprint) ---------------------------
+# fido2_uv = required: a key with a finger and a PIN (as a YubiKey Bio)
+# registers with the finger, no PIN read (standard input is empty, so a
+# PIN asked for would fail); so does a key with a finger only.  A finger
+# the key does not recognise is refused, saying so, and spends one of
+# the key's tries.  The finger blocked (no tries left): the PIN is read
+# instead, and unblocks it; with no PIN on the key, refused before any
+# touch.  A key that turns the finger down and wants its PIN (vfido
+# fault uvpin) is asked again with the PIN.
+uv_retries() {
+	"$VCTL" show "$1" | sed -n 's/^uv-retries //p'
+}
+"$VCTL" init "$WORK/bio" --uv on --pin "$PIN" >/dev/null || exit 99
+"$VCTL" init "$WORK/finger" --uv on >/dev/null || exit 99
+KEY=$WORK/bio
+expect_rc 0 "finger and PIN: registered with the finger, no PIN read" \
+    M fido2 add gina
+check "finger and PIN: stored with UV" grep -q ' uv=1 up=1$' "$STORE/gina"
+check "finger and PIN: no warning" lacks "$err" "warning"
+KEY=$WORK/finger
+expect_rc 0 "finger only: registered with the finger" M fido2 add gina
+check "finger only: stored with UV" \
+    [ "$(grep -c ' uv=1 up=1$' "$STORE/gina")" -eq 2 ]
+"$VCTL" set "$WORK/bio" finger=nomatch >/dev/null || exit 99
+KEY=$WORK/bio
+RUN_STDIN=$WORK/pin expect_reject "a finger not recognised is refused" \
+    "built-in user verification failed (finger not recognised)" \
+    fido2 add hank
+check "a finger not recognised: one try spent" [ "$(uv_retries \
+    "$WORK/bio")" = 4 ]
+check "a finger not recognised: nothing stored" [ ! -e "$STORE/hank" ]
+"$VCTL" set "$WORK/bio" finger=match uv-retries=0 >/dev/null || exit 99
+RUN_STDIN=$WORK/pin expect_rc 0 "finger blocked: the PIN read instead" \
+    M fido2 add hank
+check "finger blocked: the warning says so" contains "$(last_err)" \
+    "built-in user verification blocked (no tries left): asking for the PIN instead"
+check "finger blocked: stored with UV" grep -q ' uv=1 up=1$' "$STORE/hank"
+check "finger blocked: the PIN unblocked it" [ "$(uv_retries \
+    "$WORK/bio")" = 5 ]
+"$VCTL" set "$WORK/finger" uv-retries=0 >/dev/null || exit 99
+KEY=$WORK/finger
+RUN_STDIN=$WORK/pin expect_reject "finger blocked, no PIN on the key" \
+    "built-in verification is blocked (no tries left) and it has no PIN set" \
+    fido2 add ivan
+check "finger blocked, no PIN: no touch asked" lacks "$err" "Touch"
+"$VCTL" init "$WORK/uvpin" --uv on --pin "$PIN" >/dev/null || exit 99
+"$VCTL" set "$WORK/uvpin" fault=uvpin >/dev/null || exit 99
+KEY=$WORK/uvpin
+expect_reject "key wanting its PIN, none given" "none was given" \
+    fido2 add ivan
+RUN_STDIN=$WORK/pin expect_rc 0 "key wanting its PIN: asked again with it" \
+    M fido2 add ivan
+check "key wanting its PIN: the warning says so" contains "$(last_err)" \
+    "built-in user verification turned down (the key wants its PIN): asking for the PIN instead"
+check "key wanting its PIN: touched twice" [ "$(printf '%s\n' "$err" |
+    grep -c 'Touch your security key')" -eq 2 ]
+check "key wanting its PIN: stored with UV" grep -q ' uv=1 up=1$' \
+    "$STORE/ivan"
+
+# fido2_uv = discouraged: a key with a finger set up makes no credential
+# without it (CTAP 2.1), so the finger is used all the same, no PIN
+# read; one that offers makeCredUvNotRqd registers without it.
+printf '%sfido2_uv = discouraged\n' "$BASECONF" >"$CONF"
+"$VCTL" init "$WORK/finger2" --uv on >/dev/null || exit 99
+KEY=$WORK/finger2
+expect_rc 0 "discouraged, finger: registered with the finger" \
+    M fido2 add kate
+check "discouraged, finger: stored with UV" grep -q ' uv=1 up=1$' \
+    "$STORE/kate"
+"$VCTL" set "$WORK/finger2" fault=uvnotrqd >/dev/null || exit 99
+expect_rc 0 "discouraged, finger, makeCredUvNotRqd: registered" \
+    M fido2 add liam
+check "discouraged, finger, makeCredUvNotRqd: stored without UV" \
+    grep -q ' uv=0 up=1$' "$STORE/liam"
 printf '%s' "$BASECONF" >"$CONF"
 
 # ---- allow-lists: a rejected key says why ---------------------------------

@@ -49,6 +49,7 @@ struct ui {
 	int		 err;		/* returned by the callback */
 	char		 desc[128];	/* the last key name shown */
 	void		(*hook)(struct fixture *);	/* at the PIN prompt */
+	void		(*touch_hook)(struct fixture *); /* at the touch */
 	struct fixture	*f;		/* hook's argument */
 };
 
@@ -65,6 +66,8 @@ ui_cb(void *arg, int what, const char *desc, char **answer)
 		return ui->err;
 	if (what == MFA_UI_TOUCH) {
 		ui->touches++;
+		if (ui->touch_hook != NULL)
+			ui->touch_hook(ui->f);
 		return 0;
 	}
 	assert_int_equal(what, MFA_UI_PIN);
@@ -610,6 +613,60 @@ test_enrol_discouraged_pin(void **state)
 	free(notrqd);
 	free(always);
 	free(alwaysnopin);
+}
+
+static const char *block_dev;	/* block_finger()'s key */
+
+/* A touch hook: the finger of block_dev blocked, once. */
+static void
+block_finger(struct fixture *f)
+{
+	(void)f;
+	if (block_dev != NULL) {
+		ctl("set", block_dev, "uv-retries=0", (const char *)NULL);
+		block_dev = NULL;
+	}
+}
+
+/*
+ * Registration with a key whose finger is blocked after libmfa looked
+ * (here at the touch prompt): the key answers UV_BLOCKED to the finger,
+ * and is asked again, once, with the PIN and a touch, which registers
+ * it with UV; the log says so and shows no rejection, and the PIN
+ * unblocked the finger.
+ */
+static void
+test_enrol_uv_blocked_midway(void **state)
+{
+	struct fixture	*f = *state;
+	struct ui	 ui = { .pin = PIN, .touch_hook = block_finger };
+	char		*dev, *path, *text;
+	unsigned	 id = 0;
+
+	dev = mkdev(f, "--uv", "on", "--pin", PIN, NULL);
+	plug(dev, NULL);
+	block_dev = dev;
+	tu_log_reset();
+	assert_int_equal(mfa_user_fido2_add(f->u, NULL, NULL, ui_cb, &ui,
+	    &id), MFA_OK);
+	assert_null(block_dev);
+	assert_int_equal(ui.pins, 1);
+	assert_int_equal(ui.touches, 2);
+	assert_non_null(strstr(tu_log_buf, "security key vfido virtual "
+	    "authenticator: built-in user verification blocked: asking for "
+	    "the PIN instead"));
+	assert_null(strstr(tu_log_buf, "rejected"));
+	assert_null(strstr(tu_log_buf, PIN));
+	reopen(f, "alice");
+	path = tu_path(f->store, "alice");
+	text = tu_read(path, NULL);
+	assert_non_null(strstr(text, " uv=1 up=1\n"));
+	free(text);
+	text = tu_read(dev, NULL);
+	assert_non_null(strstr(text, "\nuv-retries 5\n"));
+	free(text);
+	free(path);
+	free(dev);
 }
 
 static void
@@ -1992,6 +2049,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_enrol_uv, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_discouraged_pin,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_uv_blocked_midway,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_no_device, setup,
 		    teardown),

@@ -3,7 +3,10 @@
  * authenticatorClientPIN with PIN/UV auth protocol 1 (CTAP 2.0 section
  * 5.5): getRetries, getKeyAgreement, setPIN, changePIN and getPINToken,
  * a persistent retry counter, and the pinAuth check the other commands
- * use for user verification.
+ * use for user verification.  A key with built-in user verification
+ * (a fingerprint) also has CTAP 2.1's getUVRetries and its uvRetries
+ * counter, which a right PIN sets back to the maximum, and the check
+ * of the finger that the "uv" option asks for.
  */
 #include "config.h"
 
@@ -19,12 +22,14 @@
 #define SUB_SET_PIN		3
 #define SUB_CHANGE_PIN		4
 #define SUB_GET_PIN_TOKEN	5
+#define SUB_GET_UV_RETRIES	7	/* CTAP 2.1 */
 #define ARG_PROTOCOL		1
 #define ARG_SUBCOMMAND		2
 #define ARG_KEY_AGREEMENT	3
 #define ARG_PIN_AUTH		4
 #define ARG_NEW_PIN_ENC		5
 #define ARG_PIN_HASH_ENC	6
+#define RES_UV_RETRIES		5
 #define ALG_ECDH_ES_HKDF_256	(-25)
 #define PIN_MIN			4
 #define PIN_ENC_LEN		64
@@ -152,6 +157,9 @@ check_pin_hash(struct vfido_dev *d, struct vfido_state *st,
 			r = CTAP2_ERR_PIN_INVALID;
 	} else {
 		st->pin_retries = VFIDO_PIN_RETRIES;
+		/* CTAP 2.1: the right PIN unblocks the finger too */
+		if (st->builtin_uv)
+			st->uv_retries = VFIDO_UV_RETRIES;
 		d->pin_fails = 0;
 		r = CTAP2_OK;
 	}
@@ -293,6 +301,25 @@ get_retries(const struct vfido_state *st, cbor_item_t **reply)
 	return (CTAP2_OK);
 }
 
+/* CTAP 2.1 getUVRetries: only a key with built-in UV knows it. */
+static int
+get_uv_retries(const struct vfido_state *st, cbor_item_t **reply)
+{
+	cbor_item_t *m;
+
+	if (!st->builtin_uv)
+		return (CTAP1_ERR_INVALID_PARAMETER);
+	if ((m = cbor_new_definite_map(1)) == NULL)
+		return (CTAP1_ERR_OTHER);
+	if (vfido_map_put_int(m, RES_UV_RETRIES,
+	    vfido_cbor_int_new(st->uv_retries)) < 0) {
+		cbor_decref(&m);
+		return (CTAP1_ERR_OTHER);
+	}
+	*reply = m;
+	return (CTAP2_OK);
+}
+
 int
 vfido_client_pin(struct vfido_dev *d, struct vfido_state *st,
     const cbor_item_t *args, cbor_item_t **reply, bool *dirty)
@@ -318,6 +345,8 @@ vfido_client_pin(struct vfido_dev *d, struct vfido_state *st,
 		return (change_pin(d, st, args, dirty));
 	case SUB_GET_PIN_TOKEN:
 		return (get_pin_token(d, st, args, reply, dirty));
+	case SUB_GET_UV_RETRIES:
+		return (get_uv_retries(st, reply));
 	default:
 		return (CTAP1_ERR_INVALID_PARAMETER);
 	}
@@ -345,6 +374,36 @@ vfido_pin_check_auth(struct vfido_dev *d, const struct vfido_state *st,
 	if (check_mac(d->pin_token, sizeof(d->pin_token), cdh, cdhlen, NULL,
 	    0, auth) < 0)
 		return (CTAP2_ERR_PIN_AUTH_INVALID);
+	return (CTAP2_OK);
+}
+
+/*
+ * Built-in user verification, as the "uv" option asks for it (CTAP 2.1
+ * performBuiltInUv): none left, CTAP2_ERR_UV_BLOCKED at once, without
+ * waiting for a finger; otherwise the finger on the sensor, which is
+ * also the touch (so touch deny/never apply), and a finger that does
+ * not match spends one of uvRetries (saved: *dirty) and gives
+ * CTAP2_ERR_UV_INVALID; a match restores them.  CTAP2_OK when the user
+ * is verified.
+ */
+int
+vfido_uv_builtin(struct vfido_state *st, bool *dirty)
+{
+	int r;
+
+	if (st->uv_retries == 0)
+		return (CTAP2_ERR_UV_BLOCKED);
+	if ((r = vfido_touch(st)) != CTAP2_OK)
+		return (r);
+	if (st->uv_nomatch) {
+		st->uv_retries--;
+		*dirty = true;
+		return (CTAP2_ERR_UV_INVALID);
+	}
+	if (st->uv_retries != VFIDO_UV_RETRIES) {
+		st->uv_retries = VFIDO_UV_RETRIES;
+		*dirty = true;
+	}
 	return (CTAP2_OK);
 }
 

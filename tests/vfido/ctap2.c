@@ -58,18 +58,25 @@ str_array(const char *s)
 	return (a);
 }
 
-/* In CTAP2 canonical order (shorter keys first), as libfido2 checks. */
+/*
+ * In CTAP2 canonical order (shorter keys first), as libfido2 checks.
+ * "uv" only on a key with built-in verification (a fingerprint
+ * enrolled), which then says true.
+ */
 static cbor_item_t *
 info_options(const struct vfido_state *st)
 {
 	const bool	 always = st->fault == VFIDO_FAULT_ALWAYSUV,
-			 notrqd = st->fault == VFIDO_FAULT_UVNOTRQD;
+			 notrqd = st->fault == VFIDO_FAULT_UVNOTRQD,
+			 uv = st->builtin_uv;
 	cbor_item_t	*m;
 
-	if ((m = cbor_new_definite_map(4 + always + notrqd)) == NULL)
+	if ((m = cbor_new_definite_map(4 + always + notrqd + uv)) == NULL)
 		return (NULL);
 	if (vfido_map_put(m, cbor_build_string("rk"), cbor_build_bool(true)) ||
 	    vfido_map_put(m, cbor_build_string("up"), cbor_build_bool(true)) ||
+	    (uv && vfido_map_put(m, cbor_build_string("uv"),
+	    cbor_build_bool(true))) ||
 	    vfido_map_put(m, cbor_build_string("plat"),
 	    cbor_build_bool(false)) ||
 	    (always && vfido_map_put(m, cbor_build_string("alwaysUv"),
@@ -140,7 +147,10 @@ get_info(const struct vfido_state *st, cbor_item_t **reply)
 	return (CTAP2_OK);
 }
 
-/* Forgets every credential and the PIN; keeps the device's identity. */
+/*
+ * Forgets every credential, the PIN and the enrolled finger; keeps the
+ * device's identity.
+ */
 static int
 reset(struct vfido_dev *d, struct vfido_state *st, bool *dirty)
 {
@@ -153,6 +163,9 @@ reset(struct vfido_dev *d, struct vfido_state *st, bool *dirty)
 	st->pin_set = false;
 	OPENSSL_cleanse(st->pin_hash, sizeof(st->pin_hash));
 	st->pin_retries = VFIDO_PIN_RETRIES;
+	st->builtin_uv = false;
+	st->uv_nomatch = false;
+	st->uv_retries = 0;
 	st->counter = 0;
 	vfido_pin_powerup(d);
 	*dirty = true;

@@ -3,8 +3,10 @@
  * authenticatorGetAssertion (CTAP 2.0 section 5.2): allow-list lookup
  * bound to the RP ID hash (or the RP's newest credential when the list
  * is absent), user presence unless up=false (silent assertion), user
- * verification through pinAuth, and a signature counter that is bumped
- * and saved with every assertion.
+ * verification through pinAuth or, on a key with built-in verification,
+ * through the "uv" option (CTAP 2.1: before the credential is looked
+ * up; a pinAuth wins), and a signature counter that is bumped and saved
+ * with every assertion.
  */
 #include "config.h"
 
@@ -28,14 +30,16 @@ struct ga_req {
 	size_t			 cdh_len;
 	unsigned char		 rp_hash[32];
 	bool			 up;
-	bool			 uv;
+	bool			 uv_opt;	/* the "uv" option */
+	bool			 uv;		/* the user was verified */
 	bool			 listed;
 };
 
 static int
-parse_options(const cbor_item_t *opt, struct ga_req *q)
+parse_options(const struct vfido_state *st, const cbor_item_t *opt,
+    struct ga_req *q)
 {
-	bool v;
+	bool v = false;
 
 	q->up = true;
 	if (opt == NULL)
@@ -48,13 +52,16 @@ parse_options(const cbor_item_t *opt, struct ga_req *q)
 	if (vfido_map_get_str(opt, "rk") != NULL)
 		return (CTAP2_ERR_INVALID_OPTION);
 	if (vfido_map_get_str(opt, "uv") != NULL &&
-	    (vfido_cbor_bool(vfido_map_get_str(opt, "uv"), &v) < 0 || v))
+	    (vfido_cbor_bool(vfido_map_get_str(opt, "uv"), &v) < 0 ||
+	    (v && !st->builtin_uv)))
 		return (CTAP2_ERR_UNSUPPORTED_OPTION);
+	q->uv_opt = vfido_map_get_str(opt, "uv") != NULL && v;
 	return (CTAP2_OK);
 }
 
 static int
-parse_req(const cbor_item_t *args, struct ga_req *q)
+parse_req(const struct vfido_state *st, const cbor_item_t *args,
+    struct ga_req *q)
 {
 	const cbor_item_t	*allow;
 	char			 rp_id[RP_ID_MAX + 1];
@@ -75,7 +82,7 @@ parse_req(const cbor_item_t *args, struct ga_req *q)
 			return (CTAP2_ERR_CBOR_UNEXPECTED_TYPE);
 		q->listed = cbor_array_size(allow) > 0;
 	}
-	return (parse_options(vfido_map_get(args, ARG_OPTIONS), q));
+	return (parse_options(st, vfido_map_get(args, ARG_OPTIONS), q));
 }
 
 /* The first allowed credential we hold, or the RP's newest one. */
@@ -183,7 +190,7 @@ vfido_get_assertion(struct vfido_dev *d, struct vfido_state *st,
 	int			 i, r;
 
 	memset(&q, 0, sizeof(q));
-	if ((r = parse_req(args, &q)) != CTAP2_OK)
+	if ((r = parse_req(st, args, &q)) != CTAP2_OK)
 		return (r);
 	auth = vfido_map_get(args, ARG_PIN_AUTH);
 	if ((r = vfido_pin_empty_auth(st, auth)) != 0)
@@ -192,6 +199,12 @@ vfido_get_assertion(struct vfido_dev *d, struct vfido_state *st,
 		if ((r = vfido_pin_check_auth(d, st, auth,
 		    vfido_map_get(args, ARG_PIN_PROTO), q.cdh,
 		    q.cdh_len)) != CTAP2_OK)
+			return (r);
+		q.uv = true;
+	} else if (q.uv_opt) {
+		if (st->fault == VFIDO_FAULT_UVPIN && st->pin_set)
+			return (CTAP2_ERR_PIN_REQUIRED);
+		if ((r = vfido_uv_builtin(st, dirty)) != CTAP2_OK)
 			return (r);
 		q.uv = true;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * authenticatorMakeCredential (CTAP 2.0 section 5.1; with the faults
- * alwaysuv and uvnotrqd, CTAP 2.1's rules for those options): a key per
+ * alwaysuv and uvnotrqd, and on a key with built-in user verification,
+ * CTAP 2.1's rules for those options): a key per
  * credential, of the first algorithm in pubKeyCredParams the device
  * supports (ES256, EdDSA, RS256), a random credential ID, the
  * credential kept in the state file, and "packed" attestation, either
@@ -37,7 +38,8 @@ struct mc_req {
 	size_t			 user_id_len;
 	int64_t			 alg;	/* COSE algorithm of the new key */
 	bool			 rk;	/* a discoverable credential asked for */
-	bool			 uv;
+	bool			 uv_opt;	/* the "uv" option */
+	bool			 uv;	/* the user was verified */
 };
 
 /* The first public-key algorithm in params that the device supports. */
@@ -69,9 +71,10 @@ pick_alg(const struct vfido_state *st, const cbor_item_t *params,
 }
 
 static int
-parse_options(const cbor_item_t *opt, struct mc_req *q)
+parse_options(const struct vfido_state *st, const cbor_item_t *opt,
+    struct mc_req *q)
 {
-	bool v;
+	bool v = false;
 
 	if (opt == NULL)
 		return (CTAP2_OK);
@@ -83,10 +86,12 @@ parse_options(const cbor_item_t *opt, struct mc_req *q)
 	if (vfido_map_get_str(opt, "rk") != NULL &&
 	    vfido_cbor_bool(vfido_map_get_str(opt, "rk"), &q->rk) < 0)
 		return (CTAP2_ERR_CBOR_UNEXPECTED_TYPE);
-	/* no built-in user verification: uv only through a PIN */
+	/* without built-in user verification, uv only through a PIN */
 	if (vfido_map_get_str(opt, "uv") != NULL &&
-	    (vfido_cbor_bool(vfido_map_get_str(opt, "uv"), &v) < 0 || v))
+	    (vfido_cbor_bool(vfido_map_get_str(opt, "uv"), &v) < 0 ||
+	    (v && !st->builtin_uv)))
 		return (CTAP2_ERR_UNSUPPORTED_OPTION);
+	q->uv_opt = vfido_map_get_str(opt, "uv") != NULL && v;
 	return (CTAP2_OK);
 }
 
@@ -126,7 +131,7 @@ parse_req(const struct vfido_state *st, const cbor_item_t *args,
 	    (!cbor_isa_array(vfido_map_get(args, ARG_EXCLUDE)) ||
 	    !cbor_array_is_definite(vfido_map_get(args, ARG_EXCLUDE))))
 		return (CTAP2_ERR_CBOR_UNEXPECTED_TYPE);
-	return (parse_options(vfido_map_get(args, ARG_OPTIONS), q));
+	return (parse_options(st, vfido_map_get(args, ARG_OPTIONS), q));
 }
 
 static bool
@@ -306,19 +311,27 @@ vfido_make_credential(struct vfido_dev *d, struct vfido_state *st,
 	auth = vfido_map_get(args, ARG_PIN_AUTH);
 	if ((r = vfido_pin_empty_auth(st, auth)) != 0)
 		return (r);
+	/* CTAP 2.1: with pinUvAuthParam, the "uv" option is ignored */
 	if (auth != NULL) {
 		if ((r = vfido_pin_check_auth(d, st, auth,
 		    vfido_map_get(args, ARG_PIN_PROTO), q.cdh,
 		    q.cdh_len)) != CTAP2_OK)
 			return (r);
 		q.uv = true;
-	} else if (st->fault == VFIDO_FAULT_ALWAYSUV || (st->pin_set &&
-	    (st->fault != VFIDO_FAULT_UVNOTRQD || q.rk)))
+	} else if (q.uv_opt) {
+		if (st->fault == VFIDO_FAULT_UVPIN && st->pin_set)
+			return (CTAP2_ERR_PIN_REQUIRED);
+		if ((r = vfido_uv_builtin(st, dirty)) != CTAP2_OK)
+			return (r);
+		q.uv = true;
+	} else if (st->fault == VFIDO_FAULT_ALWAYSUV || ((st->pin_set ||
+	    st->builtin_uv) && (st->fault != VFIDO_FAULT_UVNOTRQD || q.rk)))
 		/*
 		 * CTAP 2.0: a key with its PIN set makes no credential
 		 * without pinAuth.  CTAP 2.1 (PUAT_REQUIRED, the same
-		 * code): nor one with alwaysUv, and one with
-		 * makeCredUvNotRqd only a non-discoverable one.
+		 * code): nor one with alwaysUv or built-in verification
+		 * and no "uv" option, and one with makeCredUvNotRqd only a
+		 * non-discoverable one.
 		 */
 		return (CTAP2_ERR_PIN_REQUIRED);
 	if (excluded(st, vfido_map_get(args, ARG_EXCLUDE), q.rp_hash)) {

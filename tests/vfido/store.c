@@ -17,6 +17,9 @@
  *	protocol fido2|u2f	(u2f: a U2F-only key, CTAP1 over CTAPHID_MSG)
  *	pin -|<LEFT(SHA-256(PIN),16) in hex>
  *	pin-retries 8
+ *	uv on			(built-in user verification: these three
+ *	uv-retries 5		 lines only on a key that has it)
+ *	finger match|nomatch
  *	counter 12
  *	att-key -|<DER hex>
  *	att-cert -|<DER hex>
@@ -41,7 +44,7 @@ static const char *const touch_names[] = { "auto", "deny", "never" };
 static const char *const attest_names[] = { "self", "x5c", "none" };
 static const char *const fault_names[] = { "none", "badsig", "wrongrp",
 	"badcbor", "wrongtype", "truncate", "oversize", "vanish", "noup",
-	"badattest", "nouv", "wrongcred", "alwaysuv", "uvnotrqd" };
+	"badattest", "nouv", "wrongcred", "alwaysuv", "uvnotrqd", "uvpin" };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -263,6 +266,24 @@ vfido_state_set(struct vfido_state *st, const char *key, const char *val)
 		if (parse_u64(val, VFIDO_PIN_RETRIES, &u) < 0)
 			return (-1);
 		st->pin_retries = (unsigned int)u;
+	} else if (strcmp(key, "uv") == 0) {
+		if (strcmp(val, "on") == 0)
+			st->builtin_uv = true;
+		else if (strcmp(val, "off") == 0)
+			st->builtin_uv = false;
+		else
+			return (-1);
+	} else if (strcmp(key, "uv-retries") == 0) {
+		if (parse_u64(val, VFIDO_UV_RETRIES, &u) < 0)
+			return (-1);
+		st->uv_retries = (unsigned int)u;
+	} else if (strcmp(key, "finger") == 0) {
+		if (strcmp(val, "match") == 0)
+			st->uv_nomatch = false;
+		else if (strcmp(val, "nomatch") == 0)
+			st->uv_nomatch = true;
+		else
+			return (-1);
 	} else if (strcmp(key, "aaguid") == 0) {
 		if (unhex_exact(val, st->aaguid, sizeof(st->aaguid)) < 0)
 			return (-1);
@@ -372,8 +393,12 @@ write_state(FILE *f, const struct vfido_state *st)
 	    (unsigned long)st->fault_count, algs,
 	    st->counter_zero ? "zero" : "inc", st->u2f ? "u2f" : "fido2");
 	puthex(f, st->pin_hash, st->pin_set ? sizeof(st->pin_hash) : 0);
-	fprintf(f, "\npin-retries %u\ncounter %lu\natt-key ",
-	    st->pin_retries, (unsigned long)st->counter);
+	fprintf(f, "\npin-retries %u\n", st->pin_retries);
+	/* A key without built-in UV: the file as before there was any. */
+	if (st->builtin_uv)
+		fprintf(f, "uv on\nuv-retries %u\nfinger %s\n",
+		    st->uv_retries, st->uv_nomatch ? "nomatch" : "match");
+	fprintf(f, "counter %lu\natt-key ", (unsigned long)st->counter);
 	puthex(f, st->att_key, st->att_key_len);
 	fprintf(f, "\natt-cert ");
 	puthex(f, st->att_cert, st->att_cert_len);

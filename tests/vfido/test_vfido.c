@@ -48,9 +48,10 @@ cdh(unsigned char out[32], const char *what)
 	vfido_sha256(what, strlen(what), out);
 }
 
+/* A credential for rp; uv: the "uv" option (FIDO_OPT_OMIT: none). */
 static int
-make_cred(fido_dev_t *dev, const char *rp, const char *pin,
-    const fido_cred_t *excl, fido_cred_t **out)
+make_cred_uv(fido_dev_t *dev, const char *rp, const char *pin,
+    fido_opt_t uv, const fido_cred_t *excl, fido_cred_t **out)
 {
 	fido_cred_t	*c;
 	unsigned char	 h[32], uid[16];
@@ -68,6 +69,7 @@ make_cred(fido_dev_t *dev, const char *rp, const char *pin,
 	if (excl != NULL)
 		assert_int_equal(fido_cred_exclude(c, fido_cred_id_ptr(excl),
 		    fido_cred_id_len(excl)), FIDO_OK);
+	assert_int_equal(fido_cred_set_uv(c, uv), FIDO_OK);
 	r = fido_dev_make_cred(dev, c, pin);
 	if (r == FIDO_OK && out != NULL)
 		*out = c;
@@ -77,8 +79,16 @@ make_cred(fido_dev_t *dev, const char *rp, const char *pin,
 }
 
 static int
-get_assert(fido_dev_t *dev, const char *rp, const fido_cred_t *cred,
-    fido_opt_t up, const char *pin, fido_assert_t **out)
+make_cred(fido_dev_t *dev, const char *rp, const char *pin,
+    const fido_cred_t *excl, fido_cred_t **out)
+{
+	return (make_cred_uv(dev, rp, pin, FIDO_OPT_OMIT, excl, out));
+}
+
+/* An assertion of cred for rp; uv: the "uv" option (FIDO_OPT_OMIT). */
+static int
+get_assert_uv(fido_dev_t *dev, const char *rp, const fido_cred_t *cred,
+    fido_opt_t up, fido_opt_t uv, const char *pin, fido_assert_t **out)
 {
 	fido_assert_t	*a;
 	unsigned char	 h[32];
@@ -92,12 +102,20 @@ get_assert(fido_dev_t *dev, const char *rp, const fido_cred_t *cred,
 	assert_int_equal(fido_assert_allow_cred(a, fido_cred_id_ptr(cred),
 	    fido_cred_id_len(cred)), FIDO_OK);
 	assert_int_equal(fido_assert_set_up(a, up), FIDO_OK);
+	assert_int_equal(fido_assert_set_uv(a, uv), FIDO_OK);
 	r = fido_dev_get_assert(dev, a, pin);
 	if (r == FIDO_OK && out != NULL)
 		*out = a;
 	else
 		fido_assert_free(&a);
 	return (r);
+}
+
+static int
+get_assert(fido_dev_t *dev, const char *rp, const fido_cred_t *cred,
+    fido_opt_t up, const char *pin, fido_assert_t **out)
+{
+	return (get_assert_uv(dev, rp, cred, up, FIDO_OPT_OMIT, pin, out));
 }
 
 static int
@@ -479,6 +497,144 @@ test_pin(void **state)
 	free(d0);
 }
 
+static int
+uv_retries(fido_dev_t *dev)
+{
+	int n = -1;
+
+	assert_int_equal(fido_dev_get_uv_retry_count(dev, &n), FIDO_OK);
+	return (n);
+}
+
+/*
+ * Built-in user verification (a fingerprint, as a YubiKey Bio with its
+ * PIN set): getInfo says "uv", the "uv" option verifies without the
+ * PIN and sets the UV flag, no credential is made without either; a
+ * finger that does not match spends one of uvRetries, none left blocks
+ * the finger at once, and a right finger or the PIN restores them;
+ * under fault uvpin the key wants its PIN instead of the finger; a
+ * reset forgets the finger.  A key without it refuses the option, as
+ * before; one with a finger and no PIN makes no credential without
+ * the finger either.
+ */
+static void
+test_builtin_uv(void **state)
+{
+	char		*d0 = vt_mkdev(&(struct devopt){ .pin = PIN,
+			    .uv = true });
+	char		*d1 = vt_mkdev(&(struct devopt){ .pin = PIN });
+	fido_dev_t	*dev;
+	fido_cred_t	*c = NULL;
+	fido_assert_t	*a = NULL;
+	int		 n;
+
+	(void)state;
+	vt_set_devices(d0, d1);
+	dev = dev_open("vfido:0");
+	assert_true(fido_dev_has_uv(dev));
+	assert_true(fido_dev_has_pin(dev));
+	assert_int_equal(uv_retries(dev), VFIDO_UV_RETRIES);
+	/* CTAP 2.1: no credential without verification, PIN or finger */
+	assert_int_equal(make_cred(dev, RP, NULL, NULL, NULL),
+	    FIDO_ERR_PIN_REQUIRED);
+	assert_int_equal(make_cred_uv(dev, RP, NULL, FIDO_OPT_TRUE, NULL,
+	    &c), FIDO_OK);
+	assert_true(fido_cred_flags(c) & VFIDO_FLAG_UV);
+	assert_true(fido_cred_flags(c) & VFIDO_FLAG_UP);
+	/* the finger: UV and UP, no PIN */
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, &a), FIDO_OK);
+	assert_true(fido_assert_flags(a, 0) & VFIDO_FLAG_UV);
+	assert_int_equal(verify_assert(a, c, FIDO_OPT_TRUE, FIDO_OPT_TRUE),
+	    FIDO_OK);
+	fido_assert_free(&a);
+	/* not asked for: no UV flag; the silent probe still answers */
+	assert_int_equal(get_assert(dev, RP, c, FIDO_OPT_OMIT, NULL, &a),
+	    FIDO_OK);
+	assert_false(fido_assert_flags(a, 0) & VFIDO_FLAG_UV);
+	fido_assert_free(&a);
+	assert_int_equal(get_assert(dev, RP, c, FIDO_OPT_FALSE, NULL, NULL),
+	    FIDO_OK);
+	/* nobody puts a finger on it */
+	vt_set_state(d0, "touch", "deny");
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_ERR_OPERATION_DENIED);
+	vt_set_state(d0, "touch", "auto");
+	assert_int_equal(uv_retries(dev), VFIDO_UV_RETRIES);
+	/* wrong fingers, each one spent; a right one restores them */
+	vt_set_state(d0, "finger", "nomatch");
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_ERR_UV_INVALID);
+	assert_int_equal(uv_retries(dev), VFIDO_UV_RETRIES - 1);
+	vt_set_state(d0, "finger", "match");
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_OK);
+	assert_int_equal(uv_retries(dev), VFIDO_UV_RETRIES);
+	vt_set_state(d0, "finger", "nomatch");
+	for (n = VFIDO_UV_RETRIES - 1; n >= 0; n--) {
+		assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+		    FIDO_OPT_TRUE, NULL, NULL), FIDO_ERR_UV_INVALID);
+		assert_int_equal(uv_retries(dev), n);
+	}
+	/* none left: blocked at once, even for the right finger */
+	vt_set_state(d0, "finger", "match");
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_ERR_UV_BLOCKED);
+	assert_int_equal(make_cred_uv(dev, RP, NULL, FIDO_OPT_TRUE, NULL,
+	    NULL), FIDO_ERR_UV_BLOCKED);
+	assert_int_equal(uv_retries(dev), 0);
+	/* the PIN still verifies, and unblocks the finger */
+	assert_int_equal(get_assert(dev, RP, c, FIDO_OPT_OMIT, PIN, &a),
+	    FIDO_OK);
+	assert_true(fido_assert_flags(a, 0) & VFIDO_FLAG_UV);
+	fido_assert_free(&a);
+	assert_int_equal(uv_retries(dev), VFIDO_UV_RETRIES);
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_OK);
+	/* fault uvpin: the key wants its PIN instead, and takes it */
+	vt_set_state(d0, "fault", "uvpin");
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_ERR_PIN_REQUIRED);
+	assert_int_equal(make_cred_uv(dev, RP, NULL, FIDO_OPT_TRUE, NULL,
+	    NULL), FIDO_ERR_PIN_REQUIRED);
+	assert_int_equal(get_assert(dev, RP, c, FIDO_OPT_OMIT, PIN, NULL),
+	    FIDO_OK);
+	assert_int_equal(make_cred(dev, RP, PIN, NULL, NULL), FIDO_OK);
+	vt_set_state(d0, "fault", "none");
+	/* a reset forgets the finger with the PIN */
+	assert_int_equal(fido_dev_reset(dev), FIDO_OK);
+	dev_close(&dev);
+	dev = dev_open("vfido:0");
+	assert_false(fido_dev_has_uv(dev));
+	assert_int_equal(make_cred_uv(dev, RP, NULL, FIDO_OPT_TRUE, NULL,
+	    NULL), FIDO_ERR_UNSUPPORTED_OPTION);
+	dev_close(&dev);
+	/* a key without built-in UV: the option refused, no uvRetries */
+	dev = dev_open("vfido:1");
+	assert_false(fido_dev_has_uv(dev));
+	assert_int_equal(make_cred_uv(dev, RP, NULL, FIDO_OPT_TRUE, NULL,
+	    NULL), FIDO_ERR_UNSUPPORTED_OPTION);
+	assert_int_equal(get_assert_uv(dev, RP, c, FIDO_OPT_OMIT,
+	    FIDO_OPT_TRUE, NULL, NULL), FIDO_ERR_UNSUPPORTED_OPTION);
+	assert_int_not_equal(fido_dev_get_uv_retry_count(dev, &n), FIDO_OK);
+	dev_close(&dev);
+	free(d1);
+	/* a finger and no PIN: the finger is needed all the same */
+	d1 = vt_mkdev(&(struct devopt){ .uv = true });
+	vt_set_devices(d1, NULL);
+	dev = dev_open("vfido:0");
+	assert_true(fido_dev_has_uv(dev));
+	assert_false(fido_dev_has_pin(dev));
+	assert_int_equal(make_cred(dev, RP, NULL, NULL, NULL),
+	    FIDO_ERR_PIN_REQUIRED);
+	assert_int_equal(make_cred_uv(dev, RP, NULL, FIDO_OPT_TRUE, NULL,
+	    NULL), FIDO_OK);
+	dev_close(&dev);
+	fido_cred_free(&c);
+	free(d0);
+	free(d1);
+}
+
 static void
 test_change_pin_and_reset(void **state)
 {
@@ -634,6 +790,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_two_devices),
 		cmocka_unit_test(test_silent_assertion),
 		cmocka_unit_test(test_pin),
+		cmocka_unit_test(test_builtin_uv),
 		cmocka_unit_test(test_change_pin_and_reset),
 		cmocka_unit_test(test_touch_deny),
 		cmocka_unit_test(test_touch_never_times_out),

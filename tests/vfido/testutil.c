@@ -54,6 +54,8 @@ vt_mkdev(const struct devopt *o)
 	st->pin_retries = o->retries ? o->retries : VFIDO_PIN_RETRIES;
 	st->touch = o->touch;
 	st->fault = o->fault;
+	st->builtin_uv = o->uv;
+	st->uv_retries = o->uv ? VFIDO_UV_RETRIES : 0;
 	if (o->pin != NULL) {
 		vfido_sha256(o->pin, strlen(o->pin), h);
 		memcpy(st->pin_hash, h, 16);

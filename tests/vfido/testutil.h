@@ -21,6 +21,7 @@ struct devopt {
 	enum vfido_touch touch;
 	enum vfido_fault fault;
 	unsigned int	 retries;
+	bool		 uv;		/* built-in UV, a finger enrolled */
 };
 
 /* Makes the scratch directory and both CAs; -1 on failure. */

@@ -6,13 +6,22 @@
  *   vfido-ctl init FILE [--pin PIN] [--attestation self|x5c
  *	--ca-key K --ca-cert C] [--touch auto|deny|never] [--aaguid HEX]
  *	[--counter-mode inc|zero] [--alg es256|eddsa|rs256[,...]]
- *	[--protocol fido2|u2f]
+ *	[--protocol fido2|u2f] [--uv on|off]
  *   vfido-ctl set FILE KEY=VALUE...   (touch, fault, fault-at, counter,
  *	counter-mode, pin-retries, aaguid, alg, attestation=self|none,
- *	protocol, pin=PIN or pin= to clear)
+ *	protocol, pin=PIN or pin= to clear, uv=on|off, uv-retries,
+ *	finger=match|nomatch)
  *
  * --protocol u2f: a U2F-only key (no CBOR, no PIN); it registers only
  * with --attestation x5c.
+ *
+ * --uv on: a key with built-in user verification, a fingerprint
+ * enrolled (getInfo "uv": true, CTAP 2.1's rules for it); with --pin
+ * as well, it has both, as a YubiKey Bio.  uv=on gives it the full
+ * uvRetries; finger=nomatch makes every finger presented from now on a
+ * wrong one (CTAP2_ERR_UV_INVALID, one of uvRetries spent; none left:
+ * CTAP2_ERR_UV_BLOCKED), finger=match the right one again; uv-retries
+ * and finger only on a key with uv=on.
  *
  * --alg: the algorithms the key supports (default es256); a new
  * credential gets the first of the platform's pubKeyCredParams among
@@ -45,7 +54,7 @@ usage(void)
 	    "                 [--touch auto|deny|never] [--aaguid HEX] "
 	    "[--counter-mode inc|zero]\n"
 	    "                 [--alg es256|eddsa|rs256[,...]] "
-	    "[--protocol fido2|u2f]\n"
+	    "[--protocol fido2|u2f] [--uv on|off]\n"
 	    "       vfido-ctl set FILE KEY=VALUE...\n"
 	    "       vfido-ctl show FILE\n");
 	return (2);
@@ -66,6 +75,17 @@ set_pin(struct vfido_state *st, const char *pin)
 	st->pin_set = true;
 	st->pin_retries = VFIDO_PIN_RETRIES;
 	OPENSSL_cleanse(h, sizeof(h));
+}
+
+/* Switches built-in UV on (with the full uvRetries) or off. */
+static int
+set_uv(struct vfido_state *st, const char *v)
+{
+	if (vfido_state_set(st, "uv", v) < 0)
+		return (-1);
+	st->uv_nomatch = false;
+	st->uv_retries = st->builtin_uv ? VFIDO_UV_RETRIES : 0;
+	return (0);
 }
 
 static int
@@ -107,6 +127,8 @@ cmd_init(int argc, char **argv, struct vfido_state *st)
 		i++;
 		if (strcmp(o, "--pin") == 0)
 			set_pin(st, v);
+		else if (strcmp(o, "--uv") == 0 && set_uv(st, v) == 0)
+			continue;
 		else if (strcmp(o, "--attestation") == 0 &&
 		    (strcmp(v, "self") == 0 || strcmp(v, "x5c") == 0))
 			x5c = strcmp(v, "x5c") == 0;
@@ -163,8 +185,11 @@ cmd_set(int argc, char **argv, struct vfido_state *st)
 		*eq++ = '\0';
 		if (strcmp(kv, "pin") == 0)
 			set_pin(st, eq);
-		else if (strcmp(kv, "att-key") == 0 ||
+		else if (strcmp(kv, "uv") == 0 ? set_uv(st, eq) < 0 :
+		    strcmp(kv, "att-key") == 0 ||
 		    strcmp(kv, "att-cert") == 0 ||
+		    ((strcmp(kv, "uv-retries") == 0 ||
+		    strcmp(kv, "finger") == 0) && !st->builtin_uv) ||
 		    vfido_state_set(st, kv, eq) < 0) {
 			fprintf(stderr, "vfido-ctl: bad setting %s\n", argv[i]);
 			free(kv);
@@ -206,6 +231,9 @@ cmd_show(const char *file, struct vfido_state *st)
 	    st->counter_zero ? "zero" : "inc", st->u2f ? "u2f" : "fido2",
 	    (unsigned long)st->counter, st->ncreds,
 	    st->pin_set ? "set" : "unset", st->pin_retries);
+	if (st->builtin_uv)
+		printf("uv on\nuv-retries %u\nfinger %s\n", st->uv_retries,
+		    st->uv_nomatch ? "nomatch" : "match");
 	return (0);
 }
 

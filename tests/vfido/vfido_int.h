@@ -18,6 +18,7 @@
 #define VFIDO_CRED_ID_LEN	32
 #define VFIDO_USER_ID_MAX	64
 #define VFIDO_PIN_RETRIES	8
+#define VFIDO_UV_RETRIES	5		/* CTAP 2.1 uvRetries */
 #define VFIDO_KEY_MAX		1280		/* DER private key (RSA-2048) */
 #define VFIDO_SIG_MAX		512		/* a signature, any algorithm */
 #define VFIDO_CERT_MAX		2048		/* DER attestation cert */
@@ -57,6 +58,8 @@
 #define CTAP2_ERR_PIN_NOT_SET		0x35
 #define CTAP2_ERR_PIN_REQUIRED		0x36
 #define CTAP2_ERR_PIN_POLICY_VIOLATION	0x37
+#define CTAP2_ERR_UV_BLOCKED		0x3c	/* CTAP 2.1 */
+#define CTAP2_ERR_UV_INVALID		0x3f	/* CTAP 2.1 */
 
 /* Not a CTAP status: the command waits for a touch that never comes. */
 #define VFIDO_NOREPLY			0x100
@@ -113,6 +116,10 @@ enum vfido_fault {
 	VFIDO_FAULT_UVNOTRQD,	/* CTAP 2.1 makeCredUvNotRqd: getInfo says
 				   so; a non-resident credential is made
 				   without the PIN though one is set */
+	VFIDO_FAULT_UVPIN,	/* a key with built-in UV and its PIN set
+				   answers the "uv" option with
+				   PIN_REQUIRED (CTAP 2.0 makeCredential
+				   step 7 read literally) */
 };
 
 struct vfido_cred {
@@ -138,6 +145,14 @@ struct vfido_state {
 	bool		 pin_set;
 	unsigned char	 pin_hash[16];	/* LEFT(SHA-256(PIN), 16) */
 	unsigned int	 pin_retries;
+	/*
+	 * Built-in user verification (a fingerprint enrolled): getInfo
+	 * says "uv": true and the "uv" option is honoured; uv_nomatch:
+	 * the finger on the sensor is not the enrolled one.
+	 */
+	bool		 builtin_uv;
+	bool		 uv_nomatch;
+	unsigned int	 uv_retries;
 	uint32_t	 counter;
 	unsigned char	 att_key[VFIDO_KEY_MAX];
 	size_t		 att_key_len;
@@ -200,6 +215,7 @@ int	vfido_pin_check_auth(struct vfido_dev *, const struct vfido_state *,
 int	vfido_pin_empty_auth(const struct vfido_state *,
 	    const cbor_item_t *);
 void	vfido_pin_powerup(struct vfido_dev *);
+int	vfido_uv_builtin(struct vfido_state *, bool *);
 
 /* cborx.c */
 const cbor_item_t *vfido_map_get(const cbor_item_t *, int64_t);
