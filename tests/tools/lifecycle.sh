@@ -296,5 +296,21 @@ run bash -c 'source "$1"; COMP_WORDS=("$2" remove alice --config "$3"
 check "alice has credentials to complete" [ -n "$ids" ]
 check "completion: ids with --config and --store after the command" \
     [ "$out" = "$ids" ]
+# bash splits "--opt=value" at the "=": the same ids with the values
+# given that way (mfactl takes them so too), an option value after
+# "=", and a user name after "--label=x" (not taken for the user).
+expect_rc 0 "list alice with --config=FILE --store=DIR" \
+    "$MFACTL" list alice --config="$CONF" --store="$STORE"
+run bash -c 'source "$1"; COMP_WORDS=("$2" remove alice --config = "$3"
+    --store = "$4" ""); COMP_CWORD=9; _mfactl; echo "${COMPREPLY[*]}"' \
+    sh "$COMP" "$MFACTL" "$CONF" "$STORE"
+check "completion: ids with --config=FILE and --store=DIR" [ "$out" = "$ids" ]
+run bash -c 'source "$1"; COMP_WORDS=(mfactl totp add --algorithm =);
+    COMP_CWORD=4; _mfactl; echo "${COMPREPLY[*]}"' sh "$COMP"
+check "completion: the value after --algorithm=" \
+    [ "$out" = "sha1 sha256 sha512" ]
+run bash -c 'source "$1"; COMP_WORDS=(mfactl totp add --label = x ro);
+    COMP_CWORD=6; _mfactl; echo "${COMPREPLY[*]}"' sh "$COMP"
+check "completion: a user name after --label=x" contains " $out " " root "
 
 finish
