@@ -3,7 +3,8 @@
  * mfactl check: the self-inspection for administrators and auditors.
  * cmd_check.c runs the parts and prints the findings; check_config.c
  * looks at the configuration, check_store.c at the store directory and
- * every user in it, check_users.c at the users the policy covers.
+ * every user in it, check_users.c at the users the policy covers,
+ * check_pam.c at the PAM services' auth stacks.
  */
 #ifndef MFACTL_CHECK_H
 #define MFACTL_CHECK_H
@@ -18,6 +19,7 @@
 #define CHECK_HIGH	3
 
 #define CHECK_GROUPS_MAX	256	/* --group options */
+#define CHECK_SERVICES_MAX	64	/* --service options */
 #define CHECK_RECOVERY_LOW	3	/* fewer recovery codes left: say so */
 
 /*
@@ -30,6 +32,8 @@
 #define CHECK_OBJ_FILE		4	/* a file in the store */
 #define CHECK_OBJ_USER		5
 #define CHECK_OBJ_GROUP		6
+#define CHECK_OBJ_SERVICE	7	/* a PAM service */
+#define CHECK_OBJ_PAMFILE	8	/* a file or directory of PAM's */
 struct check_object {
 	int		 type;		/* CHECK_OBJ_* */
 	char		*name;		/* malloc'd; NULL: out of memory */
@@ -60,6 +64,9 @@ struct check {
 	int64_t			 stale;		/* seconds */
 	const char		*groups[CHECK_GROUPS_MAX];	/* --group */
 	size_t			 ngroups;
+	const char		*pam_dir;	/* --pam-dir */
+	const char		*services[CHECK_SERVICES_MAX];	/* --service */
+	size_t			 nservices;
 	struct check_finding	*f;
 	size_t			 nf;
 	int			 nomem;		/* a finding was lost */
@@ -96,6 +103,8 @@ void check_covered(struct check *c);
  */
 void check_user_policy(struct check *c, const char *user,
     const mfa_user_t *u);
+/* check_pam.c: the auth stacks of the login services and --service. */
+void check_pam(struct check *c);
 /* 1 when an account of that name exists (NSS), 0 if not, -1 on error. */
 int check_account(const char *user);
 /* 1 when a group of that name exists (NSS), 0 if not, -1 on error. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * mfactl check [--json] [--stale-days N] [--group G ...]: inspects the
- * configuration, the store and the users, and prints one line per
+ * mfactl check [--json] [--stale-days N] [--group G ...] [--service S ...]
+ * [--pam-dir DIR]: inspects the configuration, the store, the users and
+ * the PAM services' auth stacks, and prints one line per
  * finding saying what is wrong and what to do (or a JSON array of the
  * findings).  Exits 1 when there is any finding, 0 when there is none.
  * It only reads: the store's files are opened with shared locks.
@@ -16,8 +17,11 @@
 #include <time.h>
 
 #include "check.h"
+#include "pam_stack.h"
 
-#define CHECK_USAGE	"[--json] [--stale-days N] [--group G]..."
+#define CHECK_USAGE	"[--json] [--stale-days N] [--group G]... " \
+	"[--service S]... [--pam-dir DIR]"
+#define PAM_DIR_DEFAULT	"/etc/pam.d"
 #define STALE_DEFAULT	90
 #define STALE_MAX	36500
 
@@ -104,6 +108,10 @@ object_json(const struct check_object *o)
 		return check_fmt("file %s", o->name);
 	case CHECK_OBJ_USER:
 		return check_fmt("user %s", o->name);
+	case CHECK_OBJ_SERVICE:
+		return check_fmt("pam-service %s", o->name);
+	case CHECK_OBJ_PAMFILE:
+		return check_fmt("pam-file %s", o->name);
 	default:
 		return check_fmt("group %s", o->name);
 	}
@@ -127,6 +135,12 @@ object_text(const struct check_object *o)
 		return check_fmt(_("file %s"), o->name);
 	case CHECK_OBJ_USER:
 		return check_fmt(_("user %s"), o->name);
+	case CHECK_OBJ_SERVICE:
+		/* TRANSLATORS: a PAM service, e.g. sshd. */
+		return check_fmt(_("PAM service %s"), o->name);
+	case CHECK_OBJ_PAMFILE:
+		/* TRANSLATORS: a file or directory PATH of PAM's. */
+		return check_fmt(_("PAM file %s"), o->name);
 	default:
 		return check_fmt(_("group %s"), o->name);
 	}
@@ -202,6 +216,8 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "stale-days", required_argument, NULL, 's' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "service", required_argument, NULL, 'S' },
+		{ "pam-dir", required_argument, NULL, 'P' },
 		MFACTL_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -211,6 +227,7 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 	int ch, r, json = 0, status = EXIT_FAIL;
 
 	memset(&c, 0, sizeof(c));
+	c.pam_dir = PAM_DIR_DEFAULT;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -238,6 +255,27 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			c.groups[c.ngroups++] = optarg;
+			break;
+		case 'S':
+			if (!ps_service_name_ok(optarg) ||
+			    c.nservices >= CHECK_SERVICES_MAX) {
+				fprintf(stderr, "mfactl: check: --service ");
+				mfactl_print_safe(stderr, optarg);
+				fprintf(stderr, ": %s\n",
+				    c.nservices >= CHECK_SERVICES_MAX ?
+				    _("too many services") :
+				    _("not a PAM service name"));
+				return EXIT_USAGE;
+			}
+			c.services[c.nservices++] = optarg;
+			break;
+		case 'P':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "mfactl: check: --pam-dir: "
+				    "%s\n", _("empty directory name"));
+				return EXIT_USAGE;
+			}
+			c.pam_dir = optarg;
 			break;
 		case 'h':
 			printf("%s: mfactl [%s] check %s\n", _("usage"),
@@ -274,6 +312,7 @@ cmd_check(struct mfactl *m, int argc, char **argv)
 		check_store(&c);
 		check_covered(&c);
 	}
+	check_pam(&c);
 	if (c.nomem) {
 		mfactl_error(m, "check", NULL, MFA_ERR_NOMEM);
 		goto out;

@@ -39,7 +39,8 @@ static const struct mfactl_cmd commands[] = {
 	{ "unlock", cmd_unlock, "USER", N_("end a lockout") },
 	{ "status", cmd_status, "USER",
 	    N_("show lockout state and enrolment") },
-	{ "check", cmd_check, "[--json] [--stale-days N] [--group G]",
+	{ "check", cmd_check, "[--json] [--stale-days N] [--group G] "
+	    "[--service S] [--pam-dir DIR]",
 	    N_("inspect configuration, store and users") },
 	{ "import", cmd_import, "FORMAT FILE [--dry-run]",
 	    N_("take over other modules' credentials") },

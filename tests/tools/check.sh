@@ -47,7 +47,14 @@ admins:x:5100:
 sudo:x:27:
 EOF
 
+# The PAM services: none (an empty directory) until the section below.
+PAMD=$WORK/pam.none
+mkdir -m 0755 "$PAMD"
 M() {
+	if [ "$1" = check ]; then
+		shift
+		set -- check --pam-dir "$PAMD" "$@"
+	fi
 	# shellcheck disable=SC2086
 	env $NSSENV "$MFACTL" --config "$CONF" --store "$STORE" "$@"
 }
@@ -159,7 +166,7 @@ require = totp OR fido2
 EOF
 # shellcheck disable=SC2086
 run env $NSSENV "$MFACTL" --config "$WORK/rollout.conf" --store "$STORE" \
-    check --json
+    check --json --pam-dir "$PAMD"
 check "rollout: exit 1" [ "$rc" -eq 1 ]
 check "json: frank logs in with the password alone" finding_sev high \
     user-no-factor "user frank: no second factor enrolled: logs in with the password alone (unenrolled = allow)"
@@ -171,7 +178,7 @@ check "json: erin's recovery codes count under allow too" finding_sev \
 printf 'recovery = no\n' | cat - "$CONF" >"$WORK/norecovery.conf"
 # shellcheck disable=SC2086
 run env $NSSENV "$MFACTL" --config "$WORK/norecovery.conf" --store "$STORE" \
-    check --json
+    check --json --pam-dir "$PAMD"
 check "json: recovery = no: erin cannot log in" finding_sev high \
     user-no-factor "user erin: no second factor enrolled: cannot log in (unenrolled = deny)"
 run M remove erin 1
@@ -366,10 +373,125 @@ check "json: the object is the configuration file" finding \
     config-unknown-user "config $WORK/weak.conf: [user ghost]"
 # shellcheck disable=SC2086
 run env $NSSENV "$MFACTL" --config "$WORK/weak.conf" --store "$STORE" \
-    check --group sudo
+    check --group sudo --pam-dir "$PAMD"
 check "text: the unknown user's section, one line" sh -c \
     "printf '%s\n' \"\$1\" | grep -Fxq -- \"\$2\"" sh "$out" "$(printf '%s' \
     "config $WORK/weak.conf: [user ghost] (line 20): no such user: the" \
     " section applies to no one: check the name, or remove the section")"
+
+
+# ---- the PAM services' auth stacks --------------------------------------
+# (the analysis against the real libpam: tests/pam/test_pam_stack_diff)
+P=$WORK/pam.d
+mkdir -m 0755 "$P"
+# svc NAME: the file NAME in $P from stdin, root's, mode 0644.
+svc() {
+	cat >"$P/$1"
+	chmod 0644 "$P/$1"
+}
+# pcheck ARGS...: mfactl check --json on $P.
+pcheck() {
+	run M check --json --pam-dir "$P" "$@"
+}
+# Debian's stock common-auth with pam-configs/pam_mfa's Additional block
+# as pam-auth-update writes it.
+svc common-auth <<EOF
+# here are the per-package modules (the "Primary" block)
+auth	[success=1 default=ignore]	pam_unix.so nullok
+# here's the fallback if no module succeeds
+auth	requisite			pam_deny.so
+# prime the stack with a positive return value if there isn't one already;
+auth	required			pam_permit.so
+# and here are more per-package modules (the "Additional" block)
+auth	requisite			pam_mfa.so
+auth	optional			pam_cap.so
+# end of pam-auth-update config
+EOF
+grep -v pam_mfa "$P/common-auth" | svc common-nomfa
+svc login <<EOF
+auth       optional   pam_faildelay.so  delay=3000000
+auth       requisite  pam_nologin.so
+@include common-auth
+account    required   pam_deny.so
+session    required   pam_unix.so
+EOF
+printf '@include common-nomfa\n' | svc sshd
+pcheck
+check "pam: Debian's common-auth with pam_mfa: login is fine" \
+    no_finding pam-bypass "pam-service login"
+check "pam: ... and has pam_mfa" no_finding pam-no-mfa "pam-service login"
+check "pam: sshd without pam_mfa" finding_sev high pam-no-mfa \
+    "pam-service sshd: its auth stack never calls pam_mfa"
+check "pam: no greeter file, no finding" no_finding pam-no-mfa "gdm-password"
+run M check --pam-dir "$P"
+check "pam: the text line for sshd" contains "$out" \
+    "PAM service sshd: its auth stack never calls pam_mfa: logins need no second factor: add 'auth required pam_mfa.so' after the password module (see pam_mfa(8))"
+
+# Ways around pam_mfa, each named by the line of the module that gets there.
+printf 'auth sufficient pam_unix.so\nauth required pam_mfa.so\n' | svc suff
+printf 'auth [success=1 default=ignore] pam_unix.so\nauth required pam_mfa.so\nauth required pam_permit.so\n' |
+    svc jump
+printf 'auth required pam_unix.so\nauth optional pam_mfa.so\n' | svc opt
+printf 'auth substack inner\nauth required pam_mfa.so\n' | svc sub
+printf 'auth include inner\nauth required pam_mfa.so\n' | svc inc
+printf '# a comment\nauth sufficient \\\n  pam_unix.so\n' | svc inner
+printf -- '-auth sufficient pam_nosuch.so\nauth required pam_unix.so\nauth required pam_mfa.so\n' |
+    svc dash
+printf -- '-auth optional pam_nosuch.so\nauth required pam_unix.so\nauth required pam_mfa.so\n' |
+    svc dashopt
+pcheck --service suff --service jump --service opt --service sub \
+    --service inc --service dash --service dashopt
+check "pam: sufficient pam_unix before pam_mfa" finding_sev high pam-bypass \
+    "pam-service suff: a login can succeed without pam_mfa: through pam_unix.so ($P/suff line 1)"
+check "pam: a jump over pam_mfa" finding_sev high pam-bypass \
+    "pam-service jump: a login can succeed without pam_mfa: through pam_unix.so ($P/jump line 1)"
+check "pam: optional pam_mfa" finding_sev high pam-bypass \
+    "pam-service opt: a login can succeed without pam_mfa: through pam_unix.so ($P/opt line 1)"
+check "pam: done in a substack ends only the substack" \
+    no_finding pam-bypass "pam-service sub"
+check "pam: done in an include ends the stack (continued line)" \
+    finding_sev high pam-bypass \
+    "pam-service inc: a login can succeed without pam_mfa: through pam_unix.so ($P/inner line 2)"
+check "pam: -auth sufficient: the module may be installed" finding pam-bypass \
+    "pam-service dash: a login can succeed without pam_mfa: through pam_nosuch.so ($P/dash line 1)"
+check "pam: -auth optional: no way around" no_finding pam-bypass \
+    "pam-service dashopt"
+
+# What the analysis cannot take as well-formed is said, never passed over.
+printf 'auth include loopa\nauth required pam_mfa.so\n' | svc loop
+printf 'auth include loopb\n' | svc loopa
+printf 'auth include loopa\n' | svc loopb
+printf 'auth requird pam_unix.so\nauth required pam_mfa.so\n' | svc typo
+printf 'auth include nosuch\nauth required pam_mfa.so\n' | svc miss
+printf 'auth required pam_unix.so\nauth required pam_mfa.so\n' | svc open
+chmod 0666 "$P/open"
+pcheck --service loop --service typo --service miss --service open
+check "pam: an include loop" finding_sev medium pam-unknown \
+    "pam-file $P/loopb: line 1: includes $P/loopa, which includes this file again"
+check "pam: an unknown control word" finding_sev medium pam-unknown \
+    "pam-file $P/typo: line 1: control 'requird' is unknown to Linux-PAM"
+check "pam: a missing include" finding_sev medium pam-unknown \
+    "pam-file $P/miss: line 1: cannot read $P/nosuch"
+check "pam: a file others can write" finding_sev medium pam-unsafe \
+    "pam-file $P/open: writable by others than root"
+chmod 0644 "$P/open"
+run M check --json --pam-dir "$WORK/nosuch"
+check "pam: no PAM directory" finding_sev medium pam-unknown \
+    "pam-file $WORK/nosuch: not a directory that can be read"
+
+# pam_rootok: su's exception for root (low); in sshd, which runs as root,
+# a way in for everyone (high).
+printf 'auth sufficient pam_rootok.so\nauth required pam_unix.so\nauth required pam_mfa.so\n' |
+    svc su
+cp -p "$P/su" "$P/sshd"
+pcheck --service su
+check "pam: su: pam_rootok is low" finding_sev low pam-rootok \
+    "pam-service su: root needs no pam_mfa: pam_rootok ($P/su line 1)"
+check "pam: sshd: pam_rootok is a way around" finding_sev high pam-bypass \
+    "pam-service sshd: a login can succeed without pam_mfa: through pam_rootok.so"
+
+expect_rc 2 "check --service with a slash" M check --service ../su
+expect_rc 2 "check --service ''" M check --service ""
+expect_rc 2 "check --pam-dir ''" M check --pam-dir ""
 
 finish

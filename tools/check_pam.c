@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mfactl check, the PAM services: whether the auth stack of each login
+ * service (login, sshd and the greeters whose files exist, and each
+ * --service) calls pam_mfa, and whether pam_authenticate() can succeed
+ * without pam_mfa succeeding (pam_stack.c explores that).  What it
+ * cannot read or take as well-formed is reported, never passed over.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pam_stack.h"
+
+/* The services through which people log in at a terminal. */
+static const char *const login_services[] = {
+	"login", "sshd", "gdm-password", "lightdm", "sddm"
+};
+
+/* Services where the caller is the user: pam_rootok means "already root". */
+static const char *const su_services[] = {
+	"su", "su-l", "runuser", "runuser-l"
+};
+
+static int
+is_su(const char *service)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(su_services) / sizeof(su_services[0]); i++)
+		if (strcmp(service, su_services[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Already found for another service (files such as common-auth are shared). */
+static int
+reported(const struct check *c, const char *kind, const char *obj,
+    const char *problem)
+{
+	size_t i;
+
+	for (i = 0; i < c->nf; i++)
+		if (strcmp(c->f[i].kind, kind) == 0 &&
+		    c->f[i].object.type == CHECK_OBJ_PAMFILE &&
+		    c->f[i].object.name != NULL &&
+		    strcmp(c->f[i].object.name, obj) == 0 &&
+		    strcmp(c->f[i].problem, problem) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+add_issue(struct check *c, const struct ps_issue *is)
+{
+	char *problem = NULL, *action;
+	const char *what = is->what != NULL ? is->what : "";
+
+	switch (is->kind) {
+	case PS_ISSUE_CONTROL:
+		problem = check_fmt(_("line %u: control '%s' is unknown to "
+		    "Linux-PAM, which fails the line"), is->line, what);
+		break;
+	case PS_ISSUE_TYPE:
+		problem = check_fmt(_("line %u: module type '%s' is unknown "
+		    "to Linux-PAM, which fails the line"), is->line, what);
+		break;
+	case PS_ISSUE_SYNTAX:
+		problem = check_fmt(is->what != NULL ? _("line %u: continued "
+		    "past the end of the file, which fails the file") :
+		    _("line %u: no control or no module, which fails the "
+		    "line"), is->line);
+		break;
+	case PS_ISSUE_INCLUDE:
+		problem = is->line == 0 ? check_fmt("%s", _("cannot be "
+		    "read")) : check_fmt(_("line %u: cannot read %s, which "
+		    "fails the line"), is->line, what);
+		break;
+	case PS_ISSUE_DEPTH:
+		problem = check_fmt(_("line %u: includes %s nested too deep "
+		    "(16 levels), which fails the line"), is->line, what);
+		break;
+	case PS_ISSUE_LOOP:
+		problem = check_fmt(_("line %u: includes %s, which includes "
+		    "this file again"), is->line, what);
+		break;
+	case PS_ISSUE_LIMIT:
+		problem = check_fmt(_("line %u: more auth lines than mfactl "
+		    "analyses (1024)"), is->line);
+		break;
+	case PS_ISSUE_NOFILE:
+		problem = check_fmt(_("neither %s nor other exists: every "
+		    "login through it fails"), what);
+		break;
+	default:
+		problem = check_fmt("%s", _("writable by others than root, "
+		    "who could turn MFA off"));
+		break;
+	}
+	if (problem == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	if (reported(c, is->kind == PS_ISSUE_UNSAFE ? "pam-unsafe" :
+	    "pam-unknown", is->path, problem)) {
+		free(problem);
+		return;
+	}
+	if (is->kind == PS_ISSUE_UNSAFE)
+		action = check_fmt(_("run 'chown root %s' and 'chmod go-w %s'"),
+		    is->path, is->path);
+	else
+		action = check_fmt("%s", _("fix it (see pam.conf(5)); until "
+		    "then mfactl cannot tell whether logins need pam_mfa"));
+	check_add(c, is->kind == PS_ISSUE_UNSAFE ? "pam-unsafe" :
+	    "pam-unknown", CHECK_MEDIUM,
+	    check_obj(CHECK_OBJ_PAMFILE, "%s", is->path), action, "%s",
+	    problem);
+	free(problem);
+}
+
+static void
+check_service(struct check *c, const char *service)
+{
+	struct ps_result r;
+	size_t i;
+
+	if (ps_analyse(c->pam_dir, service, 0, &r) == -1) {
+		c->nomem = 1;
+		ps_result_free(&r);
+		return;
+	}
+	for (i = 0; i < r.nissues; i++)
+		add_issue(c, &r.issues[i]);
+	if (!r.can_succeed) {
+		/* No login through it at all: nothing to bypass. */
+	} else if (r.via_rootok && is_su(service))
+		check_add(c, "pam-rootok", CHECK_LOW,
+		    check_obj(CHECK_OBJ_SERVICE, "%s", service),
+		    check_fmt("%s", _("nothing to do: the caller is root "
+		    "already")),
+		    _("root needs no pam_mfa: pam_rootok (%s line %u) lets "
+		    "it in"), r.via_path, r.via_line);
+	else if (!r.has_mfa)
+		check_add(c, "pam-no-mfa", CHECK_HIGH,
+		    check_obj(CHECK_OBJ_SERVICE, "%s", service),
+		    check_fmt("%s", _("add 'auth required pam_mfa.so' after "
+		    "the password module (see pam_mfa(8))")),
+		    r.other ? _("no auth stack of its own, and other's never "
+		    "calls pam_mfa: logins need no second factor") :
+		    _("its auth stack never calls pam_mfa: logins need no "
+		    "second factor"));
+	else
+		check_add(c, "pam-bypass", CHECK_HIGH,
+		    check_obj(CHECK_OBJ_SERVICE, "%s", service),
+		    check_fmt("%s", _("make pam_mfa required, and no module "
+		    "before it sufficient or a jump over it (see "
+		    "pam_mfa(8))")),
+		    _("a login can succeed without pam_mfa: through %s (%s "
+		    "line %u)"), r.via_module != NULL ? r.via_module :
+		    "-", r.via_path, r.via_line);
+	if (r.nomem)
+		c->nomem = 1;
+	ps_result_free(&r);
+}
+
+void
+check_pam(struct check *c)
+{
+	struct stat st;
+	char *path;
+	size_t i, j;
+	int dup;
+
+	if (stat(c->pam_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		check_add(c, "pam-unknown", CHECK_MEDIUM,
+		    check_obj(CHECK_OBJ_PAMFILE, "%s", c->pam_dir),
+		    check_fmt("%s", _("give the PAM directory with "
+		    "--pam-dir")), "%s", _("not a directory that can be "
+		    "read: no PAM service checked"));
+		return;
+	}
+	for (i = 0; i < sizeof(login_services) / sizeof(login_services[0]);
+	    i++) {
+		for (dup = 0, j = 0; j < c->nservices; j++)
+			dup |= strcmp(c->services[j], login_services[i]) == 0;
+		if (dup)
+			continue;
+		if (asprintf(&path, "%s/%s", c->pam_dir, login_services[i]) ==
+		    -1) {
+			c->nomem = 1;
+			return;
+		}
+		if (access(path, F_OK) == 0)
+			check_service(c, login_services[i]);
+		free(path);
+	}
+	for (i = 0; i < c->nservices; i++) {
+		for (dup = 0, j = 0; j < i; j++)
+			dup |= strcmp(c->services[j], c->services[i]) == 0;
+		if (!dup)
+			check_service(c, c->services[i]);
+	}
+}
