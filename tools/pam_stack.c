@@ -41,12 +41,14 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <security/pam_appl.h>
 
@@ -467,7 +469,7 @@ load_file(struct parser *p, const char *name, const char *from,
 	size_t cap = 0, len = 0, clen;
 	ssize_t n;
 	unsigned lineno = 0, first = 0;
-	int i, eol, seen, ret = -1;
+	int i, eol, seen, fd = -1, ret = -1;
 
 	if (incl >= MAX_LEVEL) {
 		add_issue(p, PS_ISSUE_DEPTH, from, line, name);
@@ -485,12 +487,20 @@ load_file(struct parser *p, const char *name, const char *from,
 		p->r->nomem = 1;
 		return -1;
 	}
-	if ((fp = fopen(path, "re")) == NULL || fstat(fileno(fp), &st) ==
-	    -1 || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE) {
+	/*
+	 * O_NONBLOCK: an include naming a FIFO (or a device) must not
+	 * hang the check in open(); anything but a regular file is an
+	 * issue, and on a regular file the flag changes nothing.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY)) == -1 || fstat(fd, &st) == -1 ||
+	    !S_ISREG(st.st_mode) || st.st_size > MAX_FILE ||
+	    (fp = fdopen(fd, "r")) == NULL) {
 		add_issue(p, PS_ISSUE_INCLUDE, from != NULL ? from : path, line,
 		    path);
 		goto out;
 	}
+	fd = -1;	/* fp's now */
 	for (i = 0; i < p->nchain; i++)
 		if (p->chain_dev[i] == st.st_dev &&
 		    p->chain_ino[i] == st.st_ino) {
@@ -561,6 +571,8 @@ load_file(struct parser *p, const char *name, const char *from,
 out:
 	if (fp != NULL)
 		fclose(fp);
+	if (fd != -1)
+		close(fd);
 	free(chunk);
 	free(buf);
 	free(path);

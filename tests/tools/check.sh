@@ -475,6 +475,17 @@ check "pam: a missing include" finding_sev medium pam-unknown \
 check "pam: a file others can write" finding_sev medium pam-unsafe \
     "pam-file $P/open: writable by others than root"
 chmod 0644 "$P/open"
+# An include naming a FIFO: said, and check does not wait in open()
+# for a writer that never comes (timeout: exit 124 if it did).
+mkfifo -m 0600 "$WORK/fifo"
+printf 'auth include %s\nauth required pam_mfa.so\n' "$WORK/fifo" | svc fifo
+# shellcheck disable=SC2086
+run timeout 20 env $NSSENV "$MFACTL" --config "$CONF" --store "$STORE" \
+    check --json --pam-dir "$P" --service fifo
+check "pam: an include that is a FIFO: check ends" [ "$rc" -ne 124 ]
+check "pam: an include that is a FIFO is said" finding_sev medium pam-unknown \
+    "pam-file $P/fifo: line 1: cannot read $WORK/fifo"
+rm -f "$WORK/fifo"
 run M check --json --pam-dir "$WORK/nosuch"
 check "pam: no PAM directory" finding_sev medium pam-unknown \
     "pam-file $WORK/nosuch: not a directory that can be read"
