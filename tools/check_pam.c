@@ -58,7 +58,7 @@ reported(const struct check *c, const char *kind, const char *obj,
 static void
 add_issue(struct check *c, const struct ps_issue *is)
 {
-	char *problem = NULL, *action;
+	char *problem = NULL, *action, *q;
 	const char *what = is->what != NULL ? is->what : "";
 
 	switch (is->kind) {
@@ -111,10 +111,17 @@ add_issue(struct check *c, const struct ps_issue *is)
 		free(problem);
 		return;
 	}
-	if (is->kind == PS_ISSUE_UNSAFE)
+	if (is->kind == PS_ISSUE_UNSAFE) {
+		/* The path as one word for the shell, as elsewhere. */
+		if ((q = mfactl_shell_quote(is->path)) == NULL) {
+			free(problem);
+			c->nomem = 1;
+			return;
+		}
 		action = check_fmt(_("run 'chown root %s' and 'chmod go-w %s'"),
-		    is->path, is->path);
-	else
+		    q, q);
+		free(q);
+	} else
 		action = check_fmt("%s", _("fix it (see pam.conf(5)); until "
 		    "then mfactl cannot tell whether logins need pam_mfa"));
 	check_add(c, is->kind == PS_ISSUE_UNSAFE ? "pam-unsafe" :

@@ -475,6 +475,18 @@ check "pam: a missing include" finding_sev medium pam-unknown \
 check "pam: a file others can write" finding_sev medium pam-unsafe \
     "pam-file $P/open: writable by others than root"
 chmod 0644 "$P/open"
+# The path in the command to paste is one word for the shell.
+mkdir -m 0755 "$WORK/pam d"
+printf 'auth required pam_unix.so\nauth required pam_mfa.so\n' \
+    >"$WORK/pam d/open"
+chmod 0666 "$WORK/pam d/open"
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" --config "$CONF" --store "$STORE" check --json \
+    --pam-dir "$WORK/pam d" --service open
+check "pam: a path with a blank is quoted in the command" \
+    finding_sev medium pam-unsafe \
+    "run 'chown root '$WORK/pam d/open'' and 'chmod go-w '$WORK/pam d/open''"
+rm -rf "$WORK/pam d"
 # An include naming a FIFO: said, and check does not wait in open()
 # for a writer that never comes (timeout: exit 124 if it did).
 mkfifo -m 0600 "$WORK/fifo"
