@@ -42,7 +42,7 @@ esac
 # a module argv with paths near their limit, a --batch file past one
 # read buffer (16 KiB), a --map file of a few hundred tokens, text
 # past the audit detail's 512 bytes, a PAM item past the largest bound
-# tried (1024 bytes).
+# tried (1024 bytes), a PAM service and its include files.
 max_len() {
 	case $1 in
 	store) echo 8192 ;;
@@ -61,6 +61,7 @@ max_len() {
 	map) echo 16384 ;;
 	escape) echo 1024 ;;
 	logitem) echo 1100 ;;
+	pamstack) echo 4096 ;;
 	*) echo 4096 ;;
 	esac
 }
