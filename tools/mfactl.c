@@ -41,7 +41,7 @@ static const struct mfactl_cmd commands[] = {
 	    N_("show lockout state and enrolment") },
 	{ "check", cmd_check, "[--json] [--stale-days N] [--group G] "
 	    "[--service S] [--pam-dir DIR]",
-	    N_("inspect configuration, store and users") },
+	    N_("inspect configuration, store, users and PAM stacks") },
 	{ "import", cmd_import, "FORMAT FILE [--dry-run]",
 	    N_("take over other modules' credentials") },
 };
