@@ -5,6 +5,9 @@
  * --service) calls pam_mfa, and whether pam_authenticate() can succeed
  * without pam_mfa succeeding (pam_stack.c explores that).  What it
  * cannot read or take as well-formed is reported, never passed over.
+ * The options of each pam_mfa line are read by the module's own parser
+ * (check_args.c); a configuration or store they name that this run
+ * did not inspect is said, with the command that does.
  */
 #include "config.h"
 
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check_args.h"
 #include "pam_stack.h"
 
 /* The services through which people log in at a terminal. */
@@ -131,8 +135,129 @@ add_issue(struct check *c, const struct ps_issue *is)
 	free(problem);
 }
 
+/* Whether a and b name the same file: as written, or resolved. */
+static int
+same_path(const char *a, const char *b)
+{
+	char *ra, *rb;
+	int same;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	ra = realpath(a, NULL);
+	rb = realpath(b, NULL);
+	same = ra != NULL && rb != NULL && strcmp(ra, rb) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/*
+ * "mfactl [--config FILE] [--store DIR] check": what inspects the
+ * configuration and store of a pam_mfa line, paths one word each for
+ * the shell.  NULL when out of memory.
+ */
+static char *
+check_command(const char *config, const char *store)
+{
+	char *qc = NULL, *qs = NULL, *cmd = NULL;
+
+	if (config != NULL && (qc = mfactl_shell_quote(config)) == NULL)
+		goto out;
+	if (store != NULL && (qs = mfactl_shell_quote(store)) == NULL)
+		goto out;
+	cmd = check_fmt("mfactl%s%s%s%s check", qc != NULL ? " --config " :
+	    "", qc != NULL ? qc : "", qs != NULL ? " --store " : "",
+	    qs != NULL ? qs : "");
+out:
+	free(qc);
+	free(qs);
+	return cmd;
+}
+
+/*
+ * A pam_mfa line: its options as the module reads them (pam-args), and
+ * the configuration and store they make it use against those this run
+ * inspected (pam-config).  cfg_store: the store of the run's
+ * configuration without --store (NULL: not known).
+ */
 static void
-check_service(struct check *c, const char *service)
+check_mfa_line(struct check *c, const struct ps_mfa_line *ml,
+    const char *cfg_store)
+{
+	char why[256];
+	const char *config, *store, *run_config, *run_store, *line_store;
+	char *problem = NULL, *cmd;
+	int rc, cfg_other, store_other;
+
+	rc = check_mfa_args(ml->argc, ml->argv, &config, &store, why,
+	    sizeof(why));
+	if (rc == -2) {
+		c->nomem = 1;
+		return;
+	}
+	if (rc == -1) {
+		/* TRANSLATORS: %s is pam_mfa's log line, in English. */
+		problem = check_fmt(_("line %u: pam_mfa refuses its options "
+		    "(%s), which fails every login through this line"),
+		    ml->line, why);
+		if (problem == NULL) {
+			c->nomem = 1;
+			return;
+		}
+		if (!reported(c, "pam-args", ml->path, problem))
+			check_add(c, "pam-args", CHECK_MEDIUM,
+			    check_obj(CHECK_OBJ_PAMFILE, "%s", ml->path),
+			    check_fmt("%s", _("correct them as pam_mfa(8) "
+			    "lists them")), "%s", problem);
+		free(problem);
+		return;
+	}
+	/* What the module reads, against what this run looked at. */
+	run_config = c->m->config != NULL ? c->m->config :
+	    mfa_default_config();
+	run_store = c->m->ctx != NULL ? mfa_ctx_store(c->m->ctx) : NULL;
+	if (config != NULL && strcmp(config, mfa_default_config()) == 0)
+		config = NULL;
+	cfg_other = !same_path(config != NULL ? config :
+	    mfa_default_config(), run_config);
+	/* Without store=, the store of its configuration. */
+	line_store = store != NULL ? store : cfg_other ? NULL : cfg_store;
+	store_other = line_store != NULL && run_store != NULL &&
+	    !same_path(line_store, run_store);
+	if (!cfg_other && !store_other)
+		return;
+	if (cfg_other && store_other)
+		problem = check_fmt(_("line %u: pam_mfa reads configuration "
+		    "%s and store %s, which this check did not inspect"),
+		    ml->line, config != NULL ? config : mfa_default_config(),
+		    store);
+	else if (cfg_other)
+		problem = check_fmt(_("line %u: pam_mfa reads configuration "
+		    "%s, which this check did not inspect"), ml->line,
+		    config != NULL ? config : mfa_default_config());
+	else
+		problem = check_fmt(_("line %u: pam_mfa uses store %s, which "
+		    "this check did not inspect"), ml->line, line_store);
+	if (problem == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	if (!reported(c, "pam-config", ml->path, problem)) {
+		if ((cmd = check_command(config, store)) == NULL)
+			c->nomem = 1;
+		else
+			check_add(c, "pam-config", CHECK_LOW,
+			    check_obj(CHECK_OBJ_PAMFILE, "%s", ml->path),
+			    check_fmt(_("inspect it too: run '%s'"), cmd),
+			    "%s", problem);
+		free(cmd);
+	}
+	free(problem);
+}
+
+static void
+check_service(struct check *c, const char *service, const char *cfg_store)
 {
 	struct ps_result r;
 	size_t i;
@@ -144,6 +269,8 @@ check_service(struct check *c, const char *service)
 	}
 	for (i = 0; i < r.nissues; i++)
 		add_issue(c, &r.issues[i]);
+	for (i = 0; i < r.nmfa; i++)
+		check_mfa_line(c, &r.mfa[i], cfg_store);
 	if (!r.can_succeed) {
 		/* No login through it at all: nothing to bypass. */
 	} else if (r.via_rootok && is_su(service))
@@ -176,11 +303,36 @@ check_service(struct check *c, const char *service)
 	ps_result_free(&r);
 }
 
+/*
+ * The store of the run's configuration as a pam_mfa line without
+ * store= uses it: --store set aside.  A malloc'd string, or NULL when
+ * not known (the configuration did not load) or out of memory.
+ */
+static char *
+config_store(const struct check *c)
+{
+	mfa_ctx_t *ctx;
+	const char *s;
+	char *copy = NULL;
+
+	if (c->m->store == NULL) {
+		s = c->m->ctx != NULL ? mfa_ctx_store(c->m->ctx) : NULL;
+		return s != NULL ? strdup(s) : NULL;
+	}
+	if ((ctx = mfa_ctx_new()) == NULL)
+		return NULL;
+	if ((c->config == NULL || mfa_ctx_load_config(ctx, c->config) ==
+	    MFA_OK) && (s = mfa_ctx_store(ctx)) != NULL)
+		copy = strdup(s);
+	mfa_ctx_free(&ctx);
+	return copy;
+}
+
 void
 check_pam(struct check *c)
 {
 	struct stat st;
-	char *path;
+	char *path, *cfg_store;
 	size_t i, j;
 	int dup;
 
@@ -192,6 +344,7 @@ check_pam(struct check *c)
 		    "read: no PAM service checked"));
 		return;
 	}
+	cfg_store = config_store(c);
 	for (i = 0; i < sizeof(login_services) / sizeof(login_services[0]);
 	    i++) {
 		for (dup = 0, j = 0; j < c->nservices; j++)
@@ -201,16 +354,18 @@ check_pam(struct check *c)
 		if (asprintf(&path, "%s/%s", c->pam_dir, login_services[i]) ==
 		    -1) {
 			c->nomem = 1;
-			return;
+			goto out;
 		}
 		if (access(path, F_OK) == 0)
-			check_service(c, login_services[i]);
+			check_service(c, login_services[i], cfg_store);
 		free(path);
 	}
 	for (i = 0; i < c->nservices; i++) {
 		for (dup = 0, j = 0; j < i; j++)
 			dup |= strcmp(c->services[j], c->services[i]) == 0;
 		if (!dup)
-			check_service(c, c->services[i]);
+			check_service(c, c->services[i], cfg_store);
 	}
+out:
+	free(cfg_store);
 }

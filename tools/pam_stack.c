@@ -18,7 +18,10 @@
  * level deeper; an include that cannot be read, or nested 16 deep,
  * becomes a handler that always fails ("bad").  Debian's "@include
  * FILE" reads FILE in place.  A service whose file is missing or has
- * no auth lines runs "other"'s auth stack.
+ * no auth lines runs "other"'s auth stack.  The words after the module
+ * path are its arguments, split as the tokens of the line are (a
+ * "[...]" word keeps its blanks); those of pam_mfa lines are kept for
+ * the caller, which knows what the module takes.
  *
  * Running.  libpam keeps an impression (undefined, positive, negative)
  * and a status; ok/done take the module's code when the impression is
@@ -43,6 +46,7 @@
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +359,47 @@ add_handler(struct parser *p, int type, int level, const int *act,
 	return 0;
 }
 
+/*
+ * Keeps the words after the module path of a pam_mfa line ("rest", cut
+ * by next_token() as libpam's _pam_mkargv() cuts them), once per file
+ * and line: a file read twice (include) gives the same words.
+ */
+static void
+keep_mfa_line(struct parser *p, const char *path, unsigned line, char *rest)
+{
+	struct ps_result *r = p->r;
+	struct ps_mfa_line *nm, *m;
+	char **nv, *tok;
+	size_t i;
+
+	for (i = 0; i < r->nmfa; i++)
+		if (r->mfa[i].line == line && strcmp(r->mfa[i].path, path) == 0)
+			return;
+	if ((nm = reallocarray(r->mfa, r->nmfa + 1, sizeof(*nm))) == NULL) {
+		r->nomem = 1;
+		return;
+	}
+	r->mfa = nm;
+	m = &nm[r->nmfa];
+	memset(m, 0, sizeof(*m));
+	if ((m->path = strdup(path)) == NULL)
+		goto nomem;
+	m->line = line;
+	r->nmfa++;
+	while ((tok = next_token(&rest)) != NULL) {
+		if (m->argc == INT_MAX - 1 || (nv = reallocarray(m->argv,
+		    (size_t)m->argc + 1, sizeof(*nv))) == NULL)
+			goto nomem;
+		m->argv = nv;
+		if ((nv[m->argc] = strdup(tok)) == NULL)
+			goto nomem;
+		m->argc++;
+	}
+	return;
+nomem:
+	r->nomem = 1;
+}
+
 static void
 fail_handler(struct parser *p, int level, const char *path, unsigned line)
 {
@@ -447,7 +492,10 @@ parse_line(struct parser *p, char *buf, const char *path, unsigned line,
 		add_issue(p, PS_ISSUE_SYNTAX, path, line, NULL);
 		type = H_FAIL;
 	}
-	(void)add_handler(p, type, level, act, path, line, tok);
+	if (add_handler(p, type, level, act, path, line, tok) == 0 &&
+	    p->h[p->nh - 1].type == H_MODULE &&
+	    p->h[p->nh - 1].module == M_MFA)
+		keep_mfa_line(p, path, line, rest);
 	return 0;
 }
 
@@ -683,12 +731,20 @@ void
 ps_result_free(struct ps_result *r)
 {
 	size_t i;
+	int j;
 
 	for (i = 0; i < r->nissues; i++) {
 		free(r->issues[i].path);
 		free(r->issues[i].what);
 	}
 	free(r->issues);
+	for (i = 0; i < r->nmfa; i++) {
+		free(r->mfa[i].path);
+		for (j = 0; j < r->mfa[i].argc; j++)
+			free(r->mfa[i].argv[j]);
+		free(r->mfa[i].argv);
+	}
+	free(r->mfa);
 	free(r->via_path);
 	free(r->via_module);
 	memset(r, 0, sizeof(*r));

@@ -31,6 +31,18 @@ struct ps_issue {
 	char		*what;		/* the offending word, or NULL */
 };
 
+/*
+ * A pam_mfa line of the auth stack, with its arguments as libpam splits
+ * them for the module (blanks separate; "[...]" is one word, blanks
+ * kept, "\]" standing for ']').  Each file and line once.
+ */
+struct ps_mfa_line {
+	char		*path;
+	unsigned	 line;
+	char		**argv;		/* argc words */
+	int		 argc;
+};
+
 struct ps_result {
 	int		 other;		/* no stack of its own: "other"'s */
 	int		 has_mfa;	/* pam_mfa.so is in the auth stack */
@@ -41,6 +53,8 @@ struct ps_result {
 	char		*via_module;	/* its module path as written */
 	struct ps_issue	*issues;
 	size_t		 nissues;
+	struct ps_mfa_line *mfa;	/* the pam_mfa lines read */
+	size_t		 nmfa;
 	int		 nomem;		/* the result is incomplete */
 };
 

@@ -25,6 +25,8 @@
  *  - with "auth requisite pam_deny.so" put before the service's first
  *    line, the service has a stack of its own that never succeeds
  *    (requisite: PAM_AUTH_ERR is "die");
+ *  - the pam_mfa lines are there exactly when has_mfa is, each file
+ *    and line once, with a line of its piece (when closed);
  *  - with every "pam_rootok.so" made "pam_deny.so" (pam_rootok
  *    failing for a non-root user) it can succeed exactly when it could
  *    but not only through pam_rootok.
@@ -210,8 +212,9 @@ static void
 check_result(const struct ps_result *r, int closed)
 {
 	const struct ps_issue *is;
+	const struct ps_mfa_line *ml;
 	const char *s;
-	size_t i, len;
+	size_t i, j, len;
 
 	FUZZ_CHECK(r->other == 0 || r->other == 1);
 	FUZZ_CHECK(r->has_mfa == 0 || r->has_mfa == 1);
@@ -249,6 +252,22 @@ check_result(const struct ps_result *r, int closed)
 		}
 		if (closed && is->line > 0 && piece_of(is->path, &s, &len))
 			FUZZ_CHECK(is->line <= count_lines(s, len));
+	}
+	/* A pam_mfa line for each file and line that calls pam_mfa. */
+	FUZZ_CHECK((r->nmfa > 0) == r->has_mfa);
+	for (i = 0; i < r->nmfa; i++) {
+		ml = &r->mfa[i];
+		FUZZ_CHECK(ml->path != NULL && ml->path[0] != '\0');
+		FUZZ_CHECK(ml->line >= 1 && ml->argc >= 0);
+		FUZZ_CHECK(ml->argc == 0 || ml->argv != NULL);
+		for (j = 0; j < (size_t)ml->argc; j++)
+			FUZZ_CHECK(ml->argv[j] != NULL);
+		for (j = 0; j < i; j++)
+			FUZZ_CHECK(r->mfa[j].line != ml->line ||
+			    strcmp(r->mfa[j].path, ml->path) != 0);
+		if (closed)
+			FUZZ_CHECK(piece_of(ml->path, &s, &len) &&
+			    ml->line <= count_lines(s, len));
 	}
 	if (closed && r->can_succeed) {
 		FUZZ_CHECK(piece_of(r->via_path, &s, &len));

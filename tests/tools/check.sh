@@ -513,6 +513,63 @@ check "pam: su: pam_rootok is low" finding_sev low pam-rootok \
 check "pam: sshd: pam_rootok is a way around" finding_sev high pam-bypass \
     "pam-service sshd: a login can succeed without pam_mfa: through pam_rootok.so"
 
+# The options of each pam_mfa line, read by the module's own parser: what
+# it refuses fails every login through the line.
+printf 'auth required pam_unix.so\nauth required pam_mfa.so cofnig=/x\n' |
+    svc typoarg
+printf 'auth required pam_mfa.so config=etc/pam_mfa.conf\n' | svc relconf
+pcheck --service typoarg --service relconf
+check "pam args: an unknown option, with file and line" \
+    finding_sev medium pam-args \
+    "pam-file $P/typoarg: line 2: pam_mfa refuses its options (unknown option 'cofnig=/x'), which fails every login through this line"
+check "pam args: a relative config= is refused as the module does" \
+    finding_sev medium pam-args \
+    "pam-file $P/relconf: line 1: pam_mfa refuses its options (option 'config' needs an absolute path"
+# count KIND TEXT: how many findings of KIND hold TEXT.
+count() {
+	printf '%s\n' "$out" | "$PYTHON" -c '
+import json, sys
+kind, text = sys.argv[1], sys.argv[2]
+print(sum(1 for f in json.load(sys.stdin) if f["kind"] == kind and
+    text in f["object"] + ": " + f["problem"] + ": " + f["action"]))' "$1" "$2"
+}
+# One file read for two services, and twice for one: said once.
+printf 'auth include typoarg\nauth substack typoarg\n' | svc twice
+pcheck --service typoarg --service twice
+check "pam args: each file and line once" \
+    [ "$(count pam-args "$P/typoarg: line 2")" -eq 1 ]
+# What the module takes: no finding; the same file and store as this run.
+printf 'auth required pam_mfa.so debug config=%s keyhint store=%s\n' \
+    "$CONF" "$STORE" | svc goodarg
+pcheck --service goodarg
+check "pam args: debug and keyhint are taken" \
+    no_finding pam-args "$P/goodarg"
+check "pam config: the configuration and store of this run: no finding" \
+    no_finding pam-config "$P/goodarg"
+# No config= or store=: the default file and its store, as for a run of
+# mfactl without --config and --store.
+printf 'auth required pam_mfa.so\n' | svc defarg
+# shellcheck disable=SC2086
+run env $NSSENV "$MFACTL" check --json --pam-dir "$P" --service defarg
+check "pam config: the default configuration: no finding" \
+    no_finding pam-config "$P/defarg"
+check "pam config: ... nor an args finding" no_finding pam-args "$P/defarg"
+# Another configuration (one word with a blank, in brackets as libpam
+# reads it): this run did not inspect it; the command that does.
+OTHER="$WORK/other conf/pam_mfa.conf"
+printf 'auth required pam_mfa.so [config=%s]\n' "$OTHER" | svc otherconf
+printf 'auth required pam_mfa.so config=%s\n' "$CONF" | svc confstore
+pcheck --service otherconf --service confstore
+check "pam config: another configuration" finding_sev low pam-config \
+    "pam-file $P/otherconf: line 1: pam_mfa reads configuration $OTHER, which this check did not inspect"
+check "pam config: ... and the command, its path quoted" \
+    finding pam-config "run 'mfactl --config '$OTHER' check'"
+check "pam config: no store= with this run's --store: the file's store" \
+    finding_sev low pam-config \
+    "pam-file $P/confstore: line 1: pam_mfa uses store "
+check "pam config: ... and the command for that configuration" \
+    finding pam-config "inspect it too: run 'mfactl --config $CONF check'"
+
 expect_rc 2 "check --service with a slash" M check --service ../su
 expect_rc 2 "check --service ''" M check --service ""
 expect_rc 2 "check --pam-dir ''" M check --pam-dir ""
