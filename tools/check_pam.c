@@ -190,6 +190,28 @@ check_mfa_line(struct check *c, const struct ps_mfa_line *ml,
 	char *problem = NULL, *cmd;
 	int rc, cfg_other, store_other;
 
+	/*
+	 * "-auth ... pam_mfa.so": were the module ever missing (removed,
+	 * a failed upgrade), libpam would skip the line without a word
+	 * and every login would pass without a second factor.
+	 */
+	if (ml->silent) {
+		problem = check_fmt(_("line %u: pam_mfa is on a '-auth' line, "
+		    "which Linux-PAM skips without a word when the module is "
+		    "missing: logins would then need no second factor"),
+		    ml->line);
+		if (problem == NULL) {
+			c->nomem = 1;
+			return;
+		}
+		if (!reported(c, "pam-silent", ml->path, problem))
+			check_add(c, "pam-silent", CHECK_MEDIUM,
+			    check_obj(CHECK_OBJ_PAMFILE, "%s", ml->path),
+			    check_fmt("%s", _("write 'auth' without the '-'")),
+			    "%s", problem);
+		free(problem);
+		problem = NULL;
+	}
 	rc = check_mfa_args(ml->argc, ml->argv, &config, &store, why,
 	    sizeof(why));
 	if (rc == -2) {

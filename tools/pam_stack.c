@@ -365,7 +365,8 @@ add_handler(struct parser *p, int type, int level, const int *act,
  * and line: a file read twice (include) gives the same words.
  */
 static void
-keep_mfa_line(struct parser *p, const char *path, unsigned line, char *rest)
+keep_mfa_line(struct parser *p, const char *path, unsigned line, int silent,
+    char *rest)
 {
 	struct ps_result *r = p->r;
 	struct ps_mfa_line *nm, *m;
@@ -385,6 +386,7 @@ keep_mfa_line(struct parser *p, const char *path, unsigned line, char *rest)
 	if ((m->path = strdup(path)) == NULL)
 		goto nomem;
 	m->line = line;
+	m->silent = silent;
 	r->nmfa++;
 	while ((tok = next_token(&rest)) != NULL) {
 		if (m->argc == INT_MAX - 1 || (nv = reallocarray(m->argv,
@@ -424,7 +426,7 @@ parse_line(struct parser *p, char *buf, const char *path, unsigned line,
 {
 	int act[_PAM_RETURN_VALUES];
 	char *rest = buf, *tok;
-	int i, type = H_MODULE, include = 0, substack = 0;
+	int i, type = H_MODULE, include = 0, substack = 0, silent = 0;
 
 	for (i = 0; i < _PAM_RETURN_VALUES; i++)
 		act[i] = A_UNDEF;
@@ -439,8 +441,11 @@ parse_line(struct parser *p, char *buf, const char *path, unsigned line,
 		return load_file(p, tok, path, line, incl + 1, level) == 0 ?
 		    0 : -1;
 	}
-	if (*tok == '-')
+	/* "-auth": libpam skips the line when the module is missing. */
+	if (*tok == '-') {
+		silent = 1;
 		tok++;
+	}
 	if (strcasecmp(tok, "session") == 0 ||
 	    strcasecmp(tok, "account") == 0 ||
 	    strcasecmp(tok, "password") == 0)
@@ -495,7 +500,7 @@ parse_line(struct parser *p, char *buf, const char *path, unsigned line,
 	if (add_handler(p, type, level, act, path, line, tok) == 0 &&
 	    p->h[p->nh - 1].type == H_MODULE &&
 	    p->h[p->nh - 1].module == M_MFA)
-		keep_mfa_line(p, path, line, rest);
+		keep_mfa_line(p, path, line, silent, rest);
 	return 0;
 }
 

@@ -41,6 +41,7 @@ struct ps_mfa_line {
 	unsigned	 line;
 	char		**argv;		/* argc words */
 	int		 argc;
+	int		 silent;	/* "-auth": skipped if the module is missing */
 };
 
 struct ps_result {

@@ -456,6 +456,15 @@ check "pam: -auth sufficient: the module may be installed" finding pam-bypass \
     "pam-service dash: a login can succeed without pam_mfa: through pam_nosuch.so ($P/dash line 1)"
 check "pam: -auth optional: no way around" no_finding pam-bypass \
     "pam-service dashopt"
+# pam_mfa itself on a "-auth" line: skipped without a word were the
+# module missing.
+printf 'auth required pam_unix.so\n-auth required pam_mfa.so\n' |
+    svc dashmfa
+pcheck --service dashmfa --service dash
+check "pam: pam_mfa on a -auth line" finding_sev medium pam-silent \
+    "pam-file $P/dashmfa: line 2: pam_mfa is on a '-auth' line"
+check "pam: pam_mfa on an auth line: no pam-silent" no_finding pam-silent \
+    "pam-file $P/dash: "
 
 # What the analysis cannot take as well-formed is said, never passed over.
 printf 'auth include loopa\nauth required pam_mfa.so\n' | svc loop
