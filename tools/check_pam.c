@@ -59,6 +59,26 @@ reported(const struct check *c, const char *kind, const char *obj,
 	return 0;
 }
 
+/*
+ * A finding about a PAM file, once per file and problem (files such as
+ * common-auth are shared by services).  Takes over problem and action
+ * (malloc'd; NULL: out of memory).
+ */
+static void
+file_finding(struct check *c, const char *kind, int severity,
+    const char *path, char *problem, char *action)
+{
+	if (problem == NULL || action == NULL)
+		c->nomem = 1;
+	else if (!reported(c, kind, path, problem)) {
+		check_add(c, kind, severity, check_obj(CHECK_OBJ_PAMFILE, "%s",
+		    path), action, "%s", problem);
+		action = NULL;
+	}
+	free(action);
+	free(problem);
+}
+
 static void
 add_issue(struct check *c, const struct ps_issue *is)
 {
@@ -106,33 +126,17 @@ add_issue(struct check *c, const struct ps_issue *is)
 		    "who could turn MFA off"));
 		break;
 	}
-	if (problem == NULL) {
-		c->nomem = 1;
-		return;
-	}
-	if (reported(c, is->kind == PS_ISSUE_UNSAFE ? "pam-unsafe" :
-	    "pam-unknown", is->path, problem)) {
-		free(problem);
-		return;
-	}
 	if (is->kind == PS_ISSUE_UNSAFE) {
 		/* The path as one word for the shell, as elsewhere. */
-		if ((q = mfactl_shell_quote(is->path)) == NULL) {
-			free(problem);
-			c->nomem = 1;
-			return;
-		}
-		action = check_fmt(_("run 'chown root %s' and 'chmod go-w %s'"),
-		    q, q);
+		q = mfactl_shell_quote(is->path);
+		action = q == NULL ? NULL : check_fmt(_("run 'chown root %s' "
+		    "and 'chmod go-w %s'"), q, q);
 		free(q);
 	} else
 		action = check_fmt("%s", _("fix it (see pam.conf(5)); until "
 		    "then mfactl cannot tell whether logins need pam_mfa"));
-	check_add(c, is->kind == PS_ISSUE_UNSAFE ? "pam-unsafe" :
-	    "pam-unknown", CHECK_MEDIUM,
-	    check_obj(CHECK_OBJ_PAMFILE, "%s", is->path), action, "%s",
-	    problem);
-	free(problem);
+	file_finding(c, is->kind == PS_ISSUE_UNSAFE ? "pam-unsafe" :
+	    "pam-unknown", CHECK_MEDIUM, is->path, problem, action);
 }
 
 /* Whether a and b name the same file: as written, or resolved. */
@@ -195,23 +199,13 @@ check_mfa_line(struct check *c, const struct ps_mfa_line *ml,
 	 * a failed upgrade), libpam would skip the line without a word
 	 * and every login would pass without a second factor.
 	 */
-	if (ml->silent) {
-		problem = check_fmt(_("line %u: pam_mfa is on a '-auth' line, "
+	if (ml->silent)
+		file_finding(c, "pam-silent", CHECK_MEDIUM, ml->path,
+		    check_fmt(_("line %u: pam_mfa is on a '-auth' line, "
 		    "which Linux-PAM skips without a word when the module is "
 		    "missing: logins would then need no second factor"),
-		    ml->line);
-		if (problem == NULL) {
-			c->nomem = 1;
-			return;
-		}
-		if (!reported(c, "pam-silent", ml->path, problem))
-			check_add(c, "pam-silent", CHECK_MEDIUM,
-			    check_obj(CHECK_OBJ_PAMFILE, "%s", ml->path),
-			    check_fmt("%s", _("write 'auth' without the '-'")),
-			    "%s", problem);
-		free(problem);
-		problem = NULL;
-	}
+		    ml->line), check_fmt("%s", _("write 'auth' without the "
+		    "'-'")));
 	rc = check_mfa_args(ml->argc, ml->argv, &config, &store, why,
 	    sizeof(why));
 	if (rc == -2) {
@@ -219,20 +213,12 @@ check_mfa_line(struct check *c, const struct ps_mfa_line *ml,
 		return;
 	}
 	if (rc == -1) {
-		/* TRANSLATORS: %s is pam_mfa's log line, in English. */
-		problem = check_fmt(_("line %u: pam_mfa refuses its options "
-		    "(%s), which fails every login through this line"),
-		    ml->line, why);
-		if (problem == NULL) {
-			c->nomem = 1;
-			return;
-		}
-		if (!reported(c, "pam-args", ml->path, problem))
-			check_add(c, "pam-args", CHECK_MEDIUM,
-			    check_obj(CHECK_OBJ_PAMFILE, "%s", ml->path),
-			    check_fmt("%s", _("correct them as pam_mfa(8) "
-			    "lists them")), "%s", problem);
-		free(problem);
+		file_finding(c, "pam-args", CHECK_MEDIUM, ml->path,
+		    /* TRANSLATORS: %s is pam_mfa's log line, in English. */
+		    check_fmt(_("line %u: pam_mfa refuses its options (%s), "
+		    "which fails every login through this line"), ml->line,
+		    why), check_fmt("%s", _("correct them as pam_mfa(8) lists "
+		    "them")));
 		return;
 	}
 	/* What the module reads, against what this run looked at. */
@@ -261,21 +247,11 @@ check_mfa_line(struct check *c, const struct ps_mfa_line *ml,
 	else
 		problem = check_fmt(_("line %u: pam_mfa uses store %s, which "
 		    "this check did not inspect"), ml->line, line_store);
-	if (problem == NULL) {
-		c->nomem = 1;
-		return;
-	}
-	if (!reported(c, "pam-config", ml->path, problem)) {
-		if ((cmd = check_command(config, store)) == NULL)
-			c->nomem = 1;
-		else
-			check_add(c, "pam-config", CHECK_LOW,
-			    check_obj(CHECK_OBJ_PAMFILE, "%s", ml->path),
-			    check_fmt(_("inspect it too: run '%s'"), cmd),
-			    "%s", problem);
-		free(cmd);
-	}
-	free(problem);
+	cmd = check_command(config, store);
+	file_finding(c, "pam-config", CHECK_LOW, ml->path, problem,
+	    cmd == NULL ? NULL : check_fmt(_("inspect it too: run '%s'"),
+	    cmd));
+	free(cmd);
 }
 
 static void
