@@ -391,6 +391,9 @@ vfido_uv_builtin(struct vfido_state *st, bool *dirty)
 {
 	int r;
 
+	/* Fault uvpin: a key with a PIN set that wants it instead. */
+	if (st->fault == VFIDO_FAULT_UVPIN && st->pin_set)
+		return (CTAP2_ERR_PIN_REQUIRED);
 	if (st->uv_retries == 0)
 		return (CTAP2_ERR_UV_BLOCKED);
 	if ((r = vfido_touch(st)) != CTAP2_OK)

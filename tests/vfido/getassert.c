@@ -202,8 +202,6 @@ vfido_get_assertion(struct vfido_dev *d, struct vfido_state *st,
 			return (r);
 		q.uv = true;
 	} else if (q.uv_opt) {
-		if (st->fault == VFIDO_FAULT_UVPIN && st->pin_set)
-			return (CTAP2_ERR_PIN_REQUIRED);
 		if ((r = vfido_uv_builtin(st, dirty)) != CTAP2_OK)
 			return (r);
 		q.uv = true;
