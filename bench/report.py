@@ -434,14 +434,15 @@ def fido2_steps(out, work, pops):
         if not os.path.exists(path):
             return
         rows = [x.split() for x in open(path) if x.strip()]
-        rows = [[float(v) for v in r] for r in rows if len(r) == 4]
+        rows = [[float(v) for v in r] for r in rows if len(r) == 5]
         if not rows:
             return
         c = [sorted(v) for v in zip(*rows)]
         c.append(sorted(sum(r[:3]) for r in rows))
         cols[m] = (len(rows), [pct(v, 50) for v in c])
     names = ["before the key", "the key", "after the key",
-             "of which fdatasync", "whole login"]
+             "of which fdatasync", "inside libfido2's open and "
+             "assertion calls", "whole login"]
     out.append("## Where a FIDO2 login's time goes (diagnostic)\n")
     out.append("Extra cells at %d users, the two modules alternating, with "
                "a preloaded shim (bench/steps.c, built by run.sh, never "
@@ -451,10 +452,14 @@ def fido2_steps(out, work, pops):
                "module's own files, listing the keys), *the key* ends when "
                "the last `fido_dev_get_assert()` returns (libfido2 and the "
                "virtual key, its state on a tmpfs: the silent probe, the "
-               "PIN, the assertion), "
-               "*after the key* runs to the return (checking the "
+               "PIN, the assertion; and what the module does between "
+               "them: pam_mfa reads the store again after the PIN "
+               "prompt), *after the key* runs to the return (checking the "
                "signature; pam_mfa also writes and syncs the state, logs "
-               "and audits).  p50 of each part in microseconds; the p50s "
+               "and audits).  *Inside libfido2's calls* is the time spent "
+               "in `fido_dev_open()` and `fido_dev_get_assert()` "
+               "themselves, the same work for both modules.  p50 of each "
+               "part in microseconds; the p50s "
                "of the parts need not add up to the p50 of the whole.\n"
                % p)
     out.append("| part | pam_mfa | pam_u2f | difference |")

@@ -12,9 +12,11 @@
  *   after   from there to the return of pam_authenticate() (checking
  *           the signature, and whatever the module records).
  * It also adds up the time spent in fdatasync(2) after the key (pam_mfa's
- * durable state write; the virtual key syncs with fsync()).  One line
- * "before key after sync" in microseconds per login that reached the
- * key is appended to the file named by BENCH_STEPS.
+ * durable state write; the virtual key syncs with fsync()) and the time
+ * spent inside fido_dev_open() and fido_dev_get_assert() themselves
+ * (libfido2 and the key, without what the module does between them).
+ * One line "before key after sync calls" in microseconds per login that
+ * reached the key is appended to the file named by BENCH_STEPS.
  *
  * The wrappers call the next definition (the virtual key's shim, then
  * libfido2); modules that resolve libfido2 at run time find these first
@@ -40,7 +42,7 @@ int	fido_dev_get_assert(struct fido_dev *, struct fido_assert *,
 int	fdatasync(int);
 
 static int	 inside;	/* within pam_authenticate() */
-static uint64_t	 t_start, t_key, t_key_end, t_sync;
+static uint64_t	 t_start, t_key, t_key_end, t_sync, t_calls;
 
 static uint64_t
 now_ns(void)
@@ -78,10 +80,11 @@ record(uint64_t end)
 		    O_CLOEXEC, 0600)) < 0)
 			return;
 	}
-	(void)dprintf(fd, "%.1f %.1f %.1f %.1f\n",
+	(void)dprintf(fd, "%.1f %.1f %.1f %.1f %.1f\n",
 	    (double)(t_key - t_start) / 1e3,
 	    (double)(t_key_end - t_key) / 1e3,
-	    (double)(end - t_key_end) / 1e3, (double)t_sync / 1e3);
+	    (double)(end - t_key_end) / 1e3, (double)t_sync / 1e3,
+	    (double)t_calls / 1e3);
 }
 
 int
@@ -93,7 +96,7 @@ pam_authenticate(struct pam_handle *pamh, int flags)
 	if (real == NULL)
 		real = (int (*)(struct pam_handle *, int))
 		    next("pam_authenticate");
-	t_key = t_key_end = t_sync = 0;
+	t_key = t_key_end = t_sync = t_calls = 0;
 	inside = 1;
 	t_start = now_ns();
 	r = real(pamh, flags);
@@ -106,13 +109,20 @@ int
 fido_dev_open(struct fido_dev *dev, const char *path)
 {
 	static int	(*real)(struct fido_dev *, const char *);
+	uint64_t	 t0;
+	int		 r;
 
 	if (real == NULL)
 		real = (int (*)(struct fido_dev *, const char *))
 		    next("fido_dev_open");
-	if (inside && t_key == 0)
-		t_key = now_ns();
-	return real(dev, path);
+	if (!inside)
+		return real(dev, path);
+	t0 = now_ns();
+	if (t_key == 0)
+		t_key = t0;
+	r = real(dev, path);
+	t_calls += now_ns() - t0;
+	return r;
 }
 
 int
@@ -121,14 +131,17 @@ fido_dev_get_assert(struct fido_dev *dev, struct fido_assert *a,
 {
 	static int	(*real)(struct fido_dev *, struct fido_assert *,
 			    const char *);
+	uint64_t	 t0;
 	int		 r;
 
 	if (real == NULL)
 		real = (int (*)(struct fido_dev *, struct fido_assert *,
 		    const char *))next("fido_dev_get_assert");
+	t0 = now_ns();
 	r = real(dev, a, pin);
 	if (inside) {
 		t_key_end = now_ns();
+		t_calls += t_key_end - t0;
 		t_sync = 0;	/* count only the syncs after the key */
 	}
 	return r;
