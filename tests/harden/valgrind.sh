@@ -7,13 +7,13 @@
 #     that exec the program rather than valgrind's tool;
 #   - the FIDO2 programs (test_pam_fido2, test_pam_fido2b,
 #     test_pam_fido2uv: libfido2 and the virtual key's replies), the
-#     recovery codes (test_pam_recovery) and libfido2 loaded on first
-#     use (test_pam_lazy's test_lazy_* cases), run the same way as
-#     their make check scripts;
+#     recovery codes (test_pam_recovery), the module's set-up and
+#     options (test_pam_setup) and libfido2 loaded on first use
+#     (test_pam_lazy's test_lazy_* cases), run the same way as their
+#     make check scripts;
 #   - the hostile-input table (tests/harden/test_hostile).
-# Not here: test_pam_setup, whose not-root case forks a child that
-# valgrind follows and that ends with pam_wrapper's own unfreed start-up
-# strings, and test_pam_names, which needs pam_names.sh's nss_wrapper.
+# valgrind.supp holds the suppressed leaks that are not pam_mfa's.
+# Not here: test_pam_names, which needs pam_names.sh's nss_wrapper.
 # pam_wrapper loads libpam with RTLD_DEEPBIND, which would bind libpam
 # to glibc's malloc rather than valgrind's: PAM_WRAPPER_DISABLE_DEEPBIND.
 # Run from the top build directory (make valgrind does).
@@ -28,6 +28,7 @@ fi
 vg="$VALGRIND -q --error-exitcode=1 --leak-check=full"
 vg="$vg --errors-for-leak-kinds=definite --show-leak-kinds=definite"
 vg="$vg --trace-children=yes --num-callers=30"
+vg="$vg --suppressions=$here/valgrind.supp"
 shim=$top_builddir/tests/harden/.libs/libhz_vgexec.so
 module=$top_builddir/pam_module/.libs/pam_mfa.so
 PAM_WRAPPER_DISABLE_DEEPBIND=1
@@ -59,7 +60,7 @@ vg_pam() {
 }
 
 for prog in test_pam_mfa test_pam_fido2 test_pam_fido2b test_pam_fido2uv \
-    test_pam_recovery; do
+    test_pam_recovery test_pam_setup; do
 	vg_pam "$prog"
 done
 # As pam_lazy.sh runs it, without its masked-library case: there
