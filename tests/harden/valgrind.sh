@@ -12,8 +12,9 @@
 #     (test_pam_lazy's test_lazy_* cases), run the same way as their
 #     make check scripts;
 #   - the hostile-input table (tests/harden/test_hostile).
+#   - the other spellings of user names (test_pam_names), through
+#     pam_names.sh, which sets up its nss_wrapper;
 # valgrind.supp holds the suppressed leaks that are not pam_mfa's.
-# Not here: test_pam_names, which needs pam_names.sh's nss_wrapper.
 # pam_wrapper loads libpam with RTLD_DEEPBIND, which would bind libpam
 # to glibc's malloc rather than valgrind's: PAM_WRAPPER_DISABLE_DEEPBIND.
 # Run from the top build directory (make valgrind does).
@@ -35,8 +36,19 @@ PAM_WRAPPER_DISABLE_DEEPBIND=1
 export PAM_WRAPPER_DISABLE_DEEPBIND MFA_TOP_BUILDDIR="$top_builddir"
 status=0
 
+# vg_report NAME RC: the verdict on one program (77, all skipped,
+# counts as clean).
+vg_report() {
+	if [ "$2" -eq 0 ] || [ "$2" -eq 77 ]; then
+		echo "valgrind: $1 clean"
+	else
+		echo "valgrind: $1 FAILED" >&2
+		status=1
+	fi
+}
+
 # vg_pam PROG [FILTER]: one PAM-level program (with MFA_PAMTEST_FILTER
-# set to FILTER when given; 77, all skipped, counts as clean).
+# set to FILTER when given).
 vg_pam() {
 	echo "==> valgrind: tests/pam/$1${2:+ ($2)}"
 	rc=0
@@ -51,18 +63,18 @@ vg_pam() {
 	/bin/sh "$here/../pam/ns-run.sh" \
 	    --module "$module" --libdir "$top_builddir/lib/.libs" \
 	    env LD_PRELOAD="$shim" $vg "$top_builddir/tests/pam/$1" || rc=$?
-	if [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; then
-		echo "valgrind: tests/pam/$1 clean"
-	else
-		echo "valgrind: tests/pam/$1 FAILED" >&2
-		status=1
-	fi
+	vg_report "tests/pam/$1" "$rc"
 }
 
 for prog in test_pam_mfa test_pam_fido2 test_pam_fido2b test_pam_fido2uv \
     test_pam_recovery test_pam_setup; do
 	vg_pam "$prog"
 done
+echo "==> valgrind: tests/pam/test_pam_names"
+rc=0
+MFA_PAMTEST_WRAP="env LD_PRELOAD=$shim $vg" \
+    /bin/sh "$here/../pam/pam_names.sh" || rc=$?
+vg_report tests/pam/test_pam_names "$rc"
 # As pam_lazy.sh runs it, without its masked-library case: there
 # glibc's dlopen() of the empty file fails and leaks the path it found
 # in ld.so.cache (a strdup() in _dl_load_cache_lookup, glibc 2.36),

@@ -6,7 +6,8 @@
 # (case-insensitive names, qualified names in corp.example) before the
 # namespace's /etc/passwd and /etc/group; pam_wrapper's pam_matrix
 # stands in for pam_sss in the stacked test.  Skipped without
-# nss_wrapper.  Run from the top build directory.
+# nss_wrapper.  Run from the top build directory.  MFA_PAMTEST_WRAP: a
+# command line to run the program under (tests/harden/valgrind.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top_builddir=${MFA_TOP_BUILDDIR:-$(pwd)}
@@ -41,5 +42,6 @@ NSS_CI_DOMAIN=corp.example
 export MFA_NSS_WRAPPER NSS_WRAPPER_PASSWD NSS_WRAPPER_GROUP \
     NSS_WRAPPER_MODULE_SO_PATH NSS_WRAPPER_MODULE_FN_PREFIX NSS_CI_PASSWD \
     NSS_CI_DOMAIN
+# shellcheck disable=SC2086
 exec /bin/sh "$here/ns-run.sh" --module "$module" \
-    --libdir "$top_builddir/lib/.libs" "$prog" "$@"
+    --libdir "$top_builddir/lib/.libs" ${MFA_PAMTEST_WRAP:-} "$prog" "$@"
