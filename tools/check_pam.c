@@ -278,7 +278,7 @@ check_service(struct check *c, const char *service, const char *cfg_store)
 		    "already")),
 		    _("root needs no pam_mfa: pam_rootok (%s line %u) lets "
 		    "it in"), r.via_path, r.via_line);
-	else if (!r.has_mfa)
+	else if (r.nmfa == 0)
 		check_add(c, "pam-no-mfa", CHECK_HIGH,
 		    check_obj(CHECK_OBJ_SERVICE, "%s", service),
 		    check_fmt("%s", _("add 'auth required pam_mfa.so' after "

@@ -706,9 +706,6 @@ ps_analyse(const char *dir, const char *service, uid_t owner,
 		} else if (load_file(&p, "other", NULL, 0, 0, 0) == -2)
 			broken = 1;
 	}
-	for (i = 0; i < p.nh; i++)
-		if (p.h[i].type == H_MODULE && p.h[i].module == M_MFA)
-			r->has_mfa = 1;
 	/* No handlers: libpam's "no modules loaded", which fails. */
 	if (p.nh > 0 && !p.full && !broken && !r->nomem) {
 		ok = ps_explore(p.h, p.nh, 0, &via);

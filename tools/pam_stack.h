@@ -46,7 +46,6 @@ struct ps_mfa_line {
 
 struct ps_result {
 	int		 other;		/* no stack of its own: "other"'s */
-	int		 has_mfa;	/* pam_mfa.so is in the auth stack */
 	int		 can_succeed;	/* PAM_SUCCESS with pam_mfa failing */
 	int		 via_rootok;	/* ... only through pam_rootok */
 	char		*via_path;	/* a module on such a way */
@@ -54,7 +53,8 @@ struct ps_result {
 	char		*via_module;	/* its module path as written */
 	struct ps_issue	*issues;
 	size_t		 nissues;
-	struct ps_mfa_line *mfa;	/* the pam_mfa lines read */
+	struct ps_mfa_line *mfa;	/* the pam_mfa lines read (none:
+					   pam_mfa.so is not in the stack) */
 	size_t		 nmfa;
 	int		 nomem;		/* the result is incomplete */
 };

@@ -263,7 +263,7 @@ compare(const char *top)
 			return 99;
 		}
 		nreal += real;
-		nmfa += res.has_mfa;
+		nmfa += res.nmfa > 0;
 		if (res.can_succeed != real || res.nissues != 0) {
 			fprintf(stderr, "stack %d: libpam %s (codes %s), "
 			    "analysis %s, %zu issues\n", s, real ?
