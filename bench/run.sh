@@ -81,10 +81,13 @@ inner() {
 		case $m in permit|mfa-pw|*-nd) continue ;; esac
 		cell "$m" "$CPOP" conc16 "$CONC_N" 16
 	done
-	# Throughput of 1 and 2 processes, alternating; pam_permit shows
-	# what the driver and the machine allow (the user lookup, pam_start,
-	# pam_end).
-	for i in 1 2; do
+	# Throughput of 1 and 2 processes, alternating, in TPUT_PAIRS
+	# pairs (one run of each differs from the next by up to a sixth:
+	# bench/README.md); pam_permit shows what the driver and the
+	# machine allow (the user lookup, pam_start, pam_end).
+	i=1
+	while [ "$i" -le "$TPUT_PAIRS" ]; do
+		i=$((i + 1))
 		for m in mfa-totp gauth permit $TPUT_ND; do
 			cell "$m" "$TPOP" tput1 "$TPUT_N" 1
 			cell "$m" "$TPOP" tput2 "$TPUT_N" 2
@@ -192,11 +195,16 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	POPS=${BENCH_POPS:-"100 1000"}
 	ROUNDS=${BENCH_ROUNDS:-1}
 	N100=20 NBIG=100 CONC_N=4 TPUT_N=50 MFACTL_N=300
+	TPUT_PAIRS=${BENCH_TPUT_PAIRS:-1}
 else
 	POPS=${BENCH_POPS:-"100 10000 100000"}
 	ROUNDS=${BENCH_ROUNDS:-4}
 	N100=40 NBIG=250 CONC_N=12 TPUT_N=1500 MFACTL_N=10000
+	TPUT_PAIRS=${BENCH_TPUT_PAIRS:-5}
 fi
+case $TPUT_PAIRS in
+''|*[!0-9]*|0) echo "bench: BENCH_TPUT_PAIRS: a count of 1 or more" >&2; exit 1 ;;
+esac
 set -- $POPS
 RPOP=$1		# the race, on the smallest store
 CPOP=$1		# 16 processes: the middle one
@@ -307,7 +315,7 @@ for pop in $POPS; do
 done
 echo "bench: set-up done in $(( $(date +%s) - T0 )) s" >&2
 
-export WORK POPS ROUNDS N100 NBIG CONC_N TPUT_N RPOP CPOP TPOP MODULES \
+export WORK POPS ROUNDS N100 NBIG CONC_N TPUT_N TPUT_PAIRS RPOP CPOP TPOP MODULES \
     NSSW NSSDB SHIM NOSYNC TPUT_ND STEPS
 unshare -m --propagation private env BENCH_IN_NS=1 sh "$0"
 
